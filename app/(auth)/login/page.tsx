@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { SignInForm } from '@/components/auth/sign-in-form.tsx';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  // Only same-site paths: never an open redirect.
+  const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/runs';
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 flex items-center justify-center gap-2 text-lg font-semibold">
+          <img src="/favicon.svg" alt="" className="size-7" />
+          Kickoff
+        </div>
+        <SignInForm next={target} />
+      </div>
+    </main>
+  );
+}

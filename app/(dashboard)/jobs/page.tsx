@@ -1,0 +1,16 @@
+import type { Metadata } from 'next';
+import { JobsPanel } from '@/components/jobs/jobs-panel.tsx';
+import { roleAllows } from '@/lib/auth/permissions.ts';
+import { requirePrincipal } from '../../_lib/session.ts';
+
+export const metadata: Metadata = { title: 'Jobs' };
+
+export default async function JobsPage() {
+  const principal = await requirePrincipal('/jobs');
+  return (
+    <div className="max-w-3xl">
+      <h1 className="mb-4 text-xl font-semibold">Jobs</h1>
+      <JobsPanel canTrigger={roleAllows(principal.role, 'jobs:trigger')} />
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
+import { bootstrapAccess } from '@/lib/auth/bootstrap.ts';
+import { db } from '@/lib/db.ts';
+import { parseEnv } from '@/lib/env.ts';
+import { queues } from '@/lib/queue/queues.ts';
+import { redis } from '@/lib/redis.ts';
+import { GET as health } from './health/route.ts';
+import { GET as listJobs } from './jobs/route.ts';
+import { POST as trigger } from './jobs/[name]/trigger/route.ts';
+import { GET as listRuns } from './runs/route.ts';
+import { GET as getRun } from './runs/[id]/route.ts';
+import { POST as login } from './auth/login/route.ts';
+
+useOwnQueuePrefix('api');
+const apiKey = 'kk_test_api_key_0123456789';
+const adminPassword = 'test-admin-password';
+const base = 'http://localhost:3000';
+
+function call(path: string, init: RequestInit & { key?: string | null } = {}): Request {
+  const headers = new Headers(init.headers);
+  if (init.key !== null) headers.set('authorization', `Bearer ${init.key ?? apiKey}`);
+  return new Request(`${base}${path}`, { ...init, headers });
+}
+const params = <T,>(value: T) => ({ params: Promise.resolve(value) });
+const none = params({} as Record<string, never>);
+
+beforeAll(async () => {
+  await bootstrapAccess(db(), parseEnv({ ...process.env, BOOTSTRAP_API_KEY: apiKey, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, BOOTSTRAP_ADMIN_EMAIL: 'api-test@kickoff.local' }));
+});
+
+afterAll(async () => {
+  await queues().close();
+  redis().disconnect();
+  await db().$disconnect();
+});
+
+describe('POST /api/jobs/:name/trigger', () => {
+  it('answers 202 with a run id and records the run as queued with trigger api', async () => {
+    const response = await trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: JSON.stringify({ payload: { steps: 2 }, source: 'test' }) }), params({ name: 'probe' }));
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { runId: string; status: string };
+    expect(body.status).toBe('queued');
+    const run = await db().jobRun.findUniqueOrThrow({ where: { id: body.runId } });
+    expect(run).toMatchObject({ jobName: 'probe', status: 'queued', trigger: 'api', actor: 'key:bootstrap', source: 'test' });
+    expect(run.payload).toEqual({ steps: 2, sleepMs: 0, fail: false });
+    const audit = await db().auditLog.findFirst({ where: { action: 'job.trigger', targetId: 'probe' }, orderBy: { id: 'desc' } });
+    expect(audit?.details).toMatchObject({ runId: body.runId });
+  });
+
+  it('answers 422 with field errors for a bad payload and writes no run', async () => {
+    const before = await db().jobRun.count();
+    const response = await trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: JSON.stringify({ payload: { sleepMs: 'soon', steps: 0 } }) }), params({ name: 'probe' }));
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { code: string; details: { fieldErrors: Record<string, string[]> } } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(Object.keys(body.error.details.fieldErrors).sort()).toEqual(['sleepMs', 'steps']);
+    expect(await db().jobRun.count()).toBe(before);
+  });
+
+  it('answers 404 for an unknown job, 401 without or with a wrong key, 400 for malformed JSON; none writes a run', async () => {
+    const before = await db().jobRun.count();
+    const unknown = await trigger(call('/api/jobs/nope/trigger', { method: 'POST' }), params({ name: 'nope' }));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const missing = await trigger(call('/api/jobs/probe/trigger', { method: 'POST', key: null }), params({ name: 'probe' }));
+    expect(missing.status).toBe(401);
+    const wrong = await trigger(call('/api/jobs/probe/trigger', { method: 'POST', key: 'kk_wrong_key_000000000000' }), params({ name: 'probe' }));
+    expect(wrong.status).toBe(401);
+    const malformed = await trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: '{"payload":' }), params({ name: 'probe' }));
+    expect(malformed.status).toBe(400);
+    expect(await db().jobRun.count()).toBe(before);
+  });
+
+  it('returns the same run for a repeated requestId', async () => {
+    const send = () => trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: JSON.stringify({ requestId: 'api-dup-1' }) }), params({ name: 'probe' }));
+    const first = (await (await send()).json()) as { runId: string };
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { runId: string }).runId).toBe(first.runId);
+  });
+});
+
+describe('GET /api/runs and /api/runs/:id', () => {
+  it('lists newest first with filters and a cursor that pages without overlap', async () => {
+    for (let index = 0; index < 3; index += 1) {
+      await trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: JSON.stringify({ source: 'paging' }) }), params({ name: 'probe' }));
+    }
+    const first = (await (await listRuns(call('/api/runs?source=paging&limit=2'), none)).json()) as { runs: { id: string; queuedAt: string }[]; nextCursor: string };
+    expect(first.runs).toHaveLength(2);
+    expect(first.nextCursor).toBeTruthy();
+    const second = (await (await listRuns(call(`/api/runs?source=paging&limit=2&cursor=${first.nextCursor}`), none)).json()) as { runs: { id: string }[]; nextCursor: string | null };
+    expect(second.runs).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect(new Set([...first.runs, ...second.runs].map((run) => run.id)).size).toBe(3);
+    expect(first.runs[0]!.queuedAt >= first.runs[1]!.queuedAt).toBe(true);
+  });
+
+  it('refuses bad filters with 422 or 400, never 500', async () => {
+    expect((await listRuns(call('/api/runs?status=exploded'), none)).status).toBe(422);
+    expect((await listRuns(call('/api/runs?limit=1000'), none)).status).toBe(422);
+    expect((await listRuns(call('/api/runs?since=yesterday'), none)).status).toBe(422);
+    expect((await listRuns(call('/api/runs?cursor=garbage'), none)).status).toBe(400);
+    expect((await listRuns(call('/api/runs?colour=red'), none)).status).toBe(422);
+  });
+
+  it('finds a run by id or requestId and answers 404 for an unknown id', async () => {
+    const created = (await (await trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: JSON.stringify({ requestId: 'find-me-7' }) }), params({ name: 'probe' }))).json()) as { runId: string };
+    const byRequest = (await (await listRuns(call('/api/runs?q=find-me-7'), none)).json()) as { runs: { id: string }[] };
+    expect(byRequest.runs.map((run) => run.id)).toEqual([created.runId]);
+    const one = await getRun(call(`/api/runs/${created.runId}`), params({ id: created.runId }));
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { run: { id: string; attempts: unknown[] } }).run).toMatchObject({ id: created.runId, attempts: [] });
+    expect((await getRun(call('/api/runs/nope'), params({ id: 'nope' }))).status).toBe(404);
+  });
+});
+
+describe('GET /api/jobs and /api/health', () => {
+  it('lists probe with its category and 24 h stats', async () => {
+    const body = (await (await listJobs(call('/api/jobs'), none)).json()) as { jobs: { name: string; category: string; schedule: unknown; stats24h: { total: number } }[] };
+    const probe = body.jobs.find((job) => job.name === 'probe');
+    expect(probe).toMatchObject({ category: 'diagnostics', schedule: null });
+    expect(probe!.stats24h.total).toBeGreaterThan(0);
+  });
+
+  it('reports PostgreSQL and Redis with latencies', async () => {
+    const response = await health();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', db: { ok: true }, redis: { ok: true } });
+  });
+});
+
+describe('sessions', () => {
+  it('signs in the bootstrap admin and authenticates a cookie request; refuses a cross-site cookie mutation', async () => {
+    const wrong = await login(new Request(`${base}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'api-test@kickoff.local', password: 'nope' }) }), none);
+    expect(wrong.status).toBe(401);
+    const ok = await login(new Request(`${base}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'api-test@kickoff.local', password: adminPassword }) }), none);
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.get('set-cookie')!.split(';')[0]!;
+    expect(ok.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax/);
+    const runs = await listRuns(call('/api/runs', { key: null, headers: { cookie } }), none);
+    expect(runs.status).toBe(200);
+    const crossSite = await trigger(call('/api/jobs/probe/trigger', { method: 'POST', key: null, headers: { cookie, 'sec-fetch-site': 'cross-site' } }), params({ name: 'probe' }));
+    expect(crossSite.status).toBe(403);
+    const sameSite = await trigger(call('/api/jobs/probe/trigger', { method: 'POST', key: null, headers: { cookie, 'sec-fetch-site': 'same-origin' } }), params({ name: 'probe' }));
+    expect(sameSite.status).toBe(202);
+    const run = await db().jobRun.findUniqueOrThrow({ where: { id: ((await sameSite.json()) as { runId: string }).runId } });
+    expect(run).toMatchObject({ trigger: 'manual', actor: 'api-test@kickoff.local' });
+  });
+});

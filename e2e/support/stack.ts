@@ -1,0 +1,72 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { exited, startLabelled, stopChild } from '../../scripts/lib/labelled-process.ts';
+import { createTestDatabase, createTestPrefix, dropTestResources } from '../../scripts/test/test-resources.ts';
+
+export const e2ePort = Number(process.env.E2E_PORT ?? 3217);
+export const e2eAdmin = { email: 'e2e-admin@kickoff.local', password: 'e2e-admin-password' };
+export const e2eApiKey = 'kk_e2e_key_00000000000000000000';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+export interface Stack {
+  baseUrl: string;
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+/** A database, a Redis prefix, the built web app and a worker, all of the test's own. */
+export async function startStack(): Promise<Stack> {
+  const suffix = `e2e_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const databaseUrl = await createTestDatabase(`kickoff_test_${suffix}`);
+  const queuePrefix = createTestPrefix(suffix);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    QUEUE_PREFIX: queuePrefix,
+    PORT: String(e2ePort),
+    BOOTSTRAP_ADMIN_EMAIL: e2eAdmin.email,
+    BOOTSTRAP_ADMIN_PASSWORD: e2eAdmin.password,
+    BOOTSTRAP_API_KEY: e2eApiKey,
+    NEXT_TELEMETRY_DISABLED: '1',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+  };
+  const children: ChildProcess[] = [
+    startLabelled('worker', join(root, 'node_modules/.bin/tsx'), ['worker/main.ts'], { cwd: root, env }),
+    startLabelled('web', join(root, 'node_modules/.bin/next'), ['start', '-p', String(e2ePort)], { cwd: root, env }),
+  ];
+  const baseUrl = `http://localhost:${e2ePort}`;
+  const stop = async () => {
+    await Promise.all(children.map((child) => stopChild(child, 10_000)));
+    await dropTestResources(databaseUrl, queuePrefix);
+  };
+  try {
+    await waitUntilReady(baseUrl, children);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, env, stop };
+}
+
+/** Waits for the web app's health check and the worker's catalog sync (probe listed). */
+async function waitUntilReady(baseUrl: string, children: ChildProcess[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let crashed = false;
+  for (const child of children) void exited(child).then(() => (crashed = true));
+  while (Date.now() < deadline && !crashed) {
+    try {
+      const response = await fetch(`${baseUrl}/api/jobs`, { headers: { authorization: `Bearer ${e2eApiKey}` } });
+      if (response.ok) {
+        const { jobs } = (await response.json()) as { jobs: { name: string; synced: boolean }[] };
+        if (jobs.every((job) => job.synced)) return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(crashed ? 'the web app or the worker exited during start-up' : 'the stack did not become ready within 60 s');
+}

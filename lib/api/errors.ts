@@ -1,0 +1,48 @@
+import { ZodError } from 'zod';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  KickoffError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  ValidationError,
+} from '../errors.ts';
+import { logger } from '../logger.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+const statusByError: [new (...args: never[]) => KickoffError, number][] = [
+  [BadRequestError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [ValidationError, 422],
+  [RateLimitedError, 429],
+  [ServiceUnavailableError, 503],
+];
+
+/** The one place errors become HTTP responses; anything unexpected is a 500 without internals. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ZodError) return errorResponse(ValidationError.fromZod(error));
+  if (error instanceof KickoffError) {
+    const status = statusByError.find(([type]) => error instanceof type)?.[1] ?? 400;
+    const headers: HeadersInit = {};
+    if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterSeconds);
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.details !== undefined) body.error.details = error.details;
+    return Response.json(body, { status, headers });
+  }
+  logger.error({ err: error }, 'unhandled error in route handler');
+  return Response.json(
+    { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged' } },
+    { status: 500 },
+  );
+}

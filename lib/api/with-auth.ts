@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { roleAllows, type Permission } from '../auth/permissions.ts';
+import {
+  principalFromApiKey,
+  principalFromSession,
+  readCookie,
+  sessionCookieName,
+  type Principal,
+} from '../auth/principal.ts';
+import { errorResponse } from './errors.ts';
+
+export interface RequestContext<TParams> {
+  request: Request;
+  params: TParams;
+  principal: Principal;
+  /** The caller's `X-Request-Id`, or a new one; echoed on the response. */
+  requestId: string;
+  ip: string | null;
+}
+
+type RouteContext<TParams> = { params: Promise<TParams> };
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Wraps a route handler: authenticates (API key or session cookie), checks that the caller's
+ * role grants `permission`, refuses cross-site cookie mutations, and maps every error to the
+ * JSON error shape.
+ */
+export function withAuth<TParams = Record<string, never>>(
+  permission: Permission,
+  handler: (context: RequestContext<TParams>) => Promise<Response>,
+) {
+  return async (request: Request, routeContext: RouteContext<TParams>): Promise<Response> => {
+    const requestId = requestIdOf(request);
+    try {
+      const principal = await authenticate(request);
+      if (!roleAllows(principal.role, permission)) {
+        throw new ForbiddenError(`Your role (${principal.role}) may not ${permission.replace(':', ' ')}`);
+      }
+      const params = await routeContext.params;
+      return withRequestId(await handler({ request, params, principal, requestId, ip: ipOf(request) }), requestId);
+    } catch (error) {
+      return withRequestId(errorResponse(error), requestId);
+    }
+  };
+}
+
+/** For routes anyone may call (health, sign-in): only the error mapping. */
+export function withErrors<TParams = Record<string, never>>(
+  handler: (context: Omit<RequestContext<TParams>, 'principal'>) => Promise<Response>,
+) {
+  return async (request: Request, routeContext: RouteContext<TParams>): Promise<Response> => {
+    const requestId = requestIdOf(request);
+    try {
+      const params = await routeContext.params;
+      return withRequestId(await handler({ request, params, requestId, ip: ipOf(request) }), requestId);
+    } catch (error) {
+      return withRequestId(errorResponse(error), requestId);
+    }
+  };
+}
+
+export async function authenticate(request: Request): Promise<Principal> {
+  const authorization = request.headers.get('authorization');
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const principal = match?.[1] ? await principalFromApiKey(match[1]) : null;
+    if (!principal) throw new UnauthorizedError('The API key is missing, malformed, unknown or revoked');
+    return principal;
+  }
+  const token = readCookie(request.headers.get('cookie'), sessionCookieName);
+  const principal = token ? await principalFromSession(token) : null;
+  if (!principal) throw new UnauthorizedError();
+  if (!safeMethods.has(request.method)) assertSameOrigin(request);
+  return principal;
+}
+
+/** Cookie-authenticated mutations must come from our own pages (CSRF). */
+export function assertSameOrigin(request: Request): void {
+  const site = request.headers.get('sec-fetch-site');
+  if (site) {
+    if (site !== 'same-origin') throw new ForbiddenError('Cross-site requests may not change anything');
+    return;
+  }
+  const origin = request.headers.get('origin');
+  if (origin && origin !== new URL(request.url).origin && origin !== forwardedOrigin(request)) {
+    throw new ForbiddenError('Cross-site requests may not change anything');
+  }
+}
+
+function forwardedOrigin(request: Request): string | null {
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  if (!host) return null;
+  const proto = request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '');
+  return `${proto}://${host}`;
+}
+
+function requestIdOf(request: Request): string {
+  const given = request.headers.get('x-request-id');
+  return given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+function ipOf(request: Request): string | null {
+  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || null;
+}
+
+function withRequestId(response: Response, requestId: string): Response {
+  try {
+    response.headers.set('X-Request-Id', requestId);
+  } catch {
+    // Headers of some responses (redirects) are immutable; the id is optional there.
+  }
+  return response;
+}

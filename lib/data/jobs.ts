@@ -1,0 +1,102 @@
+import type { JobDefinition as JobRow } from '@/generated/prisma/client.ts';
+import { db } from '../db.ts';
+import { NotFoundError } from '../errors.ts';
+import { allJobs, findJob } from '../jobs/catalog.ts';
+import type { JobDefinition, ScheduleOptions } from '../jobs/define-job.ts';
+import { describeSchedule, nextFireTimes } from '../jobs/schedule.ts';
+import type { RunStatus } from '../jobs/run-state.ts';
+
+export interface JobSummaryDto {
+  name: string;
+  category: string;
+  description: string;
+  priority: string;
+  schedule: { cron: string | null; tz: string | null; everyMs: number | null; words: string; next: string[] } | null;
+  enabled: boolean;
+  pausedUntil: string | null;
+  /** False until a worker has synced this job into the database. */
+  synced: boolean;
+  lastRun: { id: string; status: RunStatus; queuedAt: string; finishedAt: string | null; durationMs: number | null } | null;
+  stats24h: { total: number; completed: number; failed: number; successRate: number | null; p50DurationMs: number | null };
+}
+
+interface StatsRow {
+  jobName: string;
+  total: bigint;
+  completed: bigint;
+  failed: bigint;
+  p50: number | null;
+}
+
+interface LastRunRow {
+  jobName: string;
+  id: string;
+  status: RunStatus;
+  queuedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+}
+
+/** The catalog as code defines it, with what the database knows: run-time settings, last run, 24 h stats. */
+export async function listJobs(): Promise<JobSummaryDto[]> {
+  const jobs = allJobs();
+  const [rows, stats, lastRuns] = await Promise.all([
+    db().jobDefinition.findMany(),
+    db().$queryRaw<StatsRow[]>`
+      SELECT "jobName", count(*) AS total,
+        count(*) FILTER (WHERE status = 'completed') AS completed,
+        count(*) FILTER (WHERE status = 'failed') AS failed,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status = 'completed') AS p50
+      FROM "JobRun" WHERE "queuedAt" > now() - interval '24 hours'
+      GROUP BY "jobName"`,
+    db().$queryRaw<LastRunRow[]>`
+      SELECT DISTINCT ON ("jobName") "jobName", id, status::text AS status, "queuedAt", "finishedAt", "durationMs"
+      FROM "JobRun" ORDER BY "jobName", "queuedAt" DESC`,
+  ]);
+  const rowByName = new Map(rows.map((row) => [row.name, row]));
+  const statsByName = new Map(stats.map((row) => [row.jobName, row]));
+  const lastByName = new Map(lastRuns.map((row) => [row.jobName, row]));
+  return jobs.map((job) => toJobSummary(job, rowByName.get(job.name), statsByName.get(job.name), lastByName.get(job.name)));
+}
+
+export async function getJob(name: string): Promise<JobSummaryDto> {
+  const job = findJob(name);
+  if (!job) throw new NotFoundError('Job', name);
+  const found = (await listJobs()).find((summary) => summary.name === name);
+  if (!found) throw new NotFoundError('Job', name);
+  return found;
+}
+
+function toJobSummary(job: JobDefinition, row: JobRow | undefined, stats: StatsRow | undefined, last: LastRunRow | undefined): JobSummaryDto {
+  const schedule = ((row?.scheduleOverride as ScheduleOptions | null | undefined) ?? job.schedule) || null;
+  const completed = Number(stats?.completed ?? 0);
+  const failed = Number(stats?.failed ?? 0);
+  return {
+    name: job.name,
+    category: job.category,
+    description: job.description,
+    priority: job.priority,
+    schedule: schedule
+      ? {
+          cron: 'cron' in schedule ? schedule.cron : null,
+          tz: 'cron' in schedule ? (schedule.tz ?? 'UTC') : null,
+          everyMs: 'every' in schedule ? schedule.every : null,
+          words: describeSchedule(schedule),
+          next: nextFireTimes(schedule, 3).map((date) => date.toISOString()),
+        }
+      : null,
+    enabled: row?.enabled ?? true,
+    pausedUntil: row?.pausedUntil?.toISOString() ?? null,
+    synced: Boolean(row),
+    lastRun: last
+      ? { id: last.id, status: last.status, queuedAt: last.queuedAt.toISOString(), finishedAt: last.finishedAt?.toISOString() ?? null, durationMs: last.durationMs }
+      : null,
+    stats24h: {
+      total: Number(stats?.total ?? 0),
+      completed,
+      failed,
+      successRate: completed + failed > 0 ? completed / (completed + failed) : null,
+      p50DurationMs: stats?.p50 == null ? null : Math.round(Number(stats.p50)),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Prisma } from '@/generated/prisma/client.ts';
+import { db } from '../db.ts';
+import { BadRequestError, NotFoundError } from '../errors.ts';
+import type { RunListQuery } from '../validations/runs.ts';
+import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto } from '../runs/run-dto.ts';
+
+/** Newest first; the cursor is the last row's (queuedAt, id), opaque to clients. */
+export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; nextCursor: string | null }> {
+  const where: Prisma.JobRunWhereInput[] = [];
+  if (query.job) where.push({ jobName: query.job });
+  if (query.status) where.push({ status: query.status });
+  if (query.trigger) where.push({ trigger: query.trigger });
+  if (query.source) where.push({ source: query.source });
+  if (query.since) where.push({ queuedAt: { gte: query.since } });
+  if (query.until) where.push({ queuedAt: { lt: query.until } });
+  if (query.q) where.push({ OR: [{ id: query.q }, { requestId: query.q }] });
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor);
+    where.push({ OR: [{ queuedAt: { lt: cursor.queuedAt } }, { queuedAt: cursor.queuedAt, id: { lt: cursor.id } }] });
+  }
+  const rows = await db().jobRun.findMany({
+    where: { AND: where },
+    orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+    take: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    runs: page.map(toRunDto),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.queuedAt, last.id) : null,
+  };
+}
+
+export async function getRun(id: string): Promise<RunDetailDto> {
+  const run = await db().jobRun.findUnique({
+    where: { id },
+    include: { events: { orderBy: { id: 'asc' }, take: 1_000 } },
+  });
+  if (!run) throw new NotFoundError('Run', id);
+  return toRunDetailDto(run);
+}
+
+function encodeCursor(queuedAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([queuedAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
+  try {
+    const [queuedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    const date = new Date(String(queuedAt));
+    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    return { queuedAt: date, id };
+  } catch {
+    throw new BadRequestError('The cursor is not one this API gave out', { cursor });
+  }
+}

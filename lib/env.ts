@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Kickoff's settings, read from the environment once and validated. Every variable has a
+ * default that fits a local machine, so `npm start` needs none of them.
+ */
+const urlWithProtocol = (protocols: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `expected a ${protocols.join(' or ')} URL such as ${example}`);
+
+const optionalSecret = (min: number) =>
+  z
+    .string()
+    .trim()
+    .min(min, `expected at least ${min} characters`)
+    .optional()
+    .or(z.literal('').transform(() => undefined));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:'], 'postgresql://postgres@127.0.0.1:5432/kickoff').default(
+    'postgresql://postgres@127.0.0.1:5432/kickoff',
+  ),
+  REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  PORT: z.coerce.number({ error: 'expected a port number' }).int().min(1).max(65535).default(3000),
+  /** Mixed into the hashes of session tokens and API keys; changing it signs everyone out. */
+  SESSION_SECRET: z.string().min(16, 'expected at least 16 characters').default('kickoff-local-development-secret'),
+  BOOTSTRAP_ADMIN_EMAIL: z.email('expected an email address').default('admin@kickoff.local'),
+  BOOTSTRAP_ADMIN_PASSWORD: optionalSecret(8),
+  BOOTSTRAP_API_KEY: optionalSecret(16),
+  TELEGRAM_BOT_TOKEN: z.string().trim().optional(),
+  TELEGRAM_API_ROOT: urlWithProtocol(['http:', 'https:'], 'https://api.telegram.org').default('https://api.telegram.org'),
+  /** Prefix of every BullMQ key; the braces make it a Redis Cluster hash tag. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[\w.-]+\}$|^[\w.-]+$/, 'expected a name such as {kickoff}')
+    .default('{kickoff}'),
+  UPSTREAM_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:3100').optional(),
+  /** The dashboard's public address, used in links sent out (alerts). */
+  PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'http://localhost:3000').optional(),
+  /** How long a worker waits for active runs on SIGTERM before it gives them back. */
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Validates `source` and returns the settings, or throws an EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  throw new EnvError(
+    parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return `${name}: ${issue.message} (got ${JSON.stringify(source[name] ?? null)})`;
+    }),
+  );
+}
+
+let cached: Env | undefined;
+
+/** The process's settings, validated on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Settings or exit: for command-line entry points, where a stack trace helps nobody. */
+export function envOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

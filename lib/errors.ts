@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+
+/**
+ * Errors the domain raises on purpose. Each carries a stable `code` for API clients;
+ * `lib/api/errors.ts` maps them to HTTP statuses in one place.
+ */
+export class KickoffError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends KickoffError {
+  constructor(what: string, id: string) {
+    super('not_found', `${what} "${id}" was not found`, { [what.toLowerCase()]: id });
+  }
+}
+
+export class ConflictError extends KickoffError {}
+
+/** Input that fails a schema. `details.fieldErrors` maps a dotted field path to its messages. */
+export class ValidationError extends KickoffError {
+  constructor(message: string, details: { fieldErrors: Record<string, string[]>; formErrors: string[] }) {
+    super('validation_failed', message, details);
+  }
+
+  static fromZod(error: z.ZodError, message = 'The input is not valid'): ValidationError {
+    const fieldErrors: Record<string, string[]> = {};
+    const formErrors: string[] = [];
+    for (const issue of error.issues) {
+      const path = issue.path.map(String).join('.');
+      if (!path) formErrors.push(issue.message);
+      else (fieldErrors[path] ??= []).push(issue.message);
+    }
+    return new ValidationError(message, { fieldErrors, formErrors });
+  }
+}
+
+export class UnauthorizedError extends KickoffError {
+  constructor(message = 'Sign in or send an API key as `Authorization: Bearer <key>`') {
+    super('unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends KickoffError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+export class RateLimitedError extends KickoffError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message, { retryAfterSeconds });
+  }
+}
+
+export class ServiceUnavailableError extends KickoffError {
+  constructor(message: string) {
+    super('service_unavailable', message);
+  }
+}
+
+export class PayloadTooLargeError extends KickoffError {
+  constructor(limitBytes: number) {
+    super('payload_too_large', `The request body is larger than ${limitBytes} bytes`, { limitBytes });
+  }
+}
+
+export class BadRequestError extends KickoffError {
+  constructor(message: string, details?: unknown) {
+    super('bad_request', message, details);
+  }
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import type { Category } from './categories.ts';
+import type { Priority } from './run-state.ts';
+
+/**
+ * A job's contract: everything about a job except the code that runs it. Definitions live
+ * in `lib/jobs/definitions/` so the web app validates a trigger with the very schema the
+ * worker runs with; the handler is attached in `worker/jobs/`.
+ */
+
+/** When a job fires by itself. Omit for a manual-only job. */
+export type ScheduleOptions =
+  | {
+      /** Five-field cron (`'*\/5 0-4,18-23 * * *'`) or `@hourly`, `@daily`, `@weekly`. */
+      cron: string;
+      /** IANA timezone the cron is read in. Default: `UTC` (never the machine's). */
+      tz?: string;
+    }
+  | {
+      /** Fixed interval in milliseconds between fires. */
+      every: number;
+    };
+
+export interface RetryOptions {
+  /** Tries in all, the first included. Default: 3. */
+  attempts?: number;
+  /** How the wait between tries grows. Default: `exponential`. */
+  backoff?: 'exponential' | 'fixed' | 'immediate' | 'none';
+  /** The first wait in milliseconds. Default: 1000. */
+  delayMs?: number;
+}
+
+export interface ExclusiveOptions {
+  /** How long the lock lives without renewal (it is renewed while the run lives). Default: 5 min. */
+  lockTtlMs?: number;
+}
+
+export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extends z.ZodType> {
+  /** Unique kebab-case name; also the BullMQ job name. */
+  name: string;
+  category: Category;
+  description: string;
+  schedule?: ScheduleOptions;
+  /** Default: `medium`. Manual and API triggers run ahead of scheduled runs of any priority. */
+  priority?: Priority;
+  retry?: RetryOptions;
+  /** Never run twice at once across all workers. Default: not exclusive. */
+  exclusive?: boolean | ExclusiveOptions;
+  /** A run past this is aborted through its signal. Default: 10 minutes. */
+  timeoutMs?: number;
+  /** Jobs whose success enqueues this one. Default: none. */
+  dependsOn?: string[];
+  /** Validates a run's payload; a payload that fails never reaches the handler. */
+  payload: TPayload;
+  /** Validates the job's configuration; its defaults are the initial config. Default: `{}`. */
+  config?: TConfig;
+  /** Cache tags the job refreshes, invalidated when a run succeeds. Default: none. */
+  cacheTags?: string[];
+}
+
+export type JobDefinition<TPayload extends z.ZodType = z.ZodType, TConfig extends z.ZodType = z.ZodType> = Readonly<
+  Required<Pick<JobDefinitionOptions<TPayload, TConfig>, 'name' | 'category' | 'description' | 'payload'>> & {
+    schedule: ScheduleOptions | null;
+    priority: Priority;
+    retry: Required<RetryOptions>;
+    exclusive: Required<ExclusiveOptions> | null;
+    timeoutMs: number;
+    dependsOn: string[];
+    config: TConfig;
+    cacheTags: string[];
+  }
+>;
+
+export const defaultRetry: Required<RetryOptions> = { attempts: 3, backoff: 'exponential', delayMs: 1_000 };
+export const defaultTimeoutMs = 10 * 60_000;
+export const defaultLockTtlMs = 5 * 60_000;
+
+/** Declares a job's contract with every default filled in. */
+export function defineJob<TPayload extends z.ZodType, TConfig extends z.ZodType = z.ZodObject<{}>>(
+  options: JobDefinitionOptions<TPayload, TConfig>,
+): JobDefinition<TPayload, TConfig> {
+  const retry = { ...defaultRetry, ...options.retry };
+  if (retry.backoff === 'none') retry.attempts = 1;
+  return Object.freeze({
+    name: options.name,
+    category: options.category,
+    description: options.description,
+    payload: options.payload,
+    schedule: options.schedule ? normalizeSchedule(options.schedule) : null,
+    priority: options.priority ?? 'medium',
+    retry,
+    exclusive: options.exclusive
+      ? { lockTtlMs: (typeof options.exclusive === 'object' && options.exclusive.lockTtlMs) || defaultLockTtlMs }
+      : null,
+    timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+    dependsOn: options.dependsOn ?? [],
+    config: options.config ?? (z.object({}) as unknown as TConfig),
+    cacheTags: options.cacheTags ?? [],
+  });
+}
+
+function normalizeSchedule(schedule: ScheduleOptions): ScheduleOptions {
+  return 'cron' in schedule ? { cron: schedule.cron.trim(), tz: schedule.tz ?? 'UTC' } : { every: schedule.every };
+}
+
+/** What a handler receives as its payload (after the schema's defaults and transforms). */
+export type PayloadOf<T extends JobDefinition> = z.output<T['payload']>;
+/** What a caller passes when it triggers the job. */
+export type PayloadInput<T extends JobDefinition> = z.input<T['payload']>;
+export type ConfigOf<T extends JobDefinition> = z.output<T['config']>;

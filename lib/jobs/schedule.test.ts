@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { assertValidSchedule, describeSchedule, nextFireTimes } from './schedule.ts';
+
+describe('schedules', () => {
+  it('describes cron and interval schedules in words, always naming the timezone', () => {
+    expect(describeSchedule({ cron: '* 0-7,19-23 * * *', tz: 'Europe/London' })).toBe(
+      'Every minute, between 00:00 and 07:59 and between 19:00 and 23:59 (Europe/London)',
+    );
+    expect(describeSchedule({ cron: '@daily', tz: 'UTC' })).toBe('At 00:00 (UTC)');
+    expect(describeSchedule({ every: 60_000 })).toBe('Every minute');
+    expect(describeSchedule({ every: 300_000 })).toBe('Every 5 minutes');
+    expect(describeSchedule(null)).toBe('Manual only');
+  });
+
+  it('gives the next fire times in the schedule timezone across a daylight-saving change', () => {
+    // London moves from BST (UTC+1) to GMT on 2026-10-25 at 02:00 local.
+    const from = new Date('2026-10-23T12:00:00Z');
+    const fires = nextFireTimes({ cron: '30 6 * * *', tz: 'Europe/London' }, 3, from).map((date) => date.toISOString());
+    expect(fires).toEqual(['2026-10-24T05:30:00.000Z', '2026-10-25T06:30:00.000Z', '2026-10-26T06:30:00.000Z']);
+  });
+
+  it('aligns interval fire times to the interval', () => {
+    const fires = nextFireTimes({ every: 60_000 }, 2, new Date('2026-01-01T00:00:30Z'));
+    expect(fires.map((date) => date.toISOString())).toEqual(['2026-01-01T00:01:00.000Z', '2026-01-01T00:02:00.000Z']);
+  });
+
+  it('rejects a bad cron, a bad timezone and a too-short interval with a reason', () => {
+    expect(() => assertValidSchedule({ cron: '61 * * * *' })).toThrow(/cron "61 \* \* \* \*" is not valid/);
+    expect(() => assertValidSchedule({ cron: '* * *' })).toThrow(/five fields/);
+    expect(() => assertValidSchedule({ cron: '@daily', tz: 'Mars/Olympus' })).toThrow(/unknown timezone/);
+    expect(() => assertValidSchedule({ every: 10 })).toThrow(/at least 1000/);
+    expect(() => assertValidSchedule({ cron: '*/5 0-4,18-23 * * *', tz: 'Europe/London' })).not.toThrow();
+  });
+});

@@ -1,0 +1,78 @@
+import { CronExpressionParser } from 'cron-parser';
+import cronstrue from 'cronstrue';
+import type { ScheduleOptions } from './define-job.ts';
+
+const macros: Record<string, string> = {
+  '@hourly': '0 * * * *',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@weekly': '0 0 * * 0',
+  '@monthly': '0 0 1 * *',
+};
+
+/** The five-field form of a cron expression (macros expanded). */
+export function expandCron(cron: string): string {
+  return macros[cron.trim()] ?? cron.trim();
+}
+
+/** Throws with a readable message when a schedule is not valid. */
+export function assertValidSchedule(schedule: ScheduleOptions): void {
+  if ('every' in schedule) {
+    if (!Number.isInteger(schedule.every) || schedule.every < 1_000) throw new Error('`every` must be a whole number of milliseconds, at least 1000');
+    return;
+  }
+  if (!isValidTimezone(schedule.tz ?? 'UTC')) throw new Error(`unknown timezone "${schedule.tz}"`);
+  const expanded = expandCron(schedule.cron);
+  if (expanded.split(/\s+/).length !== 5) throw new Error(`cron "${schedule.cron}" must have five fields or be @hourly, @daily or @weekly`);
+  try {
+    CronExpressionParser.parse(expanded, { tz: schedule.tz ?? 'UTC', strict: false });
+  } catch (error) {
+    throw new Error(`cron "${schedule.cron}" is not valid: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The schedule in words, e.g. "Every minute, between 00:00 and 07:59". */
+export function describeSchedule(schedule: ScheduleOptions | null): string {
+  if (!schedule) return 'Manual only';
+  if ('every' in schedule) return `Every ${describeInterval(schedule.every)}`;
+  const words = cronstrue
+    .toString(expandCron(schedule.cron), { use24HourTimeFormat: true, verbose: false })
+    .replace(/(?:at )?(\d{2}:\d{2}) through (\d{2}:\d{2})/g, 'between $1 and $2');
+  return schedule.tz && schedule.tz !== 'UTC' ? `${words} (${schedule.tz})` : `${words} (UTC)`;
+}
+
+function describeInterval(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1_000, 'second'],
+  ];
+  for (const [size, name] of units) {
+    if (ms % size === 0) {
+      const count = ms / size;
+      return count === 1 ? name : `${count} ${name}s`;
+    }
+  }
+  return `${ms} ms`;
+}
+
+/** The next `count` fire times after `from`. */
+export function nextFireTimes(schedule: ScheduleOptions | null, count = 3, from = new Date()): Date[] {
+  if (!schedule) return [];
+  if ('every' in schedule) {
+    const next = Math.floor(from.getTime() / schedule.every) * schedule.every + schedule.every;
+    return Array.from({ length: count }, (_, index) => new Date(next + index * schedule.every));
+  }
+  const expression = CronExpressionParser.parse(expandCron(schedule.cron), { tz: schedule.tz ?? 'UTC', currentDate: from });
+  return expression.take(count).map((date) => date.toDate());
+}

@@ -1,0 +1,82 @@
+import type { JobRun, RunEvent } from '@/generated/prisma/client.ts';
+import type { RunAttempt } from '../jobs/run-state.ts';
+
+/** A run as the API and the dashboard see it (dates as ISO strings). */
+export interface RunDto {
+  id: string;
+  jobName: string;
+  status: JobRun['status'];
+  trigger: JobRun['trigger'];
+  source: string | null;
+  actor: string | null;
+  requestId: string | null;
+  payload: unknown;
+  result: unknown;
+  error: string | null;
+  attempt: number;
+  maxAttempts: number;
+  priority: JobRun['priority'];
+  progress: number;
+  phase: string | null;
+  counters: Record<string, number>;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  workerId: string | null;
+  retryOf: string | null;
+  causedBy: string | null;
+}
+
+export interface RunDetailDto extends RunDto {
+  errorStack: string | null;
+  attempts: RunAttempt[];
+  events: { id: string; at: string; kind: string; level: string; message: string; fields: unknown; attempt: number }[];
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toRunDto(run: JobRun): RunDto {
+  return {
+    id: run.id,
+    jobName: run.jobName,
+    status: run.status,
+    trigger: run.trigger,
+    source: run.source,
+    actor: run.actor,
+    requestId: run.requestId,
+    payload: run.payload,
+    result: run.result,
+    error: run.error,
+    attempt: run.attempt,
+    maxAttempts: run.maxAttempts,
+    priority: run.priority,
+    progress: run.progress,
+    phase: run.phase,
+    counters: (run.counters ?? {}) as Record<string, number>,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.durationMs,
+    workerId: run.workerId,
+    retryOf: run.retryOf,
+    causedBy: run.causedBy,
+  };
+}
+
+export function toRunDetailDto(run: JobRun & { events: RunEvent[] }): RunDetailDto {
+  return {
+    ...toRunDto(run),
+    errorStack: run.errorStack,
+    attempts: (run.attempts ?? []) as unknown as RunAttempt[],
+    events: run.events.map((event) => ({
+      id: event.id.toString(),
+      at: event.at.toISOString(),
+      kind: event.kind,
+      level: event.level,
+      message: event.message,
+      fields: event.fields,
+      attempt: event.attempt,
+    })),
+  };
+}

@@ -1,0 +1,24 @@
+import { recordAudit, type AuditActor } from '../audit.ts';
+import { assertMayActOnJob } from '../auth/grants.ts';
+import { NotFoundError } from '../errors.ts';
+import { findJob } from '../jobs/catalog.ts';
+import type { TriggerBody } from '../validations/runs.ts';
+import { enqueueRun, type EnqueuedRun } from './enqueue-run.ts';
+
+/** A person (dashboard) or a service (API key) asks for a run; the audit log records it. */
+export async function triggerRun(jobName: string, body: TriggerBody, actor: AuditActor): Promise<EnqueuedRun> {
+  const job = findJob(jobName);
+  if (!job) throw new NotFoundError('Job', jobName);
+  assertMayActOnJob(actor.principal, job);
+  const enqueued = await enqueueRun(jobName, {
+    payload: body.payload,
+    requestId: body.requestId,
+    source: body.source ?? (actor.principal.type === 'user' ? 'dashboard' : undefined),
+    trigger: actor.principal.type === 'user' ? 'manual' : 'api',
+    actor: actor.principal.label,
+  });
+  if (enqueued.created) {
+    await recordAudit(actor, { action: 'job.trigger', targetType: 'job', targetId: jobName, details: { runId: enqueued.run.id, payload: enqueued.run.payload } });
+  }
+  return enqueued;
+}

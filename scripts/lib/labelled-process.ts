@@ -1,0 +1,37 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const colors = { web: 36, worker: 35, upstream: 33, build: 34 } as Record<string, number>;
+
+/** Starts a child process whose output lines are prefixed with its label (`[web] …`). */
+export function startLabelled(label: string, command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const color = colors[label] ?? 37;
+  const prefix = process.stdout.isTTY ? `\x1b[${color}m[${label}]\x1b[0m ` : `[${label}] `;
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
+  }
+  return child;
+}
+
+/** Resolves with the exit code (or signal) when the child ends. */
+export function exited(child: ChildProcess): Promise<number> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+}
+
+/** Sends SIGTERM, then SIGKILL after `graceMs` if the child is still there. */
+export async function stopChild(child: ChildProcess, graceMs = 35_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+/** Runs a command to completion with labelled output; rejects on a non-zero exit. */
+export async function run(label: string, command: string, args: string[], options: SpawnOptions = {}): Promise<void> {
+  const code = await exited(startLabelled(label, command, args, options));
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with code ${code}`);
+}

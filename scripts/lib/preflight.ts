@@ -1,0 +1,26 @@
+import type { Env } from '../../lib/env.ts';
+import { checkPostgres, checkRedis, maskUrl } from '../../lib/health.ts';
+
+/**
+ * Checks that PostgreSQL and Redis answer before anything starts, and says how to start
+ * the one that does not.
+ */
+export async function preflight(settings: Env): Promise<string[]> {
+  const [postgres, redis] = await Promise.all([checkPostgres(settings.DATABASE_URL, 'postgres'), checkRedis(settings.REDIS_URL)]);
+  const problems: string[] = [];
+  if (!postgres.ok) {
+    problems.push(
+      `Cannot reach PostgreSQL at ${maskUrl(settings.DATABASE_URL)} (${postgres.error}).\n` +
+        `    Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)\n` +
+        `    or point DATABASE_URL at a running server.`,
+    );
+  }
+  if (!redis.ok) {
+    problems.push(
+      `Cannot reach Redis at ${maskUrl(settings.REDIS_URL)} (${redis.error}).\n` +
+        `    Start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379)\n` +
+        `    or point REDIS_URL at a running server.`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,74 @@
+/**
+ * `npm start` (and `npm run dev` with --dev): checks PostgreSQL and Redis, generates the
+ * Prisma client, applies migrations, creates the bootstrap admin, builds the web app when
+ * its sources changed, then runs the web app and the worker together until Ctrl-C.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { envOrExit } from '../lib/env.ts';
+import { ensureBuilt } from './lib/build.ts';
+import { exited, startLabelled, stopChild } from './lib/labelled-process.ts';
+import { preflight } from './lib/preflight.ts';
+import { applyMigrations, ensureDatabase, generateClient } from './lib/prisma-engine.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const dev = process.argv.includes('--dev');
+
+async function main(): Promise<void> {
+  const settings = envOrExit();
+  const problems = await preflight(settings);
+  if (problems.length > 0) {
+    console.error(`Kickoff cannot start:\n  - ${problems.join('\n  - ')}`);
+    process.exit(1);
+  }
+
+  await generateClient();
+  await ensureDatabase(settings.DATABASE_URL);
+  await applyMigrations(settings.DATABASE_URL);
+
+  const { db } = await import('../lib/db.ts');
+  const { bootstrapAccess } = await import('../lib/auth/bootstrap.ts');
+  const access = await bootstrapAccess(db(), settings);
+  await db().$disconnect();
+  if (access.generatedPassword) {
+    console.log(
+      `\n  First admin created: ${settings.BOOTSTRAP_ADMIN_EMAIL}\n  Password (shown once, write it down): ${access.generatedPassword}\n` +
+        `  Set BOOTSTRAP_ADMIN_PASSWORD to choose it yourself.\n`,
+    );
+  }
+
+  if (!dev) console.log(`web app: ${await ensureBuilt()}`);
+
+  const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: String(settings.PORT) };
+  const children: ChildProcess[] = [
+    startLabelled('web', bin('next'), [dev ? 'dev' : 'start', '-p', String(settings.PORT)], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }),
+    startLabelled('worker', bin('tsx'), dev ? ['watch', '--clear-screen=false', 'worker/main.ts'] : ['worker/main.ts'], {
+      cwd: root,
+      env: { ...childEnv, KICKOFF_SERVICE: 'worker' },
+    }),
+  ];
+  console.log(`Kickoff is starting on http://localhost:${settings.PORT} (sign in as ${settings.BOOTSTRAP_ADMIN_EMAIL}); Ctrl-C stops it.`);
+
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(children.map((child) => stopChild(child)));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  // One process ending on its own takes the other down with it, so nothing runs half-started.
+  const labels = ['web', 'worker'];
+  const ended = await Promise.race(children.map((child, index) => exited(child).then((code) => ({ label: labels[index], code }))));
+  if (!stopping) {
+    console.error(`${ended.label} exited with code ${ended.code}; stopping Kickoff`);
+    await stopAll(ended.code === 0 ? 1 : ended.code);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

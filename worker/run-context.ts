@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+
+/**
+ * What a handler gets: its validated payload and config, an abort signal, and ways to
+ * report what it is doing. Everything reported lands on the run row and its events.
+ */
+export interface RunContext<TPayload = unknown, TConfig = unknown> {
+  runId: string;
+  jobName: string;
+  /** 1-based attempt number. */
+  attempt: number;
+  payload: TPayload;
+  config: TConfig;
+  /** Aborted on timeout, cancel, or worker shutdown past its grace period. */
+  signal: AbortSignal;
+  logger: Logger;
+  /** Runs `fn` as a named phase: the run shows it as its current phase and logs its start and end. */
+  phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Reports progress from 0 to 100. */
+  progress(percent: number): void;
+  /** A log line on the run. */
+  log(message: string, fields?: Record<string, unknown>): void;
+  /** Adds `n` (default 1) to a named counter on the run. */
+  count(name: string, n?: number): void;
+}
+
+/** Thrown into a handler's promise when its signal aborts, so a run that ignores it still ends. */
+export class RunAbortedError extends Error {
+  constructor(readonly reason: 'timeout' | 'cancelled' | 'shutdown', message: string) {
+    super(message);
+    this.name = 'RunAbortedError';
+  }
+}
+
+/** Sleeps for `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

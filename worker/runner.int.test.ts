@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
+import { waitFor } from '@/scripts/test/wait-for.ts';
+import { db } from '@/lib/db.ts';
+import { NotFoundError, ValidationError } from '@/lib/errors.ts';
+import { allJobs } from '@/lib/jobs/catalog.ts';
+import type { RunAttempt } from '@/lib/jobs/run-state.ts';
+import { queues } from '@/lib/queue/queues.ts';
+import { createRedis, redis } from '@/lib/redis.ts';
+import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { syncCatalog } from './catalog-sync.ts';
+import { handlers } from './jobs/index.ts';
+import { Runner } from './runner.ts';
+
+const prefix = useOwnQueuePrefix('runner');
+let runner: Runner;
+
+beforeAll(async () => {
+  await syncCatalog(db(), allJobs());
+  runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix, handlers });
+  runner.start();
+});
+
+afterAll(async () => {
+  await runner.close(5_000);
+  await queues().close();
+  redis().disconnect();
+  await db().$disconnect();
+});
+
+const finished = (id: string) =>
+  waitFor(async () => {
+    const run = await db().jobRun.findUnique({ where: { id } });
+    return run && ['completed', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
+  }, 15_000, `run ${id} to finish`);
+
+describe('probe on a real worker', () => {
+  it('records a completed run with attempt, timestamps, duration, progress, counters and result', async () => {
+    const { run } = await enqueueRun('probe', { payload: { steps: 3, sleepMs: 60 }, trigger: 'api', actor: 'test' });
+    expect(run.status).toBe('queued');
+    const done = await finished(run.id);
+    expect(done.status).toBe('completed');
+    expect(done.attempt).toBe(1);
+    expect(done.startedAt).not.toBeNull();
+    expect(done.finishedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
+    expect(done.durationMs).toBeGreaterThanOrEqual(50);
+    expect(done.progress).toBe(100);
+    expect(done.counters).toEqual({ steps: 3 });
+    expect(done.result).toEqual({ steps: 3, sleptMs: 60 });
+    expect(done.workerId).toBe(runner.workerId);
+    const attempts = done.attempts as unknown as RunAttempt[];
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ attempt: 1, workerId: runner.workerId });
+    expect(attempts[0]!.finishedAt).toBeDefined();
+  });
+
+  it('records a failed run with its error on the run and on the attempt', async () => {
+    const { run } = await enqueueRun('probe', { payload: { fail: true, steps: 2 }, trigger: 'manual', actor: 'test' });
+    const done = await finished(run.id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toBe('Probe failed on request after 2 step(s)');
+    expect(done.errorStack).toContain('ProbeFailure');
+    const attempts = done.attempts as unknown as RunAttempt[];
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.error).toBe('Probe failed on request after 2 step(s)');
+  });
+
+  it('refuses a payload that fails the schema before anything is written', async () => {
+    const before = await db().jobRun.count();
+    const error = await enqueueRun('probe', { payload: { sleepMs: -1, steps: 500, extra: 1 }, trigger: 'api' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const { fieldErrors } = (error as ValidationError).details as { fieldErrors: Record<string, string[]> };
+    expect(Object.keys(fieldErrors).sort()).toEqual(['sleepMs', 'steps']);
+    expect((error as ValidationError).details).toMatchObject({ formErrors: [expect.stringMatching(/extra/)] });
+    expect(await db().jobRun.count()).toBe(before);
+  });
+
+  it('refuses an unknown job', async () => {
+    await expect(enqueueRun('no-such-job', { trigger: 'api' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('yields one run for the same requestId', async () => {
+    const first = await enqueueRun('probe', { trigger: 'api', requestId: 'same-request-1' });
+    const second = await enqueueRun('probe', { trigger: 'api', requestId: 'same-request-1' });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.run.id).toBe(first.run.id);
+    expect(await db().jobRun.count({ where: { requestId: 'same-request-1' } })).toBe(1);
+  });
+});

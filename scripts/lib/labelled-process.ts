@@ -3,9 +3,18 @@ import { createInterface } from 'node:readline';
 
 const colors = { web: 36, worker: 35, upstream: 33, build: 34 } as Record<string, number>;
 
-/** Starts a child process whose output lines are prefixed with its label (`[web] …`). */
+/**
+ * Starts a child process whose output lines are prefixed with its label (`[web] …`). The
+ * child gets its own process group, so a Ctrl-C in the terminal reaches only the parent,
+ * which then stops its children once and in order (a worker hit by two signals would give
+ * up its active runs at once).
+ */
 export function startLabelled(label: string, command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
+  // Children must not outlive the parent, even when it exits on an error.
+  process.once('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
   const color = colors[label] ?? 37;
   const prefix = process.stdout.isTTY ? `\x1b[${color}m[${label}]\x1b[0m ` : `[${label}] `;
   for (const stream of [child.stdout, child.stderr]) {

@@ -6,7 +6,7 @@ import { requirePrincipal } from '../../_lib/session.ts';
 export const metadata: Metadata = { title: 'Jobs' };
 
 export default async function JobsPage() {
-  const principal = await requirePrincipal('/jobs');
+  const principal = await requirePrincipal();
   return (
     <div className="max-w-3xl">
       <h1 className="mb-4 text-xl font-semibold">Jobs</h1>

@@ -7,7 +7,7 @@ import { requirePrincipal } from '../../_lib/session.ts';
 export const metadata: Metadata = { title: 'Runs' };
 
 export default async function RunsPage() {
-  const principal = await requirePrincipal('/runs');
+  const principal = await requirePrincipal();
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <div>

@@ -1,16 +1,35 @@
 import type { ConfigOf, JobDefinition, PayloadOf } from '@/lib/jobs/define-job.ts';
 import type { RunContext } from './run-context.ts';
 
+/** What a condition sees: the job's config, at the moment a scheduled fire is due. */
+export interface ConditionContext<TConfig = unknown> {
+  config: TConfig;
+  now: Date;
+}
+
+/**
+ * Whether a scheduled fire should do its work: `true` runs it; `false` or a reason skips it
+ * (the run is recorded as `skipped` with the reason). Manual, API and dependency triggers
+ * are not asked.
+ */
+export type RunCondition<TConfig = unknown> = (ctx: ConditionContext<TConfig>) => Promise<boolean | string>;
+
+export interface HandlerOptions<TJob extends JobDefinition> {
+  condition?: RunCondition<ConfigOf<TJob>>;
+}
+
 /** A job's contract with the code that runs it. */
 export interface JobHandler<TJob extends JobDefinition = JobDefinition> {
   job: TJob;
   run(ctx: RunContext<PayloadOf<TJob>, ConfigOf<TJob>>): Promise<unknown>;
+  condition?: RunCondition<ConfigOf<TJob>>;
 }
 
 /** Attaches a handler to a job definition; `ctx.payload` and `ctx.config` are typed from its schemas. */
 export function defineHandler<TJob extends JobDefinition>(
   job: TJob,
   run: (ctx: RunContext<PayloadOf<TJob>, ConfigOf<TJob>>) => Promise<unknown>,
+  options: HandlerOptions<TJob> = {},
 ): JobHandler<TJob> {
-  return { job, run };
+  return { job, run, condition: options.condition };
 }

@@ -2,29 +2,52 @@ import { bootstrapAccess } from '@/lib/auth/bootstrap.ts';
 import { db } from '@/lib/db.ts';
 import { envOrExit } from '@/lib/env.ts';
 import { allJobs } from '@/lib/jobs/catalog.ts';
+import { InvalidCatalogError, validateCatalog } from '@/lib/jobs/validate-catalog.ts';
 import { logger } from '@/lib/logger.ts';
+import { queues } from '@/lib/queue/queues.ts';
+import { syncSchedulers } from '@/lib/queue/schedulers.ts';
 import { createRedis } from '@/lib/redis.ts';
 import { syncCatalog } from './catalog-sync.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { handlers } from './jobs/index.ts';
+import { Reconciler } from './reconciler.ts';
 import { Runner } from './runner.ts';
 
-/** The worker process: syncs the catalog, runs jobs, reports heartbeats, stops gracefully. */
+/** Schedulers are re-synced this often, so a "paused until" resumes by itself. */
+const schedulerResyncMs = 30_000;
+
+/** The worker process: checks and syncs the catalog, runs jobs, reports heartbeats, stops gracefully. */
 async function main(): Promise<void> {
   const settings = envOrExit();
-  const missing = allJobs().filter((job) => !handlers.some((handler) => handler.job.name === job.name));
+  const jobs = allJobs();
+  try {
+    validateCatalog(jobs);
+  } catch (error) {
+    if (error instanceof InvalidCatalogError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const missing = jobs.filter((job) => !handlers.some((handler) => handler.job.name === job.name));
   if (missing.length > 0) {
-    logger.fatal(`no handler for job(s): ${missing.map((job) => job.name).join(', ')}; add them to worker/jobs/index.ts`);
+    console.error(`No handler for job(s): ${missing.map((job) => job.name).join(', ')}; add them to worker/jobs/index.ts`);
     process.exit(1);
   }
 
-  await syncCatalog(db(), allJobs());
+  await syncCatalog(db(), jobs);
   await bootstrapAccess(db(), settings);
 
   const runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix: settings.QUEUE_PREFIX, handlers });
-  runner.start();
+  const lockConnection = createRedis('worker');
+  const resyncSchedulers = () => syncSchedulers({ db: db(), queues: queues(), redis: lockConnection, jobs, owner: runner.workerId });
+  await resyncSchedulers();
+  const schedulerTimer = setInterval(() => void resyncSchedulers().catch((error: unknown) => logger.warn({ err: error }, 'scheduler sync failed')), schedulerResyncMs);
+  await runner.start();
   const heartbeat = new Heartbeat(db(), runner);
   await heartbeat.start();
+  const reconciler = new Reconciler({ db: db(), queues: queues(), redis: lockConnection, owner: runner.workerId });
+  reconciler.start();
   logger.info({ workerId: runner.workerId, queues: runner.concurrency() }, 'worker started');
 
   let stopping = false;
@@ -35,8 +58,12 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, activeRuns: runner.activeRuns }, 'stopping: no new work, waiting for active runs');
+    clearInterval(schedulerTimer);
+    reconciler.stop();
     await runner.close(settings.WORKER_SHUTDOWN_TIMEOUT_MS);
     await heartbeat.stop();
+    await queues().close();
+    lockConnection.disconnect();
     await db().$disconnect();
     logger.info('worker stopped');
     process.exit(0);

@@ -18,7 +18,7 @@ let runner: Runner;
 beforeAll(async () => {
   await syncCatalog(db(), allJobs());
   runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix, handlers });
-  runner.start();
+  await runner.start();
 });
 
 afterAll(async () => {

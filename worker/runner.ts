@@ -1,16 +1,23 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '@/lib/db.ts';
 import { categories, type Category } from '@/lib/jobs/categories.ts';
 import type { JobDefinition } from '@/lib/jobs/define-job.ts';
+import { isWithinWindow } from '@/lib/jobs/schedule.ts';
+import { dependentsOf } from '@/lib/jobs/validate-catalog.ts';
+import { kickoffKeys, RedisLock } from '@/lib/locks/redis-lock.ts';
 import { logger } from '@/lib/logger.ts';
+import { retryDelay } from '@/lib/queue/backoff.ts';
 import { queueNameFor } from '@/lib/queue/names.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
+import type { ControlMessage } from '@/lib/runs/cancel-run.ts';
+import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { readSettings, refusalFor } from '@/lib/settings.ts';
 import type { JobHandler } from './define-handler.ts';
 import { RunAbortedError, type RunContext } from './run-context.ts';
-import { RunStatusWriter } from './status/run-status-writer.ts';
+import { RunStatusWriter, type AttemptStart } from './status/run-status-writer.ts';
 
 export interface RunnerOptions {
   db: Db;
@@ -23,20 +30,32 @@ export interface RunnerOptions {
   /** Only run these categories. Default: every category that has a handler. */
   only?: Category[];
   workerId?: string;
+  /** How long BullMQ waits before a silent active job counts as stalled. Default: 30 s. */
+  stalledIntervalMs?: number;
 }
 
-/** Runs jobs: one BullMQ worker per category queue, each run recorded through the status writer. */
+/** How often a waiting exclusive run looks again for its lock. */
+const lockRetryMs = 1_000;
+
+/**
+ * Runs jobs: one BullMQ worker per category queue. Before a handler runs, a fire is checked
+ * against the trigger settings, the job's window and condition, a cancel mark, and the job's
+ * exclusive lock; every outcome is recorded through the status writer.
+ */
 export class Runner {
   readonly workerId: string;
   readonly statusWriter: RunStatusWriter;
   private readonly workers = new Map<Category, Worker<RunJobData>>();
   private readonly handlers = new Map<string, JobHandler>();
   private readonly active = new Map<string, AbortController>();
+  private readonly redis: Redis;
+  private subscriber: Redis | undefined;
 
   constructor(private readonly options: RunnerOptions) {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
     this.statusWriter = new RunStatusWriter(options.db);
     for (const handler of options.handlers) this.handlers.set(handler.job.name, handler);
+    this.redis = options.connect();
   }
 
   get activeRuns(): number {
@@ -47,17 +66,22 @@ export class Runner {
     return Object.fromEntries([...this.workers].map(([category, worker]) => [category, worker.concurrency]));
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    await this.listenForControl();
     const wanted = new Set<Category>([...this.handlers.values()].map((handler) => handler.job.category));
     for (const category of wanted) {
       if (this.options.only && !this.options.only.includes(category)) continue;
-      const worker = new Worker<RunJobData>(queueNameFor(category), (job, token, signal) => this.process(job, signal), {
+      const worker = new Worker<RunJobData>(queueNameFor(category), (job, token, signal) => this.process(job, token, signal), {
         connection: this.options.connect(),
         prefix: this.options.prefix,
         concurrency: this.options.concurrency?.[category] ?? categories[category].concurrency,
-        stalledInterval: 30_000,
+        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+        lockDuration: this.options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 2,
-        lockDuration: 30_000,
+        settings: {
+          backoffStrategy: (attemptsMade, type, error, job) =>
+            retryDelay(type, Number((job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 0), attemptsMade, error),
+        },
       });
       worker.on('error', (error) => logger.warn({ err: error, category }, 'queue worker error'));
       this.workers.set(category, worker);
@@ -87,23 +111,38 @@ export class Runner {
       await Promise.all([...this.workers.values()].map((worker) => worker.close(true)));
     }
     this.statusWriter.close();
+    this.subscriber?.disconnect();
+    this.redis.disconnect();
   }
 
-  private async process(job: Job<RunJobData>, bullSignal?: AbortSignal): Promise<unknown> {
+  private async listenForControl(): Promise<void> {
+    this.subscriber = this.options.connect();
+    const channel = kickoffKeys.controlChannel(this.options.prefix);
+    this.subscriber.on('message', (_channel: string, raw: string) => {
+      try {
+        const message = JSON.parse(raw) as ControlMessage;
+        if (message.type === 'cancel' && this.cancel(message.runId)) logger.info({ runId: message.runId }, 'run cancelled');
+      } catch {
+        logger.warn({ raw }, 'unreadable control message');
+      }
+    });
+    await this.subscriber.subscribe(channel);
+  }
+
+  private async process(job: Job<RunJobData>, token: string | undefined, bullSignal?: AbortSignal): Promise<unknown> {
     const runId = job.id!;
     const handler = this.handlers.get(job.name);
-    const attempt = job.attemptsMade + 1;
+    // A run BullMQ recovered from a stalled worker counts as a new attempt.
+    const attempt = job.attemptsMade + 1 + (job.stalledCounter ?? 0);
     const maxAttempts = job.opts.attempts ?? 1;
     const log = logger.child({ runId, job: job.name, requestId: job.data.requestId ?? undefined, attempt });
-    const startedAt = new Date();
-
-    const mayStart = await this.statusWriter.attemptStarted({
+    const start: AttemptStart = {
       runId,
       jobName: job.name,
       attempt,
       maxAttempts,
       workerId: this.workerId,
-      startedAt,
+      startedAt: new Date(),
       seed: {
         trigger: job.data.trigger,
         source: job.data.source ?? null,
@@ -113,27 +152,91 @@ export class Runner {
         priority: handler?.job.priority ?? 'medium',
         queuedAt: new Date(job.timestamp),
       },
-    });
-    if (!mayStart) {
-      log.info('run was cancelled or finished before it started; skipping');
+    };
+
+    const gate = handler ? await this.gate(handler, job, start) : { go: true as const };
+    if (!gate.go) {
+      if (gate.outcome === 'wait') {
+        // An exclusive run asked for by a person waits in the queue until the holder ends.
+        await job.moveToDelayed(Date.now() + lockRetryMs, token);
+        throw new DelayedError();
+      }
+      await this.statusWriter.endedWithoutRunning(start, gate.outcome, gate.reason);
+      log.info({ status: gate.outcome, reason: gate.reason }, 'run did not start');
       return null;
     }
 
+    const lock = handler?.job.exclusive ? new RedisLock(this.redis, kickoffKeys.jobLock(this.options.prefix, job.name)) : null;
+    const renewal = lock ? setInterval(() => void lock.renew(runId, handler!.job.exclusive!.lockTtlMs).catch(() => {}), handler!.job.exclusive!.lockTtlMs / 3) : null;
     try {
+      if (!(await this.statusWriter.attemptStarted(start))) {
+        log.info('run was cancelled or finished before it started; skipping');
+        return null;
+      }
       if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" in this worker`);
       const result = await this.execute(handler, job, runId, attempt, bullSignal, log);
       await this.statusWriter.attemptFinished(runId, new Date(), { status: 'completed', result });
+      await this.enqueueDependents(handler.job, runId, log);
       return result;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       const cancelled = err instanceof RunAbortedError && err.reason === 'cancelled';
-      const final = cancelled || err instanceof UnrecoverableError || attempt >= maxAttempts;
+      const final = cancelled || err instanceof UnrecoverableError || job.attemptsMade + 1 >= maxAttempts;
       const status = cancelled ? 'cancelled' : final ? 'failed' : 'retrying';
       await this.statusWriter.attemptFinished(runId, new Date(), { status, error: err.message, stack: err.stack ?? null });
       log.info({ status, err: err.message }, 'attempt ended with an error');
       // A cancelled or unrecoverable run must not be retried by BullMQ.
       if (final && !(err instanceof UnrecoverableError)) throw new UnrecoverableError(err.message);
       throw err;
+    } finally {
+      if (renewal) clearInterval(renewal);
+      await lock?.release(runId).catch(() => {});
+    }
+  }
+
+  /** Whether a fire may run now; takes the exclusive lock when it may. */
+  private async gate(
+    handler: JobHandler,
+    job: Job<RunJobData>,
+    start: AttemptStart,
+  ): Promise<{ go: true } | { go: false; outcome: 'skipped' | 'cancelled' | 'wait'; reason: string }> {
+    const definition = handler.job;
+    const scheduled = job.data.trigger === 'schedule';
+    if (await this.redis.exists(kickoffKeys.cancelled(this.options.prefix, start.runId))) {
+      return { go: false, outcome: 'cancelled', reason: 'Cancelled before it started' };
+    }
+    if (scheduled) {
+      const refusal = refusalFor(await readSettings(this.options.db), 'schedule');
+      if (refusal) return { go: false, outcome: 'skipped', reason: refusal };
+      if (definition.window && !isWithinWindow(definition.window, start.startedAt)) {
+        return { go: false, outcome: 'skipped', reason: `Outside its window (hours ${definition.window.hours}, ${definition.window.tz})` };
+      }
+      if (handler.condition) {
+        const verdict = await handler.condition({ config: await this.loadConfig(definition), now: start.startedAt });
+        if (verdict !== true) return { go: false, outcome: 'skipped', reason: typeof verdict === 'string' ? verdict : 'Its condition did not hold' };
+      }
+    }
+    if (definition.exclusive) {
+      const lock = new RedisLock(this.redis, kickoffKeys.jobLock(this.options.prefix, definition.name));
+      const taken = await lock.acquire(start.runId, definition.exclusive.lockTtlMs);
+      if (!taken.acquired && taken.holder !== start.runId) {
+        return scheduled
+          ? { go: false, outcome: 'skipped', reason: `Already running (run ${taken.holder})` }
+          : { go: false, outcome: 'wait', reason: 'waiting for the exclusive lock' };
+      }
+    }
+    return { go: true };
+  }
+
+  private async enqueueDependents(definition: JobDefinition, runId: string, log: typeof logger): Promise<void> {
+    const jobs = [...this.handlers.values()].map((handler) => handler.job);
+    for (const dependent of dependentsOf(jobs, definition.name)) {
+      try {
+        const { run } = await enqueueRun(dependent.name, { trigger: 'dependency', causedBy: runId, actor: `dependency:${definition.name}`, source: definition.name });
+        log.info({ dependent: dependent.name, dependentRunId: run.id }, 'dependent run queued');
+      } catch (error) {
+        log.warn({ err: error, dependent: dependent.name }, 'could not queue a dependent run');
+      }
     }
   }
 
@@ -148,7 +251,9 @@ export class Runner {
     const definition: JobDefinition = handler.job;
     const payload = definition.payload.safeParse(job.data.payload);
     if (!payload.success) {
-      throw new UnrecoverableError(`Payload does not fit the job's schema: ${payload.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      throw new UnrecoverableError(
+        `Payload does not fit the job's schema: ${payload.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      );
     }
     const config = await this.loadConfig(definition);
 

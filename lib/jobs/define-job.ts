@@ -21,6 +21,14 @@ export type ScheduleOptions =
       every: number;
     };
 
+/** Hours of the day a scheduled fire may run in; a fire outside is recorded as `skipped`. */
+export interface WindowOptions {
+  /** Hours in cron's hour-field syntax, e.g. `'0-7,19-23'`. */
+  hours: string;
+  /** Timezone the hours are read in. Default: the schedule's timezone, else `UTC`. */
+  tz?: string;
+}
+
 export interface RetryOptions {
   /** Tries in all, the first included. Default: 3. */
   attempts?: number;
@@ -41,6 +49,8 @@ export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extend
   category: Category;
   description: string;
   schedule?: ScheduleOptions;
+  /** Only let scheduled fires run inside these hours. Default: any time. Manual triggers ignore it. */
+  window?: WindowOptions;
   /** Default: `medium`. Manual and API triggers run ahead of scheduled runs of any priority. */
   priority?: Priority;
   retry?: RetryOptions;
@@ -61,6 +71,7 @@ export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extend
 export type JobDefinition<TPayload extends z.ZodType = z.ZodType, TConfig extends z.ZodType = z.ZodType> = Readonly<
   Required<Pick<JobDefinitionOptions<TPayload, TConfig>, 'name' | 'category' | 'description' | 'payload'>> & {
     schedule: ScheduleOptions | null;
+    window: Required<WindowOptions> | null;
     priority: Priority;
     retry: Required<RetryOptions>;
     exclusive: Required<ExclusiveOptions> | null;
@@ -87,6 +98,9 @@ export function defineJob<TPayload extends z.ZodType, TConfig extends z.ZodType 
     description: options.description,
     payload: options.payload,
     schedule: options.schedule ? normalizeSchedule(options.schedule) : null,
+    window: options.window
+      ? { hours: options.window.hours, tz: options.window.tz ?? (options.schedule && 'cron' in options.schedule ? options.schedule.tz : undefined) ?? 'UTC' }
+      : null,
     priority: options.priority ?? 'medium',
     retry,
     exclusive: options.exclusive

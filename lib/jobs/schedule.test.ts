@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidSchedule, describeSchedule, nextFireTimes } from './schedule.ts';
+import { assertValidSchedule, describeSchedule, isWithinWindow, nextFireTimes } from './schedule.ts';
 
 describe('schedules', () => {
   it('describes cron and interval schedules in words, always naming the timezone', () => {
@@ -30,5 +30,16 @@ describe('schedules', () => {
     expect(() => assertValidSchedule({ cron: '@daily', tz: 'Mars/Olympus' })).toThrow(/unknown timezone/);
     expect(() => assertValidSchedule({ every: 10 })).toThrow(/at least 1000/);
     expect(() => assertValidSchedule({ cron: '*/5 0-4,18-23 * * *', tz: 'Europe/London' })).not.toThrow();
+  });
+});
+
+describe('windows', () => {
+  it('reads the hours in the window timezone, across daylight saving', () => {
+    const window = { hours: '0-7,19-23', tz: 'Europe/London' };
+    // 18:30 UTC in summer is 19:30 in London (inside); in winter it is 18:30 (outside).
+    expect(isWithinWindow(window, new Date('2026-07-01T18:30:00Z'))).toBe(true);
+    expect(isWithinWindow(window, new Date('2026-12-01T18:30:00Z'))).toBe(false);
+    expect(isWithinWindow(window, new Date('2026-12-01T07:59:00Z'))).toBe(true);
+    expect(isWithinWindow(window, new Date('2026-12-01T12:00:00Z'))).toBe(false);
   });
 });

@@ -76,3 +76,9 @@ export function nextFireTimes(schedule: ScheduleOptions | null, count = 3, from 
   const expression = CronExpressionParser.parse(expandCron(schedule.cron), { tz: schedule.tz ?? 'UTC', currentDate: from });
   return expression.take(count).map((date) => date.toDate());
 }
+
+/** Whether `date` falls inside a window's hours, read in the window's timezone. */
+export function isWithinWindow(window: { hours: string; tz: string }, date = new Date()): boolean {
+  const expression = CronExpressionParser.parse(`* ${window.hours} * * *`, { tz: window.tz });
+  return expression.includesDate(date);
+}

@@ -5,7 +5,9 @@ import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError 
 import { findJob } from '../jobs/catalog.ts';
 import type { JobDefinition } from '../jobs/define-job.ts';
 import type { RunTrigger } from '../jobs/run-state.ts';
+import { kickoffKeys, RedisLock } from '../locks/redis-lock.ts';
 import { logger } from '../logger.ts';
+import { redis } from '../redis.ts';
 import { backoffFor } from '../queue/backoff.ts';
 import { queues } from '../queue/queues.ts';
 import { bullPriority, type RunJobData } from '../queue/run-job-data.ts';
@@ -51,6 +53,11 @@ export async function enqueueRun(jobName: string, options: EnqueueRunOptions): P
   if (options.requestId) {
     const existing = await findByRequestId(jobName, options.requestId);
     if (existing) return { run: existing, created: false };
+  }
+
+  if (job.exclusive) {
+    const holder = await new RedisLock(redis(), kickoffKeys.jobLock(queues().prefix, job.name)).holder();
+    if (holder) throw new ConflictError('already_running', `Job "${jobName}" is exclusive and already running`, { runId: holder });
   }
 
   const id = randomUUID();

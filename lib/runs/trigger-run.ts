@@ -1,6 +1,8 @@
 import { recordAudit, type AuditActor } from '../audit.ts';
 import { assertMayActOnJob } from '../auth/grants.ts';
-import { NotFoundError } from '../errors.ts';
+import { db } from '../db.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { readSettings, refusalFor } from '../settings.ts';
 import { findJob } from '../jobs/catalog.ts';
 import type { TriggerBody } from '../validations/runs.ts';
 import { enqueueRun, type EnqueuedRun } from './enqueue-run.ts';
@@ -10,11 +12,14 @@ export async function triggerRun(jobName: string, body: TriggerBody, actor: Audi
   const job = findJob(jobName);
   if (!job) throw new NotFoundError('Job', jobName);
   assertMayActOnJob(actor.principal, job);
+  const trigger = actor.principal.type === 'user' ? 'manual' : 'api';
+  const refusal = refusalFor(await readSettings(db()), trigger);
+  if (refusal) throw new ConflictError('triggers_off', refusal);
   const enqueued = await enqueueRun(jobName, {
     payload: body.payload,
     requestId: body.requestId,
     source: body.source ?? (actor.principal.type === 'user' ? 'dashboard' : undefined),
-    trigger: actor.principal.type === 'user' ? 'manual' : 'api',
+    trigger,
     actor: actor.principal.label,
   });
   if (enqueued.created) {

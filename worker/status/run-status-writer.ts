@@ -58,6 +58,24 @@ export class RunStatusWriter {
     return rows.length > 0;
   }
 
+  /**
+   * Records a run that ends without its handler running: `skipped` (window, condition,
+   * lock, trigger source off) or `cancelled` (marked before it started).
+   */
+  async endedWithoutRunning(start: Omit<AttemptStart, 'attempt' | 'startedAt'>, status: 'skipped' | 'cancelled', reason: string): Promise<void> {
+    const { seed } = start;
+    const now = new Date();
+    await this.db.$executeRaw`
+      INSERT INTO "JobRun" (id, "jobName", status, trigger, source, actor, "requestId", payload, "maxAttempts",
+        priority, "queuedAt", "finishedAt", "durationMs", "workerId", error, "updatedAt")
+      VALUES (${start.runId}, ${start.jobName}, ${status}::"RunStatus", ${seed.trigger}::"RunTrigger", ${seed.source}, ${seed.actor},
+        ${seed.requestId}, ${JSON.stringify(seed.payload ?? {})}::jsonb, ${start.maxAttempts}, ${seed.priority}::"JobPriority",
+        ${seed.queuedAt}, ${now}, 0, ${start.workerId}, ${reason}, now())
+      ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, "finishedAt" = EXCLUDED."finishedAt", error = EXCLUDED.error,
+        "workerId" = EXCLUDED."workerId", "updatedAt" = now()
+      WHERE "JobRun".status IN ('queued', 'retrying', 'running')`;
+  }
+
   /** Records how an attempt ended; `completed`, `failed` and `cancelled` are final. */
   async attemptFinished(runId: string, finishedAt: Date, outcome: AttemptOutcome): Promise<void> {
     // Counters and phase reported just before the end travel with the final write.

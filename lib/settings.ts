@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { Db } from './db.ts';
+
+/**
+ * Run-time settings, stored in PostgreSQL (one JSON value per key) and changed in the
+ * dashboard. Each has a schema and a default; a stored value that no longer fits its schema
+ * reads as the default.
+ */
+export const settingSchemas = {
+  /** Scheduled fires run. Off: a fire is recorded as `skipped`. */
+  'triggers.schedule': z.boolean().default(true),
+  /** People may trigger runs from the dashboard. */
+  'triggers.manual': z.boolean().default(true),
+  /** Services may trigger runs with an API key. */
+  'triggers.api': z.boolean().default(true),
+  /** Global pause: schedules stop firing and triggers are refused. */
+  'engine.paused': z.boolean().default(false),
+  /** Finished runs older than this many days are removed by the clean-up job. */
+  'runs.retentionDays': z.number().int().min(1).max(3650).default(30),
+} as const;
+
+export type SettingKey = keyof typeof settingSchemas;
+export type Settings = { [K in SettingKey]: z.output<(typeof settingSchemas)[K]> };
+
+export function defaultSettings(): Settings {
+  return Object.fromEntries(Object.entries(settingSchemas).map(([key, schema]) => [key, schema.parse(undefined)])) as Settings;
+}
+
+let cache: { at: number; value: Settings } | undefined;
+const cacheMs = 1_000;
+
+/** Every setting, read at most once a second per process. */
+export async function readSettings(db: Db, fresh = false): Promise<Settings> {
+  if (!fresh && cache && Date.now() - cache.at < cacheMs) return cache.value;
+  const rows = await db.setting.findMany();
+  const value = defaultSettings();
+  for (const row of rows) {
+    const schema = settingSchemas[row.key as SettingKey];
+    const parsed = schema?.safeParse(row.value);
+    if (parsed?.success) (value as Record<string, unknown>)[row.key] = parsed.data;
+  }
+  cache = { at: Date.now(), value };
+  return value;
+}
+
+export async function writeSetting<K extends SettingKey>(db: Db, key: K, value: Settings[K], updatedBy: string | null): Promise<void> {
+  const parsed = settingSchemas[key].parse(value);
+  await db.setting.upsert({
+    where: { key },
+    create: { key, value: parsed as never, updatedBy },
+    update: { value: parsed as never, updatedBy },
+  });
+  cache = undefined;
+}
+
+export type TriggerSource = 'schedule' | 'manual' | 'api';
+
+/** Why a trigger source may not start runs now, or null when it may. */
+export function refusalFor(settings: Settings, source: TriggerSource): string | null {
+  if (settings['engine.paused']) return 'Kickoff is paused: no runs start until an admin resumes it';
+  if (!settings[`triggers.${source}`]) {
+    const names = { schedule: 'Scheduled runs', manual: 'Manual triggers', api: 'API triggers' } as const;
+    return `${names[source]} are switched off in Settings`;
+  }
+  return null;
+}

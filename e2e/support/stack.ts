@@ -34,7 +34,7 @@ export async function startStack(): Promise<Stack> {
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   };
   const children: ChildProcess[] = [
-    startLabelled('worker', join(root, 'node_modules/.bin/tsx'), ['worker/main.ts'], { cwd: root, env }),
+    startLabelled('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env }),
     startLabelled('web', join(root, 'node_modules/.bin/next'), ['start', '-p', String(e2ePort)], { cwd: root, env }),
   ];
   const baseUrl = `http://localhost:${e2ePort}`;

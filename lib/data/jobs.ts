@@ -12,6 +12,13 @@ export interface JobSummaryDto {
   description: string;
   priority: string;
   schedule: { cron: string | null; tz: string | null; everyMs: number | null; words: string; next: string[] } | null;
+  window: { hours: string; tz: string } | null;
+  exclusive: { lockTtlMs: number } | null;
+  retry: { attempts: number; backoff: string; delayMs: number };
+  timeoutMs: number;
+  dependsOn: string[];
+  /** Jobs that run after this one succeeds. */
+  dependents: string[];
   enabled: boolean;
   pausedUntil: string | null;
   /** False until a worker has synced this job into the database. */
@@ -56,18 +63,37 @@ export async function listJobs(): Promise<JobSummaryDto[]> {
   const rowByName = new Map(rows.map((row) => [row.name, row]));
   const statsByName = new Map(stats.map((row) => [row.jobName, row]));
   const lastByName = new Map(lastRuns.map((row) => [row.jobName, row]));
-  return jobs.map((job) => toJobSummary(job, rowByName.get(job.name), statsByName.get(job.name), lastByName.get(job.name)));
+  return jobs.map((job) => ({
+    ...toJobSummary(job, rowByName.get(job.name), statsByName.get(job.name), lastByName.get(job.name)),
+    dependents: jobs.filter((other) => other.dependsOn.includes(job.name)).map((other) => other.name),
+  }));
 }
 
-export async function getJob(name: string): Promise<JobSummaryDto> {
+export interface JobDetailDto extends JobSummaryDto {
+  config: unknown;
+  configVersion: number;
+  /** JSON Schemas of the payload and the config, for forms. */
+  payloadSchema: unknown;
+  configSchema: unknown;
+}
+
+export async function getJob(name: string): Promise<JobDetailDto> {
   const job = findJob(name);
   if (!job) throw new NotFoundError('Job', name);
   const found = (await listJobs()).find((summary) => summary.name === name);
   if (!found) throw new NotFoundError('Job', name);
-  return found;
+  const row = await db().jobDefinition.findUnique({ where: { name } });
+  const contract = (row?.contract ?? {}) as { payloadSchema?: unknown; configSchema?: unknown };
+  return {
+    ...found,
+    config: row?.config ?? job.config.parse({}),
+    configVersion: row?.configVersion ?? 1,
+    payloadSchema: contract.payloadSchema ?? null,
+    configSchema: contract.configSchema ?? null,
+  };
 }
 
-function toJobSummary(job: JobDefinition, row: JobRow | undefined, stats: StatsRow | undefined, last: LastRunRow | undefined): JobSummaryDto {
+function toJobSummary(job: JobDefinition, row: JobRow | undefined, stats: StatsRow | undefined, last: LastRunRow | undefined): Omit<JobSummaryDto, 'dependents'> {
   const schedule = ((row?.scheduleOverride as ScheduleOptions | null | undefined) ?? job.schedule) || null;
   const completed = Number(stats?.completed ?? 0);
   const failed = Number(stats?.failed ?? 0);
@@ -85,6 +111,11 @@ function toJobSummary(job: JobDefinition, row: JobRow | undefined, stats: StatsR
           next: nextFireTimes(schedule, 3).map((date) => date.toISOString()),
         }
       : null,
+    window: job.window,
+    exclusive: job.exclusive,
+    retry: job.retry,
+    timeoutMs: job.timeoutMs,
+    dependsOn: job.dependsOn,
     enabled: row?.enabled ?? true,
     pausedUntil: row?.pausedUntil?.toISOString() ?? null,
     synced: Boolean(row),

@@ -12,10 +12,17 @@ export const jobCatalog = {
 export type JobCatalog = typeof jobCatalog;
 export type JobName = keyof JobCatalog;
 
+const registry = new Map<string, JobDefinition>(Object.entries(jobCatalog) as [string, JobDefinition][]);
+
 export function findJob(name: string): JobDefinition | undefined {
-  return Object.hasOwn(jobCatalog, name) ? (jobCatalog as Record<string, JobDefinition>)[name] : undefined;
+  return registry.get(name);
 }
 
 export function allJobs(): JobDefinition[] {
-  return Object.values(jobCatalog) as JobDefinition[];
+  return [...registry.values()];
+}
+
+/** Adds definitions beside the catalog's. For test fixtures only: production jobs belong in `jobCatalog`. */
+export function registerJobs(jobs: readonly JobDefinition[]): void {
+  for (const job of jobs) registry.set(job.name, job);
 }

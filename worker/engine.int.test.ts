@@ -1,0 +1,255 @@
+/**
+ * The job patterns of DESIGN.md, one by one, on a real worker (in this process) against real
+ * PostgreSQL and Redis. The patterns that need several processes are in
+ * engine-processes.int.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
+import { waitFor } from '@/scripts/test/wait-for.ts';
+import { engineHandlers, handlerCalls } from '@/scripts/test/fixtures/engine-jobs.ts';
+import type { Principal } from '@/lib/auth/principal.ts';
+import { db } from '@/lib/db.ts';
+import { ConflictError } from '@/lib/errors.ts';
+import { allJobs } from '@/lib/jobs/catalog.ts';
+import type { RunAttempt } from '@/lib/jobs/run-state.ts';
+import { queues } from '@/lib/queue/queues.ts';
+import type { RunJobData } from '@/lib/queue/run-job-data.ts';
+import { createRedis, redis } from '@/lib/redis.ts';
+import { cancelRun } from '@/lib/runs/cancel-run.ts';
+import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { retryRun } from '@/lib/runs/retry-run.ts';
+import { triggerRun } from '@/lib/runs/trigger-run.ts';
+import { writeSetting } from '@/lib/settings.ts';
+import { syncCatalog } from './catalog-sync.ts';
+import { handlers } from './jobs/index.ts';
+import { Reconciler } from './reconciler.ts';
+import { Runner } from './runner.ts';
+
+const prefix = useOwnQueuePrefix('engine');
+let runner: Runner;
+const admin: Principal = { type: 'user', id: 'u1', label: 'admin@test', role: 'admin', grants: [] };
+const actor = { principal: admin, requestId: 'req-engine', ip: '127.0.0.1' };
+
+beforeAll(async () => {
+  await syncCatalog(db(), allJobs());
+  runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix, handlers: [...handlers, ...engineHandlers] });
+  await runner.start();
+});
+
+afterAll(async () => {
+  await runner.close(5_000);
+  await queues().close();
+  redis().disconnect();
+  await db().$disconnect();
+});
+
+const runOf = (id: string) => db().jobRun.findUniqueOrThrow({ where: { id } });
+const until = (id: string, statuses: string[], timeoutMs = 15_000) =>
+  waitFor(async () => {
+    const run = await runOf(id);
+    return statuses.includes(run.status) ? run : undefined;
+  }, timeoutMs, `run ${id} to reach ${statuses.join('|')}`);
+
+/** Adds a job the way a job scheduler does when a schedule fires. */
+async function fireSchedule(jobName: string, category: 'diagnostics' | 'maintenance', id: string) {
+  const data: RunJobData = { payload: {}, trigger: 'schedule', actor: 'scheduler', source: 'schedule' };
+  await queues().for(category).add(jobName, data, { jobId: id, priority: 13 });
+  return id;
+}
+
+describe('retry policy', () => {
+  it('retries with its backoff, shows retrying between attempts, and records every attempt', async () => {
+    const { run } = await enqueueRun('fx-flaky', { payload: { failAttempts: 2 }, trigger: 'api' });
+    await until(run.id, ['retrying']);
+    const done = await until(run.id, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    expect(done.result).toEqual({ succeededOnAttempt: 3 });
+    const attempts = done.attempts as unknown as RunAttempt[];
+    expect(attempts.map((a) => [a.attempt, a.error ?? null])).toEqual([
+      [1, 'Failing attempt 1'],
+      [2, 'Failing attempt 2'],
+      [3, null],
+    ]);
+    // fixed backoff of 300 ms between attempts
+    const gap = new Date(attempts[1]!.at).getTime() - new Date(attempts[0]!.finishedAt!).getTime();
+    expect(gap).toBeGreaterThanOrEqual(250);
+  });
+
+  it('fails at once on an unrecoverable error', async () => {
+    const { run } = await enqueueRun('fx-flaky', { payload: { unrecoverable: true }, trigger: 'api' });
+    const done = await until(run.id, ['completed', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(done.error).toBe('This input can never work');
+    expect(done.attempts as unknown[]).toHaveLength(1);
+  });
+
+  it('waits as long as a rate-limited upstream asks before the next attempt', async () => {
+    const { run } = await enqueueRun('fx-flaky', { payload: { failAttempts: 1, retryAfterMs: 1_500 }, trigger: 'api' });
+    const done = await until(run.id, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    const attempts = done.attempts as unknown as RunAttempt[];
+    const gap = new Date(attempts[1]!.at).getTime() - new Date(attempts[0]!.finishedAt!).getTime();
+    expect(gap).toBeGreaterThanOrEqual(1_400);
+  });
+});
+
+describe('payload validation', () => {
+  it('a payload that fails the schema never reaches the handler, even when added to the queue directly', async () => {
+    const before = handlerCalls.get('fx-exclusive') ?? 0;
+    const id = 'bad-payload-direct';
+    await queues().for('diagnostics').add('fx-exclusive', { payload: { sleepMs: 'long' }, trigger: 'api' } satisfies RunJobData, { jobId: id, attempts: 3 });
+    const done = await until(id, ['failed']);
+    expect(done.error).toMatch(/^Payload does not fit the job's schema: sleepMs/);
+    expect(done.attempts as unknown[]).toHaveLength(1);
+    expect(handlerCalls.get('fx-exclusive') ?? 0).toBe(before);
+  });
+});
+
+describe('timeout and cancel', () => {
+  it('aborts a run past its timeout', async () => {
+    const { run } = await enqueueRun('fx-timeout', { payload: { sleepMs: 5_000 }, trigger: 'api' });
+    const done = await until(run.id, ['failed', 'completed']);
+    expect(done.status).toBe('failed');
+    expect(done.error).toBe('Timed out after 300 ms');
+    expect(done.durationMs).toBeLessThan(2_000);
+  });
+
+  it('stops a running run within a second of cancel', async () => {
+    const { run } = await enqueueRun('probe', { payload: { sleepMs: 20_000, steps: 20 }, trigger: 'api' });
+    await until(run.id, ['running']);
+    const asked = Date.now();
+    await cancelRun(run.id, actor);
+    const done = await until(run.id, ['cancelled', 'failed', 'completed'], 3_000);
+    expect(done.status).toBe('cancelled');
+    expect(Date.now() - asked).toBeLessThan(1_000);
+    expect(await db().auditLog.count({ where: { action: 'run.cancel', targetId: run.id } })).toBe(1);
+  });
+
+  it('removes a queued run from its queue', async () => {
+    await queues().for('maintenance').pause();
+    try {
+      const { run } = await enqueueRun('fx-serial', { trigger: 'api' });
+      const cancelled = await cancelRun(run.id, actor);
+      expect(cancelled.status).toBe('cancelled');
+      expect(await queues().for('maintenance').getJob(run.id)).toBeUndefined();
+    } finally {
+      await queues().for('maintenance').resume();
+    }
+  });
+
+  it('refuses to cancel a finished run with 409', async () => {
+    const { run } = await enqueueRun('probe', { trigger: 'api' });
+    await until(run.id, ['completed']);
+    await expect(cancelRun(run.id, actor)).rejects.toMatchObject({ code: 'invalid_state' });
+  });
+});
+
+describe('retry of a failed run', () => {
+  it('creates a new run with trigger retry pointing back at the failed one', async () => {
+    const { run } = await enqueueRun('probe', { payload: { fail: true }, trigger: 'api' });
+    await until(run.id, ['failed']);
+    const { run: retried } = await retryRun(run.id, actor);
+    expect(retried).toMatchObject({ trigger: 'retry', retryOf: run.id, jobName: 'probe' });
+    expect(retried.payload).toEqual(run.payload);
+    await until(retried.id, ['failed']);
+    await expect(retryRun(retried.id.replace(/.$/, 'x'), actor)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('dependencies', () => {
+  it('runs A → B → C in order, each pointing at the run that caused it', async () => {
+    const { run: a } = await enqueueRun('fx-chain-a', { payload: { sleepMs: 100 }, trigger: 'api' });
+    const c = await waitFor(() => db().jobRun.findFirst({ where: { jobName: 'fx-chain-c', status: 'completed' } }), 15_000, 'C to complete');
+    const b = await runOf(c.causedBy!);
+    expect(b.jobName).toBe('fx-chain-b');
+    expect(b.causedBy).toBe(a.id);
+    expect(b.trigger).toBe('dependency');
+    const aDone = await runOf(a.id);
+    expect(b.startedAt!.getTime()).toBeGreaterThanOrEqual(aDone.finishedAt!.getTime());
+    expect(c.startedAt!.getTime()).toBeGreaterThanOrEqual(b.finishedAt!.getTime());
+  });
+});
+
+describe('windows and conditions', () => {
+  it('records a scheduled fire outside its window as skipped with the reason, doing no work', async () => {
+    const before = handlerCalls.get('fx-windowed') ?? 0;
+    const id = await fireSchedule('fx-windowed', 'diagnostics', 'windowed-fire-1');
+    const done = await until(id, ['skipped', 'completed', 'failed']);
+    expect(done.status).toBe('skipped');
+    expect(done.error).toMatch(/^Outside its window \(hours \d+, UTC\)$/);
+    expect(handlerCalls.get('fx-windowed') ?? 0).toBe(before);
+  });
+
+  it('records a fire whose condition returns a reason as skipped with it, and runs when it holds', async () => {
+    const skipped = await until(await fireSchedule('fx-conditional', 'diagnostics', 'conditional-fire-1'), ['skipped', 'completed']);
+    expect(skipped).toMatchObject({ status: 'skipped', error: 'No live matches', trigger: 'schedule' });
+    await db().jobDefinition.update({ where: { name: 'fx-conditional' }, data: { config: { live: true } } });
+    const ran = await until(await fireSchedule('fx-conditional', 'diagnostics', 'conditional-fire-2'), ['skipped', 'completed']);
+    expect(ran.status).toBe('completed');
+  });
+});
+
+describe('exclusive jobs (one process; several processes in engine-processes)', () => {
+  it('refuses a trigger while one runs with 409 and the holder, and skips a scheduled fire', async () => {
+    const { run } = await enqueueRun('fx-exclusive', { payload: { sleepMs: 1_500 }, trigger: 'api' });
+    await until(run.id, ['running']);
+    const refused = await enqueueRun('fx-exclusive', { trigger: 'api' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as ConflictError).details).toEqual({ runId: run.id });
+    const fire = await until(await fireSchedule('fx-exclusive', 'diagnostics', 'exclusive-fire-1'), ['skipped', 'completed']);
+    expect(fire).toMatchObject({ status: 'skipped', error: `Already running (run ${run.id})` });
+    await until(run.id, ['completed']);
+    const { run: after } = await enqueueRun('fx-exclusive', { trigger: 'api' });
+    expect((await until(after.id, ['completed'])).status).toBe('completed');
+  });
+});
+
+describe('priorities', () => {
+  it('runs manual triggers ahead of scheduled runs waiting in the same queue', async () => {
+    const queue = queues().for('maintenance');
+    await queue.pause();
+    const scheduled: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      await queue.add('fx-serial', { payload: { sleepMs: 50 }, trigger: 'schedule', actor: 'scheduler' } satisfies RunJobData, { jobId: `prio-scheduled-${index}`, priority: 13 });
+      scheduled.push(`prio-scheduled-${index}`);
+    }
+    const { run: manual } = await enqueueRun('fx-serial', { payload: { sleepMs: 50 }, trigger: 'manual' });
+    await queue.resume();
+    const runs = await waitFor(async () => {
+      const rows = await db().jobRun.findMany({ where: { id: { in: [...scheduled, manual.id] }, status: 'completed' } });
+      return rows.length === 4 ? rows : undefined;
+    });
+    const order = runs.sort((x, y) => x.startedAt!.getTime() - y.startedAt!.getTime()).map((row) => row.id);
+    expect(order[0]).toBe(manual.id);
+  });
+});
+
+describe('trigger sources and global pause', () => {
+  it('refuses triggers with 409 and the reason, and skips scheduled fires, while switched off', async () => {
+    await writeSetting(db(), 'triggers.api', false, 'test');
+    const apiKey: Principal = { type: 'apiKey', id: 'k1', label: 'key:test', role: 'admin', grants: [] };
+    await expect(triggerRun('probe', {}, { principal: apiKey })).rejects.toMatchObject({ code: 'triggers_off', message: 'API triggers are switched off in Settings' });
+    await writeSetting(db(), 'triggers.api', true, 'test');
+
+    await writeSetting(db(), 'engine.paused', true, 'test');
+    await expect(triggerRun('probe', {}, actor)).rejects.toMatchObject({ code: 'triggers_off', message: expect.stringMatching(/paused/) });
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the worker's settings cache
+    const fire = await until(await fireSchedule('fx-conditional', 'diagnostics', 'paused-fire-1'), ['skipped', 'completed']);
+    expect(fire.status).toBe('skipped');
+    expect(fire.error).toMatch(/paused/);
+    await writeSetting(db(), 'engine.paused', false, 'test');
+  });
+});
+
+describe('reconciler', () => {
+  it('ends a row the queue no longer has as failed with the reason', async () => {
+    const old = new Date(Date.now() - 5 * 60_000);
+    await db().jobRun.create({ data: { id: 'lost-run-1', jobName: 'probe', status: 'running', trigger: 'api', startedAt: old, queuedAt: old, updatedAt: old } });
+    const reconciler = new Reconciler({ db: db(), queues: queues(), redis: redis(), owner: 'test' });
+    const result = await reconciler.runOnce();
+    expect(result.failed).toBeGreaterThanOrEqual(1);
+    const lost = await runOf('lost-run-1');
+    expect(lost.status).toBe('failed');
+    expect(lost.error).toMatch(/^Lost: the queue no longer has this run/);
+  });
+});

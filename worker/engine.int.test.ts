@@ -184,6 +184,7 @@ describe('windows and conditions', () => {
     const skipped = await until(await fireSchedule('fx-conditional', 'diagnostics', 'conditional-fire-1'), ['skipped', 'completed']);
     expect(skipped).toMatchObject({ status: 'skipped', error: 'No live matches', trigger: 'schedule' });
     await db().jobDefinition.update({ where: { name: 'fx-conditional' }, data: { config: { live: true } } });
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // workers cache a job's config for a second
     const ran = await until(await fireSchedule('fx-conditional', 'diagnostics', 'conditional-fire-2'), ['skipped', 'completed']);
     expect(ran.status).toBe('completed');
   });

@@ -19,6 +19,12 @@ import type { JobHandler } from './define-handler.ts';
 import { RunAbortedError, type RunContext } from './run-context.ts';
 import { RunStatusWriter, type AttemptStart } from './status/run-status-writer.ts';
 
+/** What a handler reported, carried into the run's final write. */
+interface RunReport {
+  counters: Record<string, number>;
+  phase: string | null;
+}
+
 export interface RunnerOptions {
   db: Db;
   /** Makes a new Redis connection; each BullMQ worker needs its own blocking connection. */
@@ -34,6 +40,8 @@ export interface RunnerOptions {
   stalledIntervalMs?: number;
 }
 
+const configCacheMs = 1_000;
+
 /** How often a waiting exclusive run looks again for its lock. */
 const lockRetryMs = 1_000;
 
@@ -48,6 +56,7 @@ export class Runner {
   private readonly workers = new Map<Category, Worker<RunJobData>>();
   private readonly handlers = new Map<string, JobHandler>();
   private readonly active = new Map<string, AbortController>();
+  private readonly configCache = new Map<string, { at: number; value: unknown }>();
   private readonly redis: Redis;
   private subscriber: Redis | undefined;
 
@@ -110,7 +119,7 @@ export class Runner {
       logger.warn({ activeRuns: this.active.size }, 'shutdown grace period over; leaving active runs to another worker');
       await Promise.all([...this.workers.values()].map((worker) => worker.close(true)));
     }
-    this.statusWriter.close();
+    await this.statusWriter.close();
     this.subscriber?.disconnect();
     this.redis.disconnect();
   }
@@ -161,29 +170,31 @@ export class Runner {
         await job.moveToDelayed(Date.now() + lockRetryMs, token);
         throw new DelayedError();
       }
-      await this.statusWriter.endedWithoutRunning(start, gate.outcome, gate.reason);
+      this.statusWriter.endedWithoutRunning(start, gate.outcome, gate.reason);
       log.info({ status: gate.outcome, reason: gate.reason }, 'run did not start');
       return null;
     }
 
     const lock = handler?.job.exclusive ? new RedisLock(this.redis, kickoffKeys.jobLock(this.options.prefix, job.name)) : null;
     const renewal = lock ? setInterval(() => void lock.renew(runId, handler!.job.exclusive!.lockTtlMs).catch(() => {}), handler!.job.exclusive!.lockTtlMs / 3) : null;
+    const report: RunReport = { counters: {}, phase: null };
     try {
-      if (!(await this.statusWriter.attemptStarted(start))) {
-        log.info('run was cancelled or finished before it started; skipping');
-        return null;
-      }
+      this.statusWriter.attemptStarted(start);
       if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" in this worker`);
-      const result = await this.execute(handler, job, runId, attempt, bullSignal, log);
-      await this.statusWriter.attemptFinished(runId, new Date(), { status: 'completed', result });
-      await this.enqueueDependents(handler.job, runId, log);
+      const result = await this.execute(handler, job, runId, attempt, bullSignal, log, report);
+      this.statusWriter.attemptFinished(start, new Date(), { status: 'completed', result }, report);
+      if (this.hasDependents(handler.job)) {
+        // Dependents must see this run completed: write it before they are queued.
+        await this.statusWriter.flush();
+        await this.enqueueDependents(handler.job, runId, log);
+      }
       return result;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       const cancelled = err instanceof RunAbortedError && err.reason === 'cancelled';
       const final = cancelled || err instanceof UnrecoverableError || job.attemptsMade + 1 >= maxAttempts;
       const status = cancelled ? 'cancelled' : final ? 'failed' : 'retrying';
-      await this.statusWriter.attemptFinished(runId, new Date(), { status, error: err.message, stack: err.stack ?? null });
+      this.statusWriter.attemptFinished(start, new Date(), { status, error: err.message, stack: err.stack ?? null }, report);
       log.info({ status, err: err.message }, 'attempt ended with an error');
       // A cancelled or unrecoverable run must not be retried by BullMQ.
       if (final && !(err instanceof UnrecoverableError)) throw new UnrecoverableError(err.message);
@@ -228,6 +239,10 @@ export class Runner {
     return { go: true };
   }
 
+  private hasDependents(definition: JobDefinition): boolean {
+    return [...this.handlers.values()].some((handler) => handler.job.dependsOn.includes(definition.name));
+  }
+
   private async enqueueDependents(definition: JobDefinition, runId: string, log: typeof logger): Promise<void> {
     const jobs = [...this.handlers.values()].map((handler) => handler.job);
     for (const dependent of dependentsOf(jobs, definition.name)) {
@@ -247,6 +262,7 @@ export class Runner {
     attempt: number,
     bullSignal: AbortSignal | undefined,
     log: typeof logger,
+    report: RunReport,
   ): Promise<unknown> {
     const definition: JobDefinition = handler.job;
     const payload = definition.payload.safeParse(job.data.payload);
@@ -266,7 +282,7 @@ export class Runner {
     const onBullAbort = () => controller.abort(new RunAbortedError('cancelled', 'Cancelled'));
     bullSignal?.addEventListener('abort', onBullAbort, { once: true });
 
-    const counters: Record<string, number> = {};
+    const counters = report.counters;
     const writer = this.statusWriter;
     const ctx: RunContext = {
       runId,
@@ -277,15 +293,16 @@ export class Runner {
       signal: controller.signal,
       logger: log,
       async phase(name, fn) {
+        report.phase = name;
         writer.progress(runId, { phase: name });
-        void writer.event(runId, attempt, 'phase', `${name} started`, { phase: name, state: 'started' });
+        writer.event(runId, attempt, 'phase', `${name} started`, { phase: name, state: 'started' });
         const phaseStart = Date.now();
         try {
           const value = await fn();
-          void writer.event(runId, attempt, 'phase', `${name} finished`, { phase: name, state: 'finished', durationMs: Date.now() - phaseStart });
+          writer.event(runId, attempt, 'phase', `${name} finished`, { phase: name, state: 'finished', durationMs: Date.now() - phaseStart });
           return value;
         } catch (error) {
-          void writer.event(runId, attempt, 'phase', `${name} failed`, { phase: name, state: 'failed', durationMs: Date.now() - phaseStart }, 'error');
+          writer.event(runId, attempt, 'phase', `${name} failed`, { phase: name, state: 'failed', durationMs: Date.now() - phaseStart }, 'error');
           throw error;
         }
       },
@@ -293,7 +310,7 @@ export class Runner {
         writer.progress(runId, { progress: percent });
       },
       log(message, fields) {
-        void writer.event(runId, attempt, 'log', message, fields);
+        writer.event(runId, attempt, 'log', message, fields);
       },
       count(name, n = 1) {
         counters[name] = (counters[name] ?? 0) + n;
@@ -314,9 +331,14 @@ export class Runner {
     }
   }
 
+  /** A job's config, read from PostgreSQL at most once a second per job (runs start often; edits are rare). */
   private async loadConfig(definition: JobDefinition): Promise<unknown> {
+    const cached = this.configCache.get(definition.name);
+    if (cached && Date.now() - cached.at < configCacheMs) return cached.value;
     const row = await this.options.db.jobDefinition.findUnique({ where: { name: definition.name }, select: { config: true } });
     const parsed = definition.config.safeParse(row?.config ?? {});
-    return parsed.success ? parsed.data : definition.config.parse({});
+    const value = parsed.success ? parsed.data : definition.config.parse({});
+    this.configCache.set(definition.name, { at: Date.now(), value });
+    return value;
   }
 }

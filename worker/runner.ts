@@ -2,7 +2,10 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type pg from 'pg';
 import type { Db } from '@/lib/db.ts';
+import { env } from '@/lib/env.ts';
+import { createPgPool } from '@/lib/pg-pool.ts';
 import { categories, type Category } from '@/lib/jobs/categories.ts';
 import type { JobDefinition } from '@/lib/jobs/define-job.ts';
 import { isWithinWindow } from '@/lib/jobs/schedule.ts';
@@ -36,6 +39,8 @@ export interface RunnerOptions {
   /** Only run these categories. Default: every category that has a handler. */
   only?: Category[];
   workerId?: string;
+  /** Where run transitions are written. Default: DATABASE_URL. */
+  databaseUrl?: string;
   /** How long BullMQ waits before a silent active job counts as stalled. Default: 30 s. */
   stalledIntervalMs?: number;
 }
@@ -57,12 +62,16 @@ export class Runner {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly active = new Map<string, AbortController>();
   private readonly configCache = new Map<string, { at: number; value: unknown }>();
+  /** Cancels heard over pub/sub, kept a while for runs this worker is about to start. */
+  private readonly recentlyCancelled = new Map<string, number>();
   private readonly redis: Redis;
+  private readonly statusPool: pg.Pool;
   private subscriber: Redis | undefined;
 
   constructor(private readonly options: RunnerOptions) {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
-    this.statusWriter = new RunStatusWriter(options.db);
+    this.statusPool = createPgPool(options.databaseUrl ?? env().DATABASE_URL);
+    this.statusWriter = new RunStatusWriter(options.db, this.statusPool);
     for (const handler of options.handlers) this.handlers.set(handler.job.name, handler);
     this.redis = options.connect();
   }
@@ -120,6 +129,7 @@ export class Runner {
       await Promise.all([...this.workers.values()].map((worker) => worker.close(true)));
     }
     await this.statusWriter.close();
+    await this.statusPool.end().catch(() => {});
     this.subscriber?.disconnect();
     this.redis.disconnect();
   }
@@ -130,7 +140,9 @@ export class Runner {
     this.subscriber.on('message', (_channel: string, raw: string) => {
       try {
         const message = JSON.parse(raw) as ControlMessage;
-        if (message.type === 'cancel' && this.cancel(message.runId)) logger.info({ runId: message.runId }, 'run cancelled');
+        if (message.type !== 'cancel') return;
+        this.recentlyCancelled.set(message.runId, Date.now());
+        if (this.cancel(message.runId)) logger.info({ runId: message.runId }, 'run cancelled');
       } catch {
         logger.warn({ raw }, 'unreadable control message');
       }
@@ -213,9 +225,7 @@ export class Runner {
   ): Promise<{ go: true } | { go: false; outcome: 'skipped' | 'cancelled' | 'wait'; reason: string }> {
     const definition = handler.job;
     const scheduled = job.data.trigger === 'schedule';
-    if (await this.redis.exists(kickoffKeys.cancelled(this.options.prefix, start.runId))) {
-      return { go: false, outcome: 'cancelled', reason: 'Cancelled before it started' };
-    }
+    if (await this.wasCancelled(job)) return { go: false, outcome: 'cancelled', reason: 'Cancelled before it started' };
     if (scheduled) {
       const refusal = refusalFor(await readSettings(this.options.db), 'schedule');
       if (refusal) return { go: false, outcome: 'skipped', reason: refusal };
@@ -237,6 +247,19 @@ export class Runner {
       }
     }
     return { go: true };
+  }
+
+  /**
+   * A cancel heard over pub/sub covers a run that became active as it was cancelled; the
+   * Redis mark covers a run coming back after a stall or a retry, when this worker may not
+   * have been listening. Only those pay the extra Redis round trip.
+   */
+  private async wasCancelled(job: Job<RunJobData>): Promise<boolean> {
+    const now = Date.now();
+    for (const [runId, at] of this.recentlyCancelled) if (now - at > 60_000) this.recentlyCancelled.delete(runId);
+    if (this.recentlyCancelled.has(job.id!)) return true;
+    if (job.attemptsMade === 0 && !job.stalledCounter) return false;
+    return (await this.redis.exists(kickoffKeys.cancelled(this.options.prefix, job.id!))) === 1;
   }
 
   private hasDependents(definition: JobDefinition): boolean {

@@ -123,3 +123,43 @@ function findByRequestId(jobName: string, requestId: string): Promise<JobRun | n
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
+
+/**
+ * Queues many runs of one job at once: one validation pass, one multi-row insert and one
+ * bulk add per chunk. For bulk producers (backfills, the benchmark); no requestId
+ * de-duplication, no exclusive check.
+ */
+export async function enqueueRuns(jobName: string, runs: Omit<EnqueueRunOptions, 'requestId'>[], chunkSize = 1_000): Promise<string[]> {
+  const job = findJob(jobName);
+  if (!job) throw new NotFoundError('Job', jobName);
+  const prepared = runs.map((options, index) => {
+    const parsed = job.payload.safeParse(options.payload ?? {});
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error, `The payload of run ${index} does not fit job "${jobName}"`);
+    return { id: randomUUID(), options, payload: parsed.data };
+  });
+  const queue = queues().for(job.category);
+  for (let start = 0; start < prepared.length; start += chunkSize) {
+    const chunk = prepared.slice(start, start + chunkSize);
+    await db().jobRun.createMany({
+      data: chunk.map(({ id, options, payload }) => ({
+        id,
+        jobName,
+        status: 'queued' as const,
+        trigger: options.trigger,
+        source: options.source ?? null,
+        actor: options.actor ?? null,
+        payload: payload as Prisma.InputJsonValue,
+        maxAttempts: job.retry.attempts,
+        priority: job.priority,
+      })),
+    });
+    await queue.addBulk(
+      chunk.map(({ id, options, payload }) => ({
+        name: job.name,
+        data: { payload, trigger: options.trigger, source: options.source ?? null, actor: options.actor ?? null } satisfies RunJobData,
+        opts: { jobId: id, priority: bullPriority(job.priority, options.trigger), attempts: job.retry.attempts, backoff: backoffFor(job.retry) },
+      })),
+    );
+  }
+  return prepared.map(({ id }) => id);
+}

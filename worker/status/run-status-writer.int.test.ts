@@ -2,10 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from '@/scripts/test/tcp-proxy.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { createDb, db } from '@/lib/db.ts';
+import { createPgPool } from '@/lib/pg-pool.ts';
 import type { RunAttempt } from '@/lib/jobs/run-state.ts';
 import { RunStatusWriter, type AttemptStart } from './run-status-writer.ts';
 
-afterAll(() => db().$disconnect());
+const pool = createPgPool(process.env.DATABASE_URL!);
+afterAll(async () => {
+  await pool.end();
+  await db().$disconnect();
+});
 
 let sequence = 0;
 function start(attempt = 1): AttemptStart {
@@ -23,7 +28,7 @@ function start(attempt = 1): AttemptStart {
 
 describe('RunStatusWriter', () => {
   it('writes a batch of runs in few statements and folds each run to its last state', async () => {
-    const writer = new RunStatusWriter(db(), { flushIntervalMs: 50 });
+    const writer = new RunStatusWriter(db(), pool, { flushIntervalMs: 50 });
     const starts = Array.from({ length: 300 }, () => start());
     for (const run of starts) writer.attemptStarted(run);
     for (const run of starts) writer.attemptFinished(run, new Date(), { status: 'completed', result: { ok: run.runId } });
@@ -38,7 +43,7 @@ describe('RunStatusWriter', () => {
   });
 
   it('never moves a run backwards: a late running after completed is ignored', async () => {
-    const writer = new RunStatusWriter(db());
+    const writer = new RunStatusWriter(db(), pool);
     const run = start();
     writer.attemptStarted(run);
     writer.attemptFinished(run, new Date(), { status: 'completed', result: 1 });
@@ -51,7 +56,7 @@ describe('RunStatusWriter', () => {
   });
 
   it('keeps attempts in order across batches: retrying, then running and failed on the next attempt', async () => {
-    const writer = new RunStatusWriter(db());
+    const writer = new RunStatusWriter(db(), pool);
     const first = start(1);
     writer.attemptStarted(first);
     await writer.flush();
@@ -81,7 +86,8 @@ describe('RunStatusWriter', () => {
     const viaProxy = new URL(target);
     viaProxy.port = String(port);
     const proxiedDb = createDb(viaProxy.toString(), 2);
-    const writer = new RunStatusWriter(proxiedDb, { flushIntervalMs: 10 });
+    const proxiedPool = createPgPool(viaProxy.toString());
+    const writer = new RunStatusWriter(proxiedDb, proxiedPool, { flushIntervalMs: 10 });
     const runs = Array.from({ length: 20 }, () => start());
     await proxy.cut();
     for (const run of runs) {
@@ -95,6 +101,7 @@ describe('RunStatusWriter', () => {
     await waitFor(async () => (await db().jobRun.count({ where: { id: { in: runs.map((run) => run.runId) }, status: 'completed' } })) === runs.length, 15_000, 'the writes after the outage');
     await writer.close();
     await proxiedDb.$disconnect();
+    await proxiedPool.end();
     await proxy.stop();
   });
 });

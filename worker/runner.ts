@@ -11,6 +11,7 @@ import type { JobDefinition } from '@/lib/jobs/define-job.ts';
 import { isWithinWindow } from '@/lib/jobs/schedule.ts';
 import { dependentsOf } from '@/lib/jobs/validate-catalog.ts';
 import { kickoffKeys, RedisLock } from '@/lib/locks/redis-lock.ts';
+import type { Logger } from 'pino';
 import { logger } from '@/lib/logger.ts';
 import { retryDelay } from '@/lib/queue/backoff.ts';
 import { queueNameFor } from '@/lib/queue/names.ts';
@@ -21,6 +22,18 @@ import { readSettings, refusalFor } from '@/lib/settings.ts';
 import type { JobHandler } from './define-handler.ts';
 import { RunAbortedError, type RunContext } from './run-context.ts';
 import { RunStatusWriter, type AttemptStart } from './status/run-status-writer.ts';
+
+/** A child logger made on first use: most runs never log, and making one costs on the hot path. */
+function lazyChild(make: () => Logger): Logger {
+  let child: Logger | undefined;
+  return new Proxy({} as Logger, {
+    get: (_, property) => {
+      child ??= make();
+      const value = Reflect.get(child, property, child) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value;
+    },
+  });
+}
 
 /** What a handler reported, carried into the run's final write. */
 interface RunReport {
@@ -156,7 +169,7 @@ export class Runner {
     // A run BullMQ recovered from a stalled worker counts as a new attempt.
     const attempt = job.attemptsMade + 1 + (job.stalledCounter ?? 0);
     const maxAttempts = job.opts.attempts ?? 1;
-    const log = logger.child({ runId, job: job.name, requestId: job.data.requestId ?? undefined, attempt });
+    const log = lazyChild(() => logger.child({ runId, job: job.name, requestId: job.data.requestId ?? undefined, attempt }));
     const start: AttemptStart = {
       runId,
       jobName: job.name,

@@ -148,3 +148,19 @@ describe('sessions', () => {
     expect(run).toMatchObject({ trigger: 'manual', actor: 'api-test@kickoff.local' });
   });
 });
+
+describe('GET /api/stats', () => {
+  it('gives totals, an hourly series, queue depths and workers; refuses an unknown window', async () => {
+    const { GET: stats } = await import('./stats/route.ts');
+    const body = (await (await stats(call('/api/stats?window=24h'), none)).json()) as {
+      totals: { runs: number; completed: number };
+      perHour: { hour: string; completed: number; failed: number }[];
+      queues: { category: string; waiting: number }[];
+    };
+    expect(body.totals.runs).toBeGreaterThan(0);
+    expect(body.perHour.length).toBeGreaterThanOrEqual(24);
+    expect(body.perHour.reduce((sum, hour) => sum + hour.completed, 0)).toBe(body.totals.completed);
+    expect(body.queues.map((queue) => queue.category)).toContain('diagnostics');
+    expect((await stats(call('/api/stats?window=1y'), none)).status).toBe(422);
+  });
+});

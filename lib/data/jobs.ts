@@ -29,9 +29,9 @@ export interface JobSummaryDto {
 
 interface StatsRow {
   jobName: string;
-  total: bigint;
-  completed: bigint;
-  failed: bigint;
+  total: bigint | number | null;
+  completed: bigint | number | null;
+  failed: bigint | number | null;
   p50: number | null;
 }
 
@@ -49,16 +49,28 @@ export async function listJobs(): Promise<JobSummaryDto[]> {
   const jobs = allJobs();
   const [rows, stats, lastRuns] = await Promise.all([
     db().jobDefinition.findMany(),
+    // Counts come from the hourly roll-up; the typical duration from each job's last 100 completed runs.
     db().$queryRaw<StatsRow[]>`
-      SELECT "jobName", count(*) AS total,
-        count(*) FILTER (WHERE status = 'completed') AS completed,
-        count(*) FILTER (WHERE status = 'failed') AS failed,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY "durationMs") FILTER (WHERE status = 'completed') AS p50
-      FROM "JobRun" WHERE "queuedAt" > now() - interval '24 hours'
-      GROUP BY "jobName"`,
+      SELECT counts."jobName", counts.total, counts.completed, counts.failed, durations.p50
+      FROM (
+        SELECT "jobName", sum(runs) AS total,
+          sum(runs) FILTER (WHERE status = 'completed') AS completed,
+          sum(runs) FILTER (WHERE status = 'failed') AS failed
+        FROM "RunHourlyCount" WHERE hour >= date_trunc('hour', now() - interval '24 hours') GROUP BY 1
+      ) counts
+      CROSS JOIN LATERAL (
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY recent."durationMs") AS p50 FROM (
+          SELECT "durationMs" FROM "JobRun" WHERE "jobName" = counts."jobName" AND status = 'completed'
+          ORDER BY "queuedAt" DESC, id DESC LIMIT 100
+        ) recent
+      ) durations`,
+    // One index probe per job in the catalog, not a pass over every run.
     db().$queryRaw<LastRunRow[]>`
-      SELECT DISTINCT ON ("jobName") "jobName", id, status::text AS status, "queuedAt", "finishedAt", "durationMs"
-      FROM "JobRun" ORDER BY "jobName", "queuedAt" DESC`,
+      SELECT last.* FROM unnest(${jobs.map((job) => job.name)}::text[]) AS names(name)
+      CROSS JOIN LATERAL (
+        SELECT "jobName", id, status::text AS status, "queuedAt", "finishedAt", "durationMs"
+        FROM "JobRun" WHERE "jobName" = names.name ORDER BY "queuedAt" DESC, id DESC LIMIT 1
+      ) last`,
   ]);
   const rowByName = new Map(rows.map((row) => [row.name, row]));
   const statsByName = new Map(stats.map((row) => [row.jobName, row]));

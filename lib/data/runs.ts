@@ -16,7 +16,8 @@ export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; n
   if (query.q) where.push({ OR: [{ id: query.q }, { requestId: query.q }] });
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
-    where.push({ OR: [{ queuedAt: { lt: cursor.queuedAt } }, { queuedAt: cursor.queuedAt, id: { lt: cursor.id } }] });
+    // (queuedAt, id) < cursor, written so the bound on queuedAt is an index range.
+    where.push({ queuedAt: { lte: cursor.queuedAt } }, { NOT: { queuedAt: cursor.queuedAt, id: { gte: cursor.id } } });
   }
   const rows = await db().jobRun.findMany({
     where: { AND: where },

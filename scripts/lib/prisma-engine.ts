@@ -51,10 +51,40 @@ function poolConfig(url: string): pg.PoolConfig {
   };
 }
 
+interface ScriptRunner {
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+  executeScript(script: string): Promise<void>;
+}
+
+/**
+ * The pg adapter runs a migration by splitting it on every `;`, which breaks a function body
+ * (`$$ … ; … $$`). PostgreSQL takes the whole script in one simple query, as `prisma migrate`
+ * with its native engine does, so the adapters the engine gets run it that way.
+ */
+function runScriptsWhole<F extends { connect(): Promise<unknown>; connectToShadowDb(): Promise<unknown> }>(factory: F): F {
+  const patch = <A,>(adapter: A): A => {
+    const runner = adapter as unknown as ScriptRunner;
+    runner.executeScript = async (script: string) => {
+      try {
+        await runner.client.query(script);
+      } catch (error) {
+        runner.onError(error);
+      }
+    };
+    return adapter;
+  };
+  const connect = factory.connect.bind(factory);
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  factory.connect = async () => patch(await connect());
+  factory.connectToShadowDb = async () => patch(await connectToShadowDb());
+  return factory;
+}
+
 async function withEngine<T>(databaseUrl: string | null, use: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await loadWasm();
   const schemaText = readFileSync(schemaPath, 'utf8');
-  const adapter = new PrismaPg(poolConfig(databaseUrl ?? 'postgresql://postgres@127.0.0.1:5432/postgres'));
+  const adapter = runScriptsWhole(new PrismaPg(poolConfig(databaseUrl ?? 'postgresql://postgres@127.0.0.1:5432/postgres')));
   const engine = await wasmBindings.SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, () => {}, bindMigrationAwareSqlAdapterFactory(adapter));
   try {
     return await use(engine);

@@ -199,9 +199,12 @@ export class RunStatusWriter {
       phase: null,
       counters: null,
       ...current,
-      ...definedOnly(change),
-      attempts: [...attempts.values()],
+      attempts: [],
     };
+    for (const key of Object.keys(change) as (keyof PendingRow)[]) {
+      if (change[key] !== undefined) (row as unknown as Record<string, unknown>)[key] = change[key];
+    }
+    row.attempts = [...attempts.values()];
     row.attempt = Math.max(current?.attempt ?? 0, start.attempt);
     row.startedAt = current?.startedAt ?? row.startedAt;
     this.pending.set(start.runId, row);
@@ -326,10 +329,6 @@ export class RunStatusWriter {
       }),
     );
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 /** An older pending row under a newer one: the newer state wins, attempts are merged. */

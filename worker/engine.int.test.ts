@@ -242,6 +242,21 @@ describe('trigger sources and global pause', () => {
   });
 });
 
+describe('batches', () => {
+  it('puts the batch counts and progress on the run, and fails it below the minimum success ratio', async () => {
+    const { run } = await enqueueRun('fx-batch', { payload: { items: 50, failEvery: 10 }, trigger: 'api' });
+    const done = await until(run.id, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    expect(done.result).toEqual({ succeeded: 45, failed: 5 });
+    expect(done.counters).toEqual({ apiCalls: 50, batchSucceeded: 45, batchFailed: 5 });
+    const { run: bad } = await enqueueRun('fx-batch', { payload: { items: 50, failEvery: 3 }, trigger: 'api' });
+    const failed = await until(bad.id, ['completed', 'failed']);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toBe('Batch succeeded for 34 of 50 items (68 %), below the minimum 80 %');
+    expect(failed.counters).toMatchObject({ batchFailed: 16, batchSucceeded: 34 });
+  });
+});
+
 describe('reconciler', () => {
   it('ends a row the queue no longer has as failed with the reason', async () => {
     const old = new Date(Date.now() - 5 * 60_000);

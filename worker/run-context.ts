@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { BatchOptions, BatchResult } from './batch/run-batch.ts';
 
 /**
  * What a handler gets: its validated payload and config, an abort signal, and ways to
@@ -22,6 +23,12 @@ export interface RunContext<TPayload = unknown, TConfig = unknown> {
   log(message: string, fields?: Record<string, unknown>): void;
   /** Adds `n` (default 1) to a named counter on the run. */
   count(name: string, n?: number): void;
+  /**
+   * Works through a list in batches with a concurrency cap, a rate limit shared by all
+   * workers, a circuit breaker and a minimum success ratio (see worker/batch/run-batch.ts).
+   * Its counts (apiCalls, batchSucceeded, batchFailed, batchSkipped) land on the run.
+   */
+  batch<T, R>(items: readonly T[], options: BatchOptions, fn: (item: T, index: number) => Promise<R>): Promise<BatchResult<R>>;
 }
 
 /** Thrown into a handler's promise when its signal aborts, so a run that ignores it still ends. */

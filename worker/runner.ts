@@ -19,6 +19,7 @@ import type { RunJobData } from '@/lib/queue/run-job-data.ts';
 import type { ControlMessage } from '@/lib/runs/cancel-run.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
 import { readSettings, refusalFor } from '@/lib/settings.ts';
+import { runBatch } from './batch/run-batch.ts';
 import type { JobHandler } from './define-handler.ts';
 import { RunAbortedError, type RunContext } from './run-context.ts';
 import { RunStatusWriter, type AttemptStart } from './status/run-status-writer.ts';
@@ -352,6 +353,15 @@ export class Runner {
         counters[name] = (counters[name] ?? 0) + n;
         writer.progress(runId, { counters: { ...counters } });
       },
+      batch: (items, options, fn) =>
+        runBatch(items, options, fn, {
+          redis: this.redis,
+          prefix: this.options.prefix,
+          jobName: definition.name,
+          signal: controller.signal,
+          onProgress: (done, total) => ctx.progress((done / total) * 100),
+          count: (name, n) => ctx.count(name, n),
+        }),
     };
 
     const aborted = new Promise<never>((_, reject) => {

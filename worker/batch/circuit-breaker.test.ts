@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker, CircuitOpenError } from './circuit-breaker.ts';
+
+const ok = async () => 'ok';
+const boom = async () => {
+  throw new Error('boom');
+};
+
+describe('CircuitBreaker', () => {
+  it('opens at the failure threshold, refuses while open, half-opens after the wait, and closes after three good trials', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ failureThreshold: 0.3, minimumCalls: 5, halfOpenAfterMs: 30_000, halfOpenTrialCalls: 3, now: () => now });
+    for (const call of [ok, ok, ok, boom]) await breaker.execute(call).catch(() => {});
+    expect(breaker.state).toBe('closed'); // 1 of 4: too few calls
+    await breaker.execute(boom).catch(() => {}); // 2 of 5 = 40 %
+    expect(breaker.state).toBe('open');
+    let called = false;
+    await expect(breaker.execute(async () => (called = true))).rejects.toBeInstanceOf(CircuitOpenError);
+    expect(called).toBe(false);
+    now += 29_999;
+    expect(breaker.state).toBe('open');
+    now += 1;
+    expect(breaker.state).toBe('half-open');
+    for (let trial = 0; trial < 3; trial += 1) await breaker.execute(ok);
+    expect(breaker.state).toBe('closed');
+    expect(breaker.opened).toBe(1);
+  });
+
+  it('opens again when a half-open trial fails, and lets no more than the trial calls through', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ minimumCalls: 2, halfOpenAfterMs: 1_000, now: () => now });
+    await breaker.execute(boom).catch(() => {});
+    await breaker.execute(boom).catch(() => {});
+    expect(breaker.state).toBe('open');
+    now += 1_000;
+    const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve('ok'), 20));
+    const calls = await Promise.allSettled([1, 2, 3, 4].map(() => breaker.execute(slow)));
+    expect(calls.filter((call) => call.status === 'fulfilled')).toHaveLength(3);
+    expect(breaker.state).toBe('closed');
+    await breaker.execute(boom).catch(() => {});
+    await breaker.execute(boom).catch(() => {});
+    now += 1_000;
+    await breaker.execute(boom).catch(() => {});
+    expect(breaker.state).toBe('open');
+    expect(breaker.opened).toBe(3);
+  });
+});

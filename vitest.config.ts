@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'e2e/**', '.next/**', 'generated/**'],
+    exclude: ['node_modules/**', 'e2e/**', '.next/**', 'generated/**', '**/*.faults.test.ts'],
     globalSetup: ['scripts/test/global-setup.ts'],
     setupFiles: ['scripts/test/setup-env.ts'],
     pool: 'forks',

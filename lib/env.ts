@@ -30,6 +30,13 @@ export const envSchema = z.object({
     'postgresql://postgres@127.0.0.1:5432/kickoff',
   ),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  /** Seed nodes of a Redis Cluster (`host:port,host:port`); when set, REDIS_URL is not used. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .trim()
+    .regex(/^([\w.-]+:\d+)(,[\w.-]+:\d+)*$/, 'expected host:port pairs separated by commas, such as 127.0.0.1:7001,127.0.0.1:7002')
+    .optional()
+    .transform((value) => (value ? value.split(',').map((node) => ({ host: node.split(':')[0]!, port: Number(node.split(':')[1]) })) : [])),
   PORT: z.coerce.number({ error: 'expected a port number' }).int().min(1).max(65535).default(3000),
   /** Mixed into the hashes of session tokens and API keys; changing it signs everyone out. */
   SESSION_SECRET: z.string().min(16, 'expected at least 16 characters').default('kickoff-local-development-secret'),

@@ -32,7 +32,14 @@ const cacheMs = 1_000;
 /** Every setting, read at most once a second per process. */
 export async function readSettings(db: Db, fresh = false): Promise<Settings> {
   if (!fresh && cache && Date.now() - cache.at < cacheMs) return cache.value;
-  const rows = await db.setting.findMany();
+  let rows;
+  try {
+    rows = await db.setting.findMany();
+  } catch (error) {
+    // PostgreSQL is away: carry on with the settings last read, if any.
+    if (cache) return cache.value;
+    throw error;
+  }
   const value = defaultSettings();
   for (const row of rows) {
     const schema = settingSchemas[row.key as SettingKey];

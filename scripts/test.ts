@@ -1,6 +1,7 @@
 /**
- * `npm test`: the vitest suites (unit and integration, against real PostgreSQL and Redis)
- * and the Playwright suite (Debian's Chromium against the production build and a real
+ * `npm test`: lint and type check, the vitest suites (unit and integration, against real
+ * PostgreSQL and Redis), the fault suite (workers killed, Redis restarted, PostgreSQL cut,
+ * Redis Cluster) and the Playwright suite (Debian's Chromium against the production build and a real
  * worker). Ends with one line `N passed, N failed` counting both.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { generateClient } from './lib/prisma-engine.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const results = join(root, 'test-results');
-const only = process.argv[2] as 'unit' | 'e2e' | undefined;
+const only = process.argv[2] as 'unit' | 'faults' | 'e2e' | undefined;
 
 interface Tally {
   passed: number;
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       tallies.push({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
     }
   }
-  if (only !== 'e2e') {
+  if (!only || only === 'unit') {
     tallies.push(
       await runSuite('vitest', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'vitest.json')}`], join(results, 'vitest.json'), (report) => ({
         passed: report.numPassedTests,
@@ -64,7 +65,16 @@ async function main(): Promise<void> {
       })),
     );
   }
-  if (only !== 'unit') {
+  if (!only || only === 'faults') {
+    tallies.push(
+      await runSuite('faults', 'vitest', ['run', '--config', 'vitest.faults.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'faults.json')}`], join(results, 'faults.json'), (report) => ({
+        passed: report.numPassedTests,
+        failed: report.numFailedTests,
+        skipped: report.numPendingTests + report.numTodoTests,
+      })),
+    );
+  }
+  if (!only || only === 'e2e') {
     console.log(`web app: ${await ensureBuilt()}`);
     tallies.push(
       await runSuite('e2e', 'playwright', ['test'], join(results, 'e2e.json'), (report) => ({

@@ -381,10 +381,16 @@ export class Runner {
   private async loadConfig(definition: JobDefinition): Promise<unknown> {
     const cached = this.configCache.get(definition.name);
     if (cached && Date.now() - cached.at < configCacheMs) return cached.value;
-    const row = await this.options.db.jobDefinition.findUnique({ where: { name: definition.name }, select: { config: true } });
-    const parsed = definition.config.safeParse(row?.config ?? {});
-    const value = parsed.success ? parsed.data : definition.config.parse({});
-    this.configCache.set(definition.name, { at: Date.now(), value });
-    return value;
+    try {
+      const row = await this.options.db.jobDefinition.findUnique({ where: { name: definition.name }, select: { config: true } });
+      const parsed = definition.config.safeParse(row?.config ?? {});
+      const value = parsed.success ? parsed.data : definition.config.parse({});
+      this.configCache.set(definition.name, { at: Date.now(), value });
+      return value;
+    } catch (error) {
+      // PostgreSQL is away: jobs keep running on the config they last had (or the defaults).
+      logger.warn({ err: error instanceof Error ? error.message.split('\n').at(-1) : String(error), job: definition.name }, 'config not readable; using the last known');
+      return cached?.value ?? definition.config.parse({});
+    }
   }
 }

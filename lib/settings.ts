@@ -71,3 +71,24 @@ export function refusalFor(settings: Settings, source: TriggerSource): string | 
   }
   return null;
 }
+
+/** Changes settings and records each change, with before and after, in the audit log. */
+export async function updateSettings(
+  db: Db,
+  patch: Partial<Settings>,
+  audit: (before: Partial<Settings>, after: Partial<Settings>) => Promise<void>,
+  updatedBy: string,
+): Promise<Settings> {
+  const current = await readSettings(db, true);
+  const before: Partial<Settings> = {};
+  const after: Partial<Settings> = {};
+  for (const key of Object.keys(patch) as SettingKey[]) {
+    const value = patch[key];
+    if (value === undefined || value === current[key]) continue;
+    (before as Record<string, unknown>)[key] = current[key];
+    (after as Record<string, unknown>)[key] = value;
+    await writeSetting(db, key, value as never, updatedBy);
+  }
+  if (Object.keys(after).length > 0) await audit(before, after);
+  return readSettings(db, true);
+}

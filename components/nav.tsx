@@ -4,8 +4,12 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const links = [
-  { href: '/runs', label: 'Runs' },
+  { href: '/overview', label: 'Overview' },
   { href: '/jobs', label: 'Jobs' },
+  { href: '/runs', label: 'Runs' },
+  { href: '/alerts', label: 'Alerts' },
+  { href: '/audit', label: 'Audit log' },
+  { href: '/settings', label: 'Settings' },
 ];
 
 export function Nav() {

@@ -12,7 +12,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
-          <Link href="/runs" className="flex items-center gap-2 font-semibold">
+          <Link href="/overview" className="flex items-center gap-2 font-semibold">
             <img src="/favicon.svg" alt="" className="size-6" />
             Kickoff
           </Link>

@@ -164,3 +164,13 @@ describe('GET /api/stats', () => {
     expect((await stats(call('/api/stats?window=1y'), none)).status).toBe(422);
   });
 });
+
+describe('payload search', () => {
+  it('finds runs by a payload field, as a number or a string', async () => {
+    const created = (await (await trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: JSON.stringify({ payload: { steps: 7, sleepMs: 3 } }) }), params({ name: 'probe' }))).json()) as { runId: string };
+    const found = (await (await listRuns(call('/api/runs?q=steps%3D7'), none)).json()) as { runs: { id: string }[] };
+    expect(found.runs.map((run) => run.id)).toContain(created.runId);
+    const none7 = (await (await listRuns(call('/api/runs?q=steps%3D8'), none)).json()) as { runs: { id: string }[] };
+    expect(none7.runs.map((run) => run.id)).not.toContain(created.runId);
+  });
+});

@@ -1,23 +1,29 @@
 'use client';
 
+import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { JobSummaryDto } from '@/lib/data/jobs.ts';
+import { isActive } from '@/lib/jobs/run-state.ts';
 import type { RunDetailDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
+import { formatDuration, formatRelative } from '../ui/format.ts';
+import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
+import { JobControls } from './job-controls.tsx';
 import { RunNowDialog } from './run-now-dialog.tsx';
 
-/** The job catalog with a "Run now" button per job (hidden for roles that may not trigger). */
-export function JobsPanel({ canTrigger }: { canTrigger: boolean }) {
+/** The catalog grouped by category: schedule, next fire, last run, 24 h health, and the controls a role may use. */
+export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger: boolean; canEdit: boolean; grants: string[]; isAdmin: boolean }) {
   const jobs = useQuery({
     queryKey: ['jobs'],
     queryFn: () => apiFetch<{ jobs: JobSummaryDto[] }>('/api/jobs'),
-    refetchInterval: 10_000,
+    refetchInterval: (query) => (query.state.data?.jobs.some((job) => job.lastRun && isActive(job.lastRun.status)) ? 2_000 : 30_000),
   });
-  const [message, setMessage] = useState<string | null>(null);
+  const [queued, setQueued] = useState<{ jobName: string; runId: string } | null>(null);
   const [dialog, setDialog] = useState<{ jobName: string; payload: unknown } | null>(null);
+  const mayTrigger = (job: JobSummaryDto) => canTrigger && (isAdmin || grants.some((grant) => grant === '*' || grant === job.name || grant === `category:${job.category}`));
 
   /** Opens the payload form prefilled with the last run's payload. */
   async function openRunNow(job: JobSummaryDto) {
@@ -25,60 +31,72 @@ export function JobsPanel({ canTrigger }: { canTrigger: boolean }) {
     setDialog({ jobName: job.name, payload: last?.run.payload ?? {} });
   }
 
+  if (jobs.error && !jobs.data) return <ErrorNote what="jobs" error={jobs.error} />;
+  if (!jobs.data) return <LoadingRows label="Loading jobs" rows={5} />;
+  const byCategory = new Map<string, JobSummaryDto[]>();
+  for (const job of jobs.data.jobs) byCategory.set(job.category, [...(byCategory.get(job.category) ?? []), job]);
+
   return (
-    <section aria-labelledby="jobs-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-      <header className="border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-        <h2 id="jobs-heading" className="text-sm font-semibold">
-          Jobs
-        </h2>
-      </header>
-      {message ? (
-        <p role="status" className="px-4 pt-3 text-xs text-emerald-700 dark:text-emerald-300">
-          {message}
+    <div className="space-y-6">
+      {queued ? (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+          Queued {queued.jobName}.{' '}
+          <Link href={`/runs/${queued.runId}`} className="font-medium underline">
+            View run
+          </Link>
         </p>
       ) : null}
-      {dialog ? (
-        <RunNowDialog
-          jobName={dialog.jobName}
-          initialPayload={dialog.payload}
-          onClose={() => setDialog(null)}
-          onQueued={(runId) => setMessage(`Queued ${dialog.jobName} (run ${runId.slice(0, 8)})`)}
-        />
-      ) : null}
-      {jobs.isPending ? (
-        <div className="space-y-2 p-4" aria-label="Loading jobs">
-          <div className="h-10 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
-        </div>
-      ) : jobs.error ? (
-        <p role="alert" className="p-4 text-sm text-rose-700">
-          Could not load jobs: {jobs.error.message}
-        </p>
-      ) : (
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
-          {jobs.data.jobs.map((job) => (
-            <li key={job.name} data-job={job.name} className="flex items-center gap-3 px-4 py-3">
-              <div className="min-w-0 flex-1">
-                <div className="flex items-center gap-2">
-                  <span className="truncate text-sm font-medium" title={job.name}>
-                    {job.name}
-                  </span>
-                  <span className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] text-slate-600 dark:bg-slate-800 dark:text-slate-300">{job.category}</span>
-                  {job.lastRun ? <StatusBadge status={job.lastRun.status} /> : null}
+      {dialog ? <RunNowDialog jobName={dialog.jobName} initialPayload={dialog.payload} onClose={() => setDialog(null)} onQueued={(runId) => setQueued({ jobName: dialog.jobName, runId })} /> : null}
+      {[...byCategory].map(([category, list]) => (
+        <Panel key={category} title={category} actions={<span>{list.length} {list.length === 1 ? 'job' : 'jobs'}</span>}>
+          <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+            {list.map((job) => (
+              <li key={job.name} data-job={job.name} className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
+                <div className="min-w-0 flex-1 basis-72">
+                  <div className="flex items-center gap-2">
+                    <Link href={`/jobs/${encodeURIComponent(job.name)}`} className="truncate text-sm font-medium hover:underline" title={job.name}>
+                      {job.name}
+                    </Link>
+                    {job.lastRun ? (
+                      <Link href={`/runs/${job.lastRun.id}`} aria-label={`Last run of ${job.name}`}>
+                        <StatusBadge status={job.lastRun.status} />
+                      </Link>
+                    ) : null}
+                    {!job.enabled ? <span className="rounded bg-slate-200 px-1.5 py-0.5 text-[11px] text-slate-700 dark:bg-slate-700 dark:text-slate-200">disabled</span> : null}
+                    {job.pausedUntil && new Date(job.pausedUntil).getTime() > Date.now() ? (
+                      <span className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] text-amber-800 dark:bg-amber-950 dark:text-amber-200">paused {formatRelative(job.pausedUntil)}</span>
+                    ) : null}
+                  </div>
+                  <p className="truncate text-xs text-slate-500" title={job.schedule?.words ?? 'Manual only'}>
+                    {job.schedule ? job.schedule.words : 'Manual only'}
+                    {job.schedule?.next[0] && job.enabled ? ` · next ${formatRelative(job.schedule.next[0])}` : ''}
+                  </p>
                 </div>
-                <p className="truncate text-xs text-slate-500" title={job.description}>
-                  {job.schedule?.words ?? 'Manual only'}
-                  {job.stats24h.successRate != null ? ` · ${Math.round(job.stats24h.successRate * 100)}% ok in 24 h` : ''}
-                </p>
-              </div>
-              {canTrigger ? (
-                <Button size="sm" variant="primary" disabled={!job.enabled} onClick={() => void openRunNow(job)}>
-                  Run now
-                </Button>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+                <dl className="flex gap-5 text-xs">
+                  <div>
+                    <dt className="text-slate-500">24 h ok</dt>
+                    <dd className="tabular-nums">{job.stats24h.successRate == null ? '—' : `${Math.round(job.stats24h.successRate * 100)} %`}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-slate-500">Typical</dt>
+                    <dd className="tabular-nums">{formatDuration(job.stats24h.p50DurationMs)}</dd>
+                  </div>
+                  <div>
+                    <dt className="text-slate-500">Runs</dt>
+                    <dd className="tabular-nums">{job.stats24h.total}</dd>
+                  </div>
+                </dl>
+                {canEdit ? <JobControls job={job} /> : null}
+                {mayTrigger(job) ? (
+                  <Button size="sm" variant="primary" disabled={!job.enabled} onClick={() => void openRunNow(job)}>
+                    Run now
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </Panel>
+      ))}
+    </div>
   );
 }

@@ -1,13 +1,21 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import Link from 'next/link';
+import { useEffect, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { JobSummaryDto } from '@/lib/data/jobs.ts';
+import { runStatuses, runTriggers } from '@/lib/jobs/run-state.ts';
 import type { RunDto } from '@/lib/runs/run-dto.ts';
-import { StatusBadge } from '../ui/status-badge.tsx';
+import { apiFetch } from '../api-client.ts';
+import { Button } from '../ui/button.tsx';
 import { formatDuration, formatTime } from '../ui/format.ts';
-import { useRuns } from './use-runs.ts';
+import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+import { StatusBadge } from '../ui/status-badge.tsx';
+import { useRunActions } from './run-actions.ts';
+import { useRuns, type RunFilters } from './use-runs.ts';
 
 /** Re-renders every second so running rows show a live duration. */
-function useNow(active: boolean): number {
+export function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
@@ -17,91 +25,257 @@ function useNow(active: boolean): number {
   return now;
 }
 
-function durationOf(run: RunDto, now: number): number | null {
+export function durationOf(run: RunDto, now: number): number | null {
   if (run.durationMs != null) return run.durationMs;
   if (run.startedAt && (run.status === 'running' || run.status === 'retrying')) return Math.max(0, now - new Date(run.startedAt).getTime());
   return null;
 }
 
-export function RunsTable({ job }: { job?: string }) {
-  const { data, error, isPending, isFetching } = useRuns({ job, limit: '50' });
-  const runs = data?.runs ?? [];
-  const now = useNow(runs.some((run) => run.status === 'running' || run.status === 'retrying'));
+/** Time left for a running run: from its progress, else from its job's typical duration. */
+function remainingMs(run: RunDto, now: number, typicalMs: number | null | undefined): number | null {
+  if (run.status !== 'running' || !run.startedAt) return null;
+  const elapsed = now - new Date(run.startedAt).getTime();
+  if (run.progress > 0 && run.progress < 100) return Math.max(0, (elapsed * (100 - run.progress)) / run.progress);
+  return typicalMs != null ? Math.max(0, typicalMs - elapsed) : null;
+}
 
+export function useJobCatalog() {
+  return useQuery({ queryKey: ['jobs'], queryFn: () => apiFetch<{ jobs: JobSummaryDto[] }>('/api/jobs'), staleTime: 10_000 });
+}
+
+export interface RunsTableProps {
+  /** Show only this job's runs (no job filter then). */
+  job?: string;
+  title?: string;
+  canRetry: boolean;
+  canCancel: boolean;
+  showFilters?: boolean;
+  /** Filters the table starts with (e.g. failed runs only). */
+  initialFilters?: RunFilters;
+}
+
+/** The status table: filters, live rows, Retry and Cancel, bulk retry, Load more. */
+export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilters = true, initialFilters = {} }: RunsTableProps) {
+  const [filters, setFilters] = useState<RunFilters>(initialFilters);
+  const [search, setSearch] = useState('');
+  const effective = { limit: '25', ...filters, job: job ?? filters.job };
+  const runsQuery = useRuns(effective);
+  const catalog = useJobCatalog();
+  const typical = useMemo(() => new Map(catalog.data?.jobs.map((entry) => [entry.name, entry.stats24h.p50DurationMs])), [catalog.data]);
+  const runs = runsQuery.data?.pages.flatMap((page) => page.runs) ?? [];
+  const now = useNow(runs.some((run) => run.status === 'running' || run.status === 'retrying'));
+  const { retry, cancel, bulkRetry } = useRunActions();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const select = 'rounded-md border-0 bg-white py-1.5 pr-8 pl-2 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700';
   return (
-    <section aria-labelledby="runs-heading" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-      <header className="flex items-center justify-between border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-        <h2 id="runs-heading" className="text-sm font-semibold">
-          Recent runs
-        </h2>
-        <span className="text-xs text-slate-500" aria-live="polite">
-          {isFetching ? 'Refreshing…' : error ? 'Could not refresh' : ''}
-        </span>
-      </header>
-      {error && !data ? (
-        <p role="alert" className="px-4 py-10 text-center text-sm text-rose-700 dark:text-rose-300">
-          Could not load runs: {error.message}
+    <Panel
+      title={title}
+      actions={
+        <>
+          <span aria-live="polite">{runsQuery.isFetching && !runsQuery.isFetchingNextPage ? 'Refreshing…' : runsQuery.error && runsQuery.data ? 'Could not refresh' : ''}</span>
+          {canRetry && selected.size > 0 ? (
+            <Button
+              size="sm"
+              onClick={() =>
+                bulkRetry.mutate([...selected], {
+                  onSuccess: ({ results }) => {
+                    setNotice(`Retried ${results.filter((result) => result.ok).length} of ${results.length} runs`);
+                    setSelected(new Set());
+                  },
+                })
+              }
+            >
+              Retry selected ({selected.size})
+            </Button>
+          ) : null}
+        </>
+      }
+    >
+      {showFilters ? (
+        <form
+          className="flex flex-wrap items-end gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setFilters((current) => ({ ...current, q: search.trim() || undefined }));
+          }}
+        >
+          {job ? null : (
+            <label className="text-xs text-slate-500">
+              Job
+              <select className={`mt-1 block ${select}`} value={filters.job ?? ''} onChange={(event) => setFilters({ ...filters, job: event.target.value || undefined })}>
+                <option value="">All jobs</option>
+                {catalog.data?.jobs.map((entry) => (
+                  <option key={entry.name} value={entry.name}>
+                    {entry.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label className="text-xs text-slate-500">
+            Status
+            <select className={`mt-1 block ${select}`} value={filters.status ?? ''} onChange={(event) => setFilters({ ...filters, status: event.target.value || undefined })}>
+              <option value="">Any status</option>
+              {runStatuses.map((status) => (
+                <option key={status}>{status}</option>
+              ))}
+            </select>
+          </label>
+          <label className="text-xs text-slate-500">
+            Trigger
+            <select className={`mt-1 block ${select}`} value={filters.trigger ?? ''} onChange={(event) => setFilters({ ...filters, trigger: event.target.value || undefined })}>
+              <option value="">Any trigger</option>
+              {runTriggers.map((trigger) => (
+                <option key={trigger}>{trigger}</option>
+              ))}
+            </select>
+          </label>
+          <label className="text-xs text-slate-500">
+            Since
+            <select
+              className={`mt-1 block ${select}`}
+              value={filters.since ? 'custom' : ''}
+              onChange={(event) => {
+                const hours = Number(event.target.value);
+                setFilters({ ...filters, since: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined });
+              }}
+            >
+              <option value="">Any time</option>
+              <option value="1">Last hour</option>
+              <option value="24">Last 24 hours</option>
+              <option value="168">Last 7 days</option>
+              {filters.since ? <option value="custom" hidden>Since {formatTime(filters.since)}</option> : null}
+            </select>
+          </label>
+          <label className="min-w-56 flex-1 text-xs text-slate-500">
+            Search
+            <input
+              type="search"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              placeholder="Run id, requestId or payload field (matchId=42)"
+              className="mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+            />
+          </label>
+          <Button type="submit" size="md">
+            Search
+          </Button>
+        </form>
+      ) : null}
+      {notice ? (
+        <p role="status" className="px-4 pt-3 text-xs text-emerald-700 dark:text-emerald-300">
+          {notice}
         </p>
-      ) : isPending ? (
-        <div className="space-y-2 p-4" aria-label="Loading runs">
-          {Array.from({ length: 5 }, (_, index) => (
-            <div key={index} className="h-8 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />
-          ))}
-        </div>
+      ) : null}
+      {runsQuery.error && !runsQuery.data ? (
+        <ErrorNote what="runs" error={runsQuery.error} />
+      ) : runsQuery.isPending ? (
+        <LoadingRows label="Loading runs" rows={6} />
       ) : runs.length === 0 ? (
-        <div className="px-4 py-12 text-center">
-          <p className="text-sm font-medium">No runs yet</p>
-          <p className="mt-1 text-sm text-slate-500">Press “Run now” on a job, or wait for a schedule to fire.</p>
-        </div>
+        <EmptyNote title="No runs match" hint={Object.values(filters).some(Boolean) ? 'Try other filters.' : 'Press “Run now” on a job, or wait for a schedule to fire.'} />
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full table-fixed text-left text-sm">
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900/60 dark:text-slate-400">
+          <table className="w-full min-w-[56rem] table-fixed text-left text-sm">
+            <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase dark:bg-slate-900/60 dark:text-slate-400">
               <tr>
-                <th scope="col" className="w-[34%] px-4 py-2 font-medium">Job</th>
-                <th scope="col" className="w-[16%] px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="w-[14%] px-4 py-2 font-medium">Trigger</th>
-                <th scope="col" className="w-[18%] px-4 py-2 font-medium">Started</th>
-                <th scope="col" className="w-[18%] px-4 py-2 font-medium">Duration</th>
+                {canRetry ? (
+                  <th scope="col" className="w-10 px-4 py-2">
+                    <span className="sr-only">Select</span>
+                  </th>
+                ) : null}
+                <th scope="col" className="w-[30%] px-4 py-2 font-medium">Job</th>
+                <th scope="col" className="w-[17%] px-4 py-2 font-medium">Status</th>
+                <th scope="col" className="w-[13%] px-4 py-2 font-medium">Trigger</th>
+                <th scope="col" className="w-[13%] px-4 py-2 font-medium">Started</th>
+                <th scope="col" className="w-[12%] px-4 py-2 font-medium">Duration</th>
+                <th scope="col" className="w-[15%] px-4 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {runs.map((run) => (
-                <tr key={run.id} data-run-id={run.id} data-job={run.jobName} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
-                  <td className="px-4 py-2">
-                    <div className="truncate font-medium" title={run.jobName}>
-                      {run.jobName}
-                    </div>
-                    {run.error ? (
-                      <div className="truncate text-xs text-rose-700 dark:text-rose-300" title={run.error}>
-                        {run.error}
-                      </div>
-                    ) : (
-                      <div className="truncate font-mono text-xs text-slate-400" title={run.id}>
-                        {run.id}
-                      </div>
-                    )}
-                  </td>
-                  <td className="px-4 py-2">
-                    <StatusBadge status={run.status} />
-                    {run.status === 'running' ? (
-                      <div className="mt-1 h-1 w-24 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={run.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">
-                        <div className="h-full bg-sky-500 transition-all" style={{ width: `${run.progress}%` }} />
-                      </div>
+              {runs.map((run) => {
+                const left = remainingMs(run, now, typical.get(run.jobName));
+                return (
+                  <tr key={run.id} data-run-id={run.id} data-job={run.jobName} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
+                    {canRetry ? (
+                      <td className="px-4 py-2">
+                        {run.status === 'failed' || run.status === 'cancelled' ? (
+                          <input type="checkbox" aria-label={`Select run ${run.id}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} />
+                        ) : null}
+                      </td>
                     ) : null}
-                  </td>
-                  <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
-                    {run.trigger}
-                    {run.attempt > 1 ? <span className="ml-1 text-xs text-slate-400">· attempt {run.attempt}/{run.maxAttempts}</span> : null}
-                  </td>
-                  <td className="px-4 py-2 tabular-nums text-slate-600 dark:text-slate-300">{formatTime(run.startedAt ?? run.queuedAt)}</td>
-                  <td className="px-4 py-2 tabular-nums text-slate-600 dark:text-slate-300">{formatDuration(durationOf(run, now))}</td>
-                </tr>
-              ))}
+                    <td className="px-4 py-2">
+                      <Link href={`/runs/${encodeURIComponent(run.id)}`} className="block truncate font-medium hover:underline" title={run.jobName}>
+                        {run.jobName}
+                      </Link>
+                      {run.error ? (
+                        <div className="truncate text-xs text-rose-700 dark:text-rose-300" title={run.error}>
+                          {run.error}
+                        </div>
+                      ) : (
+                        <div className="truncate font-mono text-xs text-slate-400" title={run.id}>
+                          {run.id}
+                        </div>
+                      )}
+                    </td>
+                    <td className="px-4 py-2">
+                      <StatusBadge status={run.status} />
+                      {run.status === 'running' ? (
+                        <div className="mt-1 flex items-center gap-2">
+                          <div className="h-1 w-20 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={run.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">
+                            <div className="h-full bg-sky-500 transition-all" style={{ width: `${run.progress}%` }} />
+                          </div>
+                          {left != null ? <span className="text-[11px] text-slate-500">~{formatDuration(Math.round(left))} left</span> : null}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
+                      <div className="truncate">{run.trigger}</div>
+                      {run.attempt > 1 || run.maxAttempts > 1 ? (
+                        <div className="text-xs text-slate-400">
+                          attempt {Math.max(1, run.attempt)}/{run.maxAttempts}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatTime(run.startedAt ?? run.queuedAt)}</td>
+                    <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatDuration(durationOf(run, now))}</td>
+                    <td className="px-4 py-2 text-right">
+                      {canRetry && (run.status === 'failed' || run.status === 'cancelled') ? (
+                        <Button size="sm" disabled={retry.isPending && retry.variables === run.id} onClick={() => retry.mutate(run.id, { onSuccess: ({ run: next }) => setNotice(`Retry queued as run ${next.id.slice(0, 8)}`) })}>
+                          Retry
+                        </Button>
+                      ) : null}
+                      {canCancel && (run.status === 'queued' || run.status === 'running' || run.status === 'retrying') ? (
+                        <Button size="sm" variant="danger" disabled={cancel.isPending && cancel.variables === run.id} onClick={() => cancel.mutate(run.id)}>
+                          Cancel
+                        </Button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
       )}
-    </section>
+      {runsQuery.hasNextPage ? (
+        <div className="border-t border-slate-200 px-4 py-3 text-center dark:border-slate-800">
+          <Button size="sm" onClick={() => void runsQuery.fetchNextPage()} disabled={runsQuery.isFetchingNextPage}>
+            {runsQuery.isFetchingNextPage ? 'Loading…' : 'Load more'}
+          </Button>
+        </div>
+      ) : null}
+    </Panel>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { isActive } from '@/lib/jobs/run-state.ts';
 import type { RunDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch } from '../api-client.ts';
@@ -10,17 +10,22 @@ export interface RunsPage {
   nextCursor: string | null;
 }
 
+export type RunFilters = Partial<Record<'job' | 'status' | 'trigger' | 'source' | 'since' | 'q' | 'limit', string>>;
+
 /** Polls every 2 s while a listed run is active, every 30 s otherwise; paused while the tab is hidden. */
 export function refetchIntervalFor(runs: RunDto[] | undefined): number {
   return runs?.some((run) => isActive(run.status)) ? 2_000 : 30_000;
 }
 
-export function useRuns(filters: Record<string, string | undefined>) {
+/** The run list with its filters, page by page ("Load more"), kept fresh by polling. */
+export function useRuns(filters: RunFilters) {
   const params = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])));
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ['runs', params.toString()],
-    queryFn: () => apiFetch<RunsPage>(`/api/runs?${params}`),
+    queryFn: ({ pageParam }) => apiFetch<RunsPage>(`/api/runs?${params}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => refetchIntervalFor(query.state.data?.runs),
+    refetchInterval: (query) => refetchIntervalFor(query.state.data?.pages.flatMap((page) => page.runs)),
   });
 }

@@ -13,7 +13,7 @@ export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; n
   if (query.source) where.push({ source: query.source });
   if (query.since) where.push({ queuedAt: { gte: query.since } });
   if (query.until) where.push({ queuedAt: { lt: query.until } });
-  if (query.q) where.push({ OR: [{ id: query.q }, { requestId: query.q }] });
+  if (query.q) where.push(searchFilter(query.q));
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
     // (queuedAt, id) < cursor, written so the bound on queuedAt is an index range.
@@ -38,7 +38,26 @@ export async function getRun(id: string): Promise<RunDetailDto> {
     include: { events: { orderBy: { id: 'asc' }, take: 1_000 } },
   });
   if (!run) throw new NotFoundError('Run', id);
-  return toRunDetailDto(run);
+  const [retries, caused] = await Promise.all([
+    db().jobRun.findMany({ where: { retryOf: id }, select: { id: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
+    db().jobRun.findMany({ where: { causedBy: id }, select: { id: true, jobName: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
+  ]);
+  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), caused });
+}
+
+/**
+ * `q` finds a run by id or requestId, or by a payload field: `matchId=42` matches runs whose
+ * payload has `matchId` 42 (or "42"); `team.id=7` looks one level down.
+ */
+function searchFilter(q: string): Prisma.JobRunWhereInput {
+  const field = /^([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)=(.*)$/.exec(q);
+  if (!field) return { OR: [{ id: q }, { requestId: q }] };
+  const path = field[1]!.split('.');
+  const raw = field[2]!;
+  const candidates: Prisma.InputJsonValue[] = [raw];
+  if (raw !== '' && !Number.isNaN(Number(raw))) candidates.push(Number(raw));
+  if (raw === 'true' || raw === 'false') candidates.push(raw === 'true');
+  return { OR: candidates.map((value) => ({ payload: { path, equals: value } })) };
 }
 
 function encodeCursor(queuedAt: Date, id: string): string {

@@ -30,6 +30,9 @@ export interface RunDto {
 
 export interface RunDetailDto extends RunDto {
   errorStack: string | null;
+  /** Runs that retry this one, and runs it caused (its dependents). */
+  retriedBy: string[];
+  caused: { id: string; jobName: string }[];
   attempts: RunAttempt[];
   events: { id: string; at: string; kind: string; level: string; message: string; fields: unknown; attempt: number }[];
 }
@@ -64,9 +67,10 @@ export function toRunDto(run: JobRun): RunDto {
   };
 }
 
-export function toRunDetailDto(run: JobRun & { events: RunEvent[] }): RunDetailDto {
+export function toRunDetailDto(run: JobRun & { events: RunEvent[] }, links: { retriedBy: string[]; caused: { id: string; jobName: string }[] }): RunDetailDto {
   return {
     ...toRunDto(run),
+    ...links,
     errorStack: run.errorStack,
     attempts: (run.attempts ?? []) as unknown as RunAttempt[],
     events: run.events.map((event) => ({

@@ -6,7 +6,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
   // Only same-site paths: never an open redirect.
-  const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/runs';
+  const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/overview';
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">

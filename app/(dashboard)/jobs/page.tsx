@@ -8,9 +8,14 @@ export const metadata: Metadata = { title: 'Jobs' };
 export default async function JobsPage() {
   const principal = await requirePrincipal();
   return (
-    <div className="max-w-3xl">
+    <div>
       <h1 className="mb-4 text-xl font-semibold">Jobs</h1>
-      <JobsPanel canTrigger={roleAllows(principal.role, 'jobs:trigger')} />
+      <JobsPanel
+        canTrigger={roleAllows(principal.role, 'jobs:trigger')}
+        canEdit={roleAllows(principal.role, 'jobs:edit')}
+        grants={principal.grants}
+        isAdmin={principal.role === 'admin'}
+      />
     </div>
   );
 }

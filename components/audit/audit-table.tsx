@@ -1,0 +1,112 @@
+'use client';
+
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { AuditEntryDto } from '@/lib/data/audit.ts';
+import { apiFetch } from '../api-client.ts';
+import { Button } from '../ui/button.tsx';
+import { formatTime } from '../ui/format.ts';
+import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+
+const change = (value: unknown) => (value == null ? '' : JSON.stringify(value));
+
+/** Who did what, when, from where: filterable by action and actor, newest first. */
+export function AuditTable() {
+  const [filters, setFilters] = useState({ action: '', actor: '' });
+  const [draft, setDraft] = useState(filters);
+  const params = new URLSearchParams(Object.entries(filters).filter(([, value]) => value));
+  const query = useInfiniteQuery({
+    queryKey: ['audit', params.toString()],
+    queryFn: ({ pageParam }) => apiFetch<{ entries: AuditEntryDto[]; nextCursor: string | null }>(`/api/audit?${params}${pageParam ? `&cursor=${pageParam}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+  });
+  const entries = query.data?.pages.flatMap((page) => page.entries) ?? [];
+  const input = 'mt-1 block rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700';
+  return (
+    <Panel title="Audit log">
+      <form
+        className="flex flex-wrap items-end gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilters(draft);
+        }}
+      >
+        <label className="text-xs text-slate-500">
+          Action
+          <input className={input} placeholder="job.trigger" value={draft.action} onChange={(event) => setDraft({ ...draft, action: event.target.value })} />
+        </label>
+        <label className="text-xs text-slate-500">
+          Actor
+          <input className={input} placeholder="email or key" value={draft.actor} onChange={(event) => setDraft({ ...draft, actor: event.target.value })} />
+        </label>
+        <Button type="submit">Filter</Button>
+      </form>
+      {query.error && !query.data ? (
+        <ErrorNote what="the audit log" error={query.error} />
+      ) : query.isPending ? (
+        <LoadingRows label="Loading the audit log" />
+      ) : entries.length === 0 ? (
+        <EmptyNote title="Nothing recorded" hint="Every trigger, retry, cancel and edit appears here." />
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full min-w-[60rem] table-fixed text-left text-sm">
+            <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase dark:bg-slate-900/60">
+              <tr>
+                <th scope="col" className="w-[13%] px-4 py-2 font-medium">When</th>
+                <th scope="col" className="w-[20%] px-4 py-2 font-medium">Who</th>
+                <th scope="col" className="w-[13%] px-4 py-2 font-medium">Action</th>
+                <th scope="col" className="w-[18%] px-4 py-2 font-medium">Target</th>
+                <th scope="col" className="w-[24%] px-4 py-2 font-medium">Change</th>
+                <th scope="col" className="w-[12%] px-4 py-2 font-medium">From</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
+              {entries.map((entry) => (
+                <tr key={entry.id} data-action={entry.action}>
+                  <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatTime(entry.at)}</td>
+                  <td className="px-4 py-2">
+                    <div className="truncate" title={entry.actor}>
+                      {entry.actor}
+                    </div>
+                    <div className="text-xs text-slate-400">{entry.role ?? entry.actorType}</div>
+                  </td>
+                  <td className="px-4 py-2 font-mono text-xs">{entry.action}</td>
+                  <td className="truncate px-4 py-2 text-xs" title={entry.targetId ?? ''}>
+                    {entry.targetType ? `${entry.targetType} ` : ''}
+                    <span className="font-mono">{entry.targetId}</span>
+                  </td>
+                  <td className="px-4 py-2 font-mono text-xs break-all text-slate-600 dark:text-slate-300">
+                    {entry.before != null || entry.after != null ? (
+                      <>
+                        <div className="text-rose-700 dark:text-rose-300">− {change(entry.before)}</div>
+                        <div className="text-emerald-700 dark:text-emerald-300">+ {change(entry.after)}</div>
+                      </>
+                    ) : (
+                      <div className="line-clamp-2">{change(entry.details)}</div>
+                    )}
+                  </td>
+                  <td className="px-4 py-2 text-xs text-slate-500">
+                    <div>{entry.ip ?? '—'}</div>
+                    <div className="truncate font-mono" title={entry.requestId ?? ''}>
+                      {entry.requestId}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {query.hasNextPage ? (
+        <div className="border-t border-slate-200 px-4 py-3 text-center dark:border-slate-800">
+          <Button size="sm" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+            Load more
+          </Button>
+        </div>
+      ) : null}
+    </Panel>
+  );
+}

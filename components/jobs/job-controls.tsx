@@ -1,0 +1,71 @@
+'use client';
+
+import { useState } from 'react';
+import type { JobSummaryDto } from '@/lib/data/jobs.ts';
+import { ApiError } from '../api-client.ts';
+import { Button } from '../ui/button.tsx';
+import { useJobUpdate } from './use-job-update.ts';
+
+/** The enable switch and "Pause until…" of one job (admins). */
+export function JobControls({ job }: { job: JobSummaryDto }) {
+  const update = useJobUpdate(job.name);
+  const [pausing, setPausing] = useState(false);
+  const [until, setUntil] = useState('');
+  const paused = job.pausedUntil && new Date(job.pausedUntil).getTime() > Date.now();
+  return (
+    <div className="flex items-center gap-2">
+      <label className="flex cursor-pointer items-center gap-1.5 text-xs text-slate-600 dark:text-slate-300">
+        <input
+          type="checkbox"
+          role="switch"
+          aria-label={`Enable ${job.name}`}
+          checked={job.enabled}
+          disabled={update.isPending}
+          onChange={(event) => update.mutate({ enabled: event.target.checked })}
+          className="size-4 accent-teal-700"
+        />
+        {job.enabled ? 'Enabled' : 'Disabled'}
+      </label>
+      {job.schedule ? (
+        paused ? (
+          <Button size="sm" onClick={() => update.mutate({ pausedUntil: null })}>
+            Resume now
+          </Button>
+        ) : pausing ? (
+          <form
+            className="flex items-center gap-1"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!until) return;
+              update.mutate({ pausedUntil: new Date(until).toISOString() }, { onSuccess: () => setPausing(false) });
+            }}
+          >
+            <input
+              type="datetime-local"
+              aria-label={`Pause ${job.name} until`}
+              value={until}
+              min={new Date().toISOString().slice(0, 16)}
+              onChange={(event) => setUntil(event.target.value)}
+              className="rounded border-0 px-1.5 py-0.5 text-xs ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+            />
+            <Button size="sm" type="submit">
+              Pause
+            </Button>
+            <Button size="sm" onClick={() => setPausing(false)}>
+              Close
+            </Button>
+          </form>
+        ) : (
+          <Button size="sm" onClick={() => setPausing(true)}>
+            Pause until…
+          </Button>
+        )
+      ) : null}
+      {update.error ? (
+        <span role="alert" className="text-xs text-rose-700 dark:text-rose-300">
+          {update.error instanceof ApiError ? update.error.message : 'Could not save'}
+        </span>
+      ) : null}
+    </div>
+  );
+}

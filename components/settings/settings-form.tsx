@@ -1,0 +1,86 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Settings } from '@/lib/settings.ts';
+import { apiFetch, ApiError } from '../api-client.ts';
+import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+
+const switches: { key: 'triggers.schedule' | 'triggers.manual' | 'triggers.api' | 'engine.paused'; label: string; hint: string }[] = [
+  { key: 'triggers.schedule', label: 'Scheduled runs', hint: 'Off: scheduled fires are recorded as skipped.' },
+  { key: 'triggers.manual', label: 'Manual triggers', hint: 'Off: “Run now” is refused with the reason.' },
+  { key: 'triggers.api', label: 'API triggers', hint: 'Off: triggers with an API key are refused with the reason.' },
+  { key: 'engine.paused', label: 'Pause everything', hint: 'On: schedules stop firing and every trigger is refused until resumed.' },
+];
+
+/** Trigger sources, the global pause and retention; every change lands in the audit log. */
+export function SettingsForm({ canEdit }: { canEdit: boolean }) {
+  const queryClient = useQueryClient();
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => apiFetch<{ settings: Settings }>('/api/settings') });
+  const save = useMutation({
+    mutationFn: (patch: Partial<Settings>) => apiFetch<{ settings: Settings }>('/api/settings', { method: 'PATCH', json: patch }),
+    onSuccess: (data) => queryClient.setQueryData(['settings'], data),
+  });
+  if (settings.error && !settings.data) return <ErrorNote what="settings" error={settings.error} />;
+  if (!settings.data) return <LoadingRows label="Loading settings" />;
+  const current = settings.data.settings;
+  return (
+    <div className="space-y-6">
+      <Panel title="Triggers">
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          {switches.map((entry) => (
+            <li key={entry.key} className="flex items-center justify-between gap-4 px-4 py-3">
+              <div>
+                <label htmlFor={entry.key} className="text-sm font-medium">
+                  {entry.label}
+                </label>
+                <p className="text-xs text-slate-500">{entry.hint}</p>
+              </div>
+              <input
+                id={entry.key}
+                type="checkbox"
+                role="switch"
+                className="size-5 accent-teal-700"
+                checked={current[entry.key]}
+                disabled={!canEdit || save.isPending}
+                onChange={(event) => save.mutate({ [entry.key]: event.target.checked })}
+              />
+            </li>
+          ))}
+        </ul>
+      </Panel>
+      <Panel title="Retention">
+        <form
+          className="flex items-end gap-3 p-4"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const days = Number(new FormData(event.currentTarget).get('retention'));
+            save.mutate({ 'runs.retentionDays': days });
+          }}
+        >
+          <label className="text-sm font-medium">
+            Keep finished runs for (days)
+            <input
+              name="retention"
+              type="number"
+              min={1}
+              max={3650}
+              defaultValue={current['runs.retentionDays']}
+              disabled={!canEdit}
+              className="mt-1 block w-32 rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+            />
+          </label>
+          {canEdit ? (
+            <button type="submit" className="rounded-md bg-teal-700 px-3 py-2 text-sm font-medium text-white hover:bg-teal-800">
+              Save
+            </button>
+          ) : null}
+        </form>
+      </Panel>
+      {save.error ? (
+        <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
+          {save.error instanceof ApiError ? Object.values(save.error.fieldErrors).flat().join(', ') || save.error.message : 'Could not save'}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -72,9 +72,7 @@ export function JobDetail({ name, canEdit, canRetry, canCancel }: { name: string
           </div>
           <div>
             <dt className="text-xs text-slate-500">Retries</dt>
-            <dd>
-              {detail.retry.attempts} attempt{detail.retry.attempts === 1 ? '' : 's'}, {detail.retry.backoff}
-            </dd>
+            <dd>{detail.retry.attempts <= 1 ? 'No retries' : `${detail.retry.attempts} attempts, ${detail.retry.backoff} backoff from ${formatDuration(detail.retry.delayMs)}`}</dd>
           </div>
           <div>
             <dt className="text-xs text-slate-500">Timeout</dt>

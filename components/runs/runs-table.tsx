@@ -244,7 +244,8 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
                       <div className="truncate">{run.trigger}</div>
                       {run.attempt > 1 || run.maxAttempts > 1 ? (
                         <div className="text-xs text-slate-400">
-                          attempt {Math.max(1, run.attempt)}/{run.maxAttempts}
+                          attempt {Math.max(1, run.attempt)}
+                          {run.attempt <= run.maxAttempts ? `/${run.maxAttempts}` : ''}
                         </div>
                       ) : null}
                     </td>

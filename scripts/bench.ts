@@ -89,27 +89,29 @@ async function rawBullmq(): Promise<number> {
   return jobCount / seconds;
 }
 
-/** CPU seconds used so far by PostgreSQL, Redis and Node processes on this machine (from /proc). */
-function cpuSeconds(): Record<string, number> {
-  const totals: Record<string, number> = {};
+/** CPU seconds used so far by each PostgreSQL, Redis and Node process on this machine (from /proc), by pid. */
+function cpuSeconds(): Map<string, { group: string; seconds: number }> {
+  const byPid = new Map<string, { group: string; seconds: number }>();
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const group = name.startsWith('postgres') ? 'postgres' : name.startsWith('redis') ? 'redis' : name === 'node' || name === 'MainThread' ? 'node' : null;
-      if (group) totals[group] = (totals[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+      if (group) byPid.set(pid, { group, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
     } catch {
       // the process ended while we looked
     }
   }
-  return totals;
+  return byPid;
 }
 
-function cpuSince(before: Record<string, number>, jobs: number): string {
-  const after = cpuSeconds();
-  return Object.keys(after)
-    .map((group) => `${group} ${(((after[group] ?? 0) - (before[group] ?? 0)) * 1000 / jobs * 1000).toFixed(0)} µs`)
+/** CPU per job since `before`, by group; processes that started meanwhile count from zero, ones that ended are left out. */
+function cpuSince(before: Map<string, { group: string; seconds: number }>, jobs: number): string {
+  const totals: Record<string, number> = { node: 0, postgres: 0, redis: 0 };
+  for (const [pid, now] of cpuSeconds()) totals[now.group] = (totals[now.group] ?? 0) + now.seconds - (before.get(pid)?.seconds ?? 0);
+  return Object.entries(totals)
+    .map(([group, seconds]) => `${group} ${((seconds * 1_000_000) / jobs).toFixed(0)} µs`)
     .join(', ');
 }
 

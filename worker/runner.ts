@@ -103,7 +103,8 @@ export class Runner {
     const wanted = new Set<Category>([...this.handlers.values()].map((handler) => handler.job.category));
     for (const category of wanted) {
       if (this.options.only && !this.options.only.includes(category)) continue;
-      const worker = new Worker<RunJobData>(queueNameFor(category), (job, token, signal) => this.process(job, token, signal), {
+      // Two parameters: BullMQ then skips its own per-job abort controller; cancel and timeout use Kickoff's.
+      const worker = new Worker<RunJobData>(queueNameFor(category), (job, token) => this.process(job, token), {
         connection: this.options.connect(),
         prefix: this.options.prefix,
         concurrency: this.options.concurrency?.[category] ?? categories[category].concurrency,

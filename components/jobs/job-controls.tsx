@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { JobSummaryDto } from '@/lib/data/jobs.ts';
 import { ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
@@ -12,6 +12,9 @@ export function JobControls({ job }: { job: JobSummaryDto }) {
   const [pausing, setPausing] = useState(false);
   const [until, setUntil] = useState('');
   const paused = job.pausedUntil && new Date(job.pausedUntil).getTime() > Date.now();
+  // The switch flips at once and goes back if the server refuses.
+  const [enabled, setEnabled] = useState(job.enabled);
+  useEffect(() => setEnabled(job.enabled), [job.enabled]);
   return (
     <div className="flex items-center gap-2">
       <label className="flex cursor-pointer items-center gap-1.5 text-xs text-slate-600 dark:text-slate-300">
@@ -19,12 +22,16 @@ export function JobControls({ job }: { job: JobSummaryDto }) {
           type="checkbox"
           role="switch"
           aria-label={`Enable ${job.name}`}
-          checked={job.enabled}
+          checked={enabled}
           disabled={update.isPending}
-          onChange={(event) => update.mutate({ enabled: event.target.checked })}
+          onChange={(event) => {
+            const next = event.target.checked;
+            setEnabled(next);
+            update.mutate({ enabled: next }, { onError: () => setEnabled(!next) });
+          }}
           className="size-4 accent-teal-700"
         />
-        {job.enabled ? 'Enabled' : 'Disabled'}
+        {enabled ? 'Enabled' : 'Disabled'}
       </label>
       {job.schedule ? (
         paused ? (

@@ -1,4 +1,5 @@
 import type { JobDefinition } from './define-job.ts';
+import { cleanupJob } from './definitions/cleanup.ts';
 import { probeJob } from './definitions/probe.ts';
 
 /**
@@ -7,6 +8,7 @@ import { probeJob } from './definitions/probe.ts';
  */
 export const jobCatalog = {
   probe: probeJob,
+  cleanup: cleanupJob,
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

@@ -1,5 +1,6 @@
 import type { JobHandler } from '../define-handler.ts';
 import { probeHandler } from './diagnostics/probe.ts';
+import { cleanupHandler } from './maintenance/cleanup.ts';
 
 /** Every handler the worker runs, one per job in `lib/jobs/catalog.ts`. */
-export const handlers: JobHandler[] = [probeHandler as unknown as JobHandler];
+export const handlers: JobHandler[] = [probeHandler, cleanupHandler] as unknown as JobHandler[];

@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { e2eApiKey } from './support/stack.ts';
+import { signIn } from './support/sign-in.ts';
+
+test('disabling a job pauses its schedule, enabling resumes it, both in the audit log', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/jobs');
+  const row = page.locator('li[data-job="cleanup"]');
+  await expect(row).toContainText('At 03:00 (UTC)');
+  await expect(row).toContainText('next in');
+  await row.getByRole('switch', { name: 'Enable cleanup' }).uncheck();
+  await expect(row).toContainText('disabled');
+  await expect(row).not.toContainText('next in');
+  const headers = { authorization: `Bearer ${e2eApiKey}` };
+  const paused = (await (await page.request.get('/api/jobs/cleanup', { headers })).json()) as { job: { enabled: boolean } };
+  expect(paused.job.enabled).toBe(false);
+  await row.getByRole('switch', { name: 'Enable cleanup' }).check();
+  await expect(row).toContainText('next in');
+  await page.goto('/audit');
+  await expect(page.locator('tr[data-action="job.update"]').first()).toContainText('cleanup');
+});
+
+test('an invalid config edit is refused with the field error next to the field; a valid one is saved', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/jobs/cleanup');
+  const field = page.getByLabel('sessionMaxAgeMinutes');
+  await field.fill('0');
+  await page.getByRole('button', { name: 'Save config' }).click();
+  await expect(page.locator('#config-sessionMaxAgeMinutes-error')).toContainText(/>=1|at least|too small/i);
+  await field.fill('45');
+  await page.getByRole('button', { name: 'Save config' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved');
+  await expect(page.getByText('Config version')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('sessionMaxAgeMinutes')).toHaveValue('45');
+});

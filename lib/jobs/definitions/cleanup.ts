@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineJob } from '../define-job.ts';
+
+/** Daily housekeeping: expired sessions and finished runs past the retention setting. */
+export const cleanupJob = defineJob({
+  name: 'cleanup',
+  category: 'maintenance',
+  description: 'Removes expired sessions and finished runs older than the retention setting.',
+  schedule: { cron: '0 3 * * *', tz: 'UTC' },
+  priority: 'low',
+  exclusive: { lockTtlMs: 10 * 60_000 },
+  retry: { attempts: 3, backoff: 'exponential', delayMs: 60_000 },
+  timeoutMs: 30 * 60_000,
+  payload: z.object({}).strict(),
+  config: z.object({
+    /** Sessions that expired more than this many minutes ago are removed. */
+    sessionMaxAgeMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
+    /** Runs deleted per statement, so a big clean-up never holds long locks. */
+    deleteBatchSize: z.number().int().min(100).max(50_000).default(5_000),
+  }),
+});

@@ -15,6 +15,10 @@ export const settingSchemas = {
   'triggers.api': z.boolean().default(true),
   /** Global pause: schedules stop firing and triggers are refused. */
   'engine.paused': z.boolean().default(false),
+  /** Manual triggers one person may make per hour (admins may override). */
+  'triggers.manualPerUserPerHour': z.number().int().min(1).max(10_000).default(10),
+  /** Seconds before the same person may trigger the same job again (0: no cooldown). */
+  'triggers.jobCooldownSeconds': z.number().int().min(0).max(86_400).default(3),
   /** Finished runs older than this many days are removed by the clean-up job. */
   'runs.retentionDays': z.number().int().min(1).max(3650).default(30),
 } as const;

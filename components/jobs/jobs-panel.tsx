@@ -46,7 +46,7 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
           </Link>
         </p>
       ) : null}
-      {dialog ? <RunNowDialog jobName={dialog.jobName} initialPayload={dialog.payload} onClose={() => setDialog(null)} onQueued={(runId) => setQueued({ jobName: dialog.jobName, runId })} /> : null}
+      {dialog ? <RunNowDialog jobName={dialog.jobName} isAdmin={isAdmin} initialPayload={dialog.payload} onClose={() => setDialog(null)} onQueued={(runId) => setQueued({ jobName: dialog.jobName, runId })} /> : null}
       {[...byCategory].map(([category, list]) => (
         <Panel key={category} title={category} actions={<span>{list.length} {list.length === 1 ? 'job' : 'jobs'}</span>}>
           <ul className="divide-y divide-slate-100 dark:divide-slate-800">

@@ -7,6 +7,8 @@ import { Button } from '../ui/button.tsx';
 
 interface RunNowDialogProps {
   jobName: string;
+  /** Admins may run past the manual-trigger limits after confirming. */
+  isAdmin: boolean;
   /** The payload the form starts from: the last run's, or `{}`. */
   initialPayload: unknown;
   onClose: () => void;
@@ -14,19 +16,20 @@ interface RunNowDialogProps {
 }
 
 /** Edits a payload as JSON and triggers the job; the API's field errors are listed under the editor. */
-export function RunNowDialog({ jobName, initialPayload, onClose, onQueued }: RunNowDialogProps) {
+export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueued }: RunNowDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
   const [text, setText] = useState(() => JSON.stringify(initialPayload ?? {}, null, 2));
   const [errors, setErrors] = useState<string[]>([]);
+  const [limited, setLimited] = useState(false);
 
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
 
   const trigger = useMutation({
-    mutationFn: (payload: unknown) =>
-      apiFetch<{ runId: string }>(`/api/jobs/${encodeURIComponent(jobName)}/trigger`, { method: 'POST', json: { payload } }),
+    mutationFn: ({ payload, override }: { payload: unknown; override?: boolean }) =>
+      apiFetch<{ runId: string }>(`/api/jobs/${encodeURIComponent(jobName)}/trigger`, { method: 'POST', json: { payload, ...(override ? { override } : {}) } }),
     onSuccess: ({ runId }) => {
       void queryClient.invalidateQueries({ queryKey: ['runs'] });
       void queryClient.invalidateQueries({ queryKey: ['jobs'] });
@@ -34,7 +37,11 @@ export function RunNowDialog({ jobName, initialPayload, onClose, onQueued }: Run
       onClose();
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 422) {
+      setLimited(error instanceof ApiError && error.status === 429);
+      if (error instanceof ApiError && error.status === 429) {
+        const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        setErrors([`${error.message}${seconds ? ` (try again in ${seconds} s)` : ''}`]);
+      } else if (error instanceof ApiError && error.status === 422) {
         const fields = Object.entries(error.fieldErrors).map(([field, messages]) => `${field.replace(/^payload\.?/, '') || 'payload'}: ${messages.join(', ')}`);
         const form = ((error.details as { formErrors?: string[] } | undefined)?.formErrors ?? []).map(String);
         setErrors([...fields, ...form].length > 0 ? [...fields, ...form] : [error.message]);
@@ -44,8 +51,7 @@ export function RunNowDialog({ jobName, initialPayload, onClose, onQueued }: Run
     },
   });
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  function submit(override: boolean) {
     let payload: unknown;
     try {
       payload = text.trim() === '' ? {} : JSON.parse(text);
@@ -54,7 +60,12 @@ export function RunNowDialog({ jobName, initialPayload, onClose, onQueued }: Run
       return;
     }
     setErrors([]);
-    trigger.mutate(payload);
+    trigger.mutate({ payload, override });
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    submit(false);
   }
 
   return (
@@ -89,6 +100,11 @@ export function RunNowDialog({ jobName, initialPayload, onClose, onQueued }: Run
           </ul>
         </div>
         <div className="flex justify-end gap-2">
+          {limited && isAdmin ? (
+            <Button variant="danger" onClick={() => submit(true)} disabled={trigger.isPending}>
+              Run anyway (admin)
+            </Button>
+          ) : null}
           <Button onClick={onClose}>Close</Button>
           <Button type="submit" variant="primary" disabled={trigger.isPending}>
             {trigger.isPending ? 'Queuing…' : 'Run'}

@@ -15,6 +15,8 @@ export const triggerBodySchema = z
       .regex(/^[\w.:-]+$/, 'use letters, digits and . _ : - only')
       .optional(),
     source: optionalText(64),
+    /** Admins only: trigger past the manual-trigger limits (the dashboard asks first). */
+    override: z.boolean().optional(),
   })
   .strict();
 export type TriggerBody = z.infer<typeof triggerBodySchema>;

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ApiKeysPanel, UsersPanel } from '@/components/settings/access-panels.tsx';
 import { SettingsForm } from '@/components/settings/settings-form.tsx';
 import { roleAllows } from '@/lib/auth/permissions.ts';
 import { requirePrincipal } from '../../_lib/session.ts';
@@ -10,7 +11,15 @@ export default async function SettingsPage() {
   return (
     <div className="max-w-3xl">
       <h1 className="mb-4 text-xl font-semibold">Settings</h1>
-      <SettingsForm canEdit={roleAllows(principal.role, 'settings:edit')} />
+      <div className="space-y-6">
+        <SettingsForm canEdit={roleAllows(principal.role, 'settings:edit')} />
+        {roleAllows(principal.role, 'users:manage') ? (
+          <>
+            <UsersPanel />
+            <ApiKeysPanel />
+          </>
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { e2eApiKey } from './support/stack.ts';
+import { e2eApiKey, setSettings } from './support/stack.ts';
 import { signIn } from './support/sign-in.ts';
 
 test('disabling a job pauses its schedule, enabling resumes it, both in the audit log', async ({ page }) => {
@@ -33,4 +33,23 @@ test('an invalid config edit is refused with the field error next to the field; 
   await expect(page.getByText('Config version')).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('sessionMaxAgeMinutes')).toHaveValue('45');
+});
+
+test('a second "Run now" inside the cooldown is refused with the wait; an admin may run anyway', async ({ page, baseURL }) => {
+  await setSettings(baseURL!, { 'triggers.jobCooldownSeconds': 60 });
+  try {
+    await signIn(page);
+    await page.goto('/jobs');
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
+      await page.getByRole('dialog', { name: 'Run probe' }).getByRole('button', { name: 'Run', exact: true }).click();
+    }
+    const dialog = page.getByRole('dialog', { name: 'Run probe' });
+    await expect(dialog.getByRole('alert')).toContainText(/moments ago.*try again in \d+ s/);
+    await dialog.getByRole('button', { name: 'Run anyway (admin)' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('status')).toContainText('Queued probe');
+  } finally {
+    await setSettings(baseURL!, { 'triggers.jobCooldownSeconds': 0 });
+  }
 });

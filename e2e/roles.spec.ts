@@ -30,3 +30,18 @@ test('an operator granted probe can trigger it', async ({ page }) => {
   await page.getByRole('dialog', { name: 'Run probe' }).getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('status')).toContainText('Queued probe');
 });
+
+test('every page sends a content security policy that allows no inline script but its own nonce', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
+  const response = await page.goto('/login');
+  const csp = response!.headers()['content-security-policy'] ?? '';
+  expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  await signIn(page);
+  await page.goto('/runs');
+  await expect(page.getByRole('heading', { name: 'Runs', level: 1 })).toBeVisible();
+  expect(errors).toEqual([]);
+});

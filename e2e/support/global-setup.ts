@@ -1,9 +1,11 @@
-import { startStack } from './stack.ts';
+import { setSettings, startStack } from './stack.ts';
 
 /** Starts the stack once for all specs; the returned function stops it. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const stack = await startStack();
   // Specs run in workers started after this, which inherit it: they may seed users directly.
   process.env.E2E_DATABASE_URL = stack.env.DATABASE_URL;
+  // Specs trigger the same job seconds apart; the one spec about limits turns the cooldown on itself.
+  await setSettings(stack.baseUrl, { 'triggers.jobCooldownSeconds': 0 });
   return () => stack.stop();
 }

@@ -70,3 +70,13 @@ async function waitUntilReady(baseUrl: string, children: ChildProcess[]): Promis
   }
   throw new Error(crashed ? 'the web app or the worker exited during start-up' : 'the stack did not become ready within 60 s');
 }
+
+/** Changes Kickoff settings through the API, as the e2e admin key. */
+export async function setSettings(baseUrl: string, patch: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${e2eApiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
+  if (!response.ok) throw new Error(`settings not changed: ${response.status} ${await response.text()}`);
+}

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { run } from './labelled-process.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
-const inputs = ['app', 'components', 'lib', 'public', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
+const inputs = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
 const stampFile = join(root, '.next', 'kickoff-build-hash');
 
 function* files(path: string): Generator<string> {

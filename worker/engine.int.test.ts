@@ -4,23 +4,22 @@
  * engine-processes.int.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { engineHandlers, handlerCalls } from '@/scripts/test/fixtures/engine-jobs.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
 import { db } from '@/lib/db.ts';
 import { ConflictError } from '@/lib/errors.ts';
-import { allJobs } from '@/lib/jobs/catalog.ts';
 import type { RunAttempt } from '@/lib/jobs/run-state.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
-import { createRedis, redis } from '@/lib/redis.ts';
+import { redis } from '@/lib/redis.ts';
 import { cancelRun } from '@/lib/runs/cancel-run.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
 import { retryRun } from '@/lib/runs/retry-run.ts';
 import { triggerRun } from '@/lib/runs/trigger-run.ts';
 import { writeSetting } from '@/lib/settings.ts';
-import { syncCatalog } from './catalog-sync.ts';
 import { handlers } from './jobs/index.ts';
 import { Reconciler } from './reconciler.ts';
 import { Runner } from './runner.ts';
@@ -31,17 +30,10 @@ const admin: Principal = { type: 'user', id: 'u1', label: 'admin@test', role: 'a
 const actor = { principal: admin, requestId: 'req-engine', ip: '127.0.0.1' };
 
 beforeAll(async () => {
-  await syncCatalog(db(), allJobs());
-  runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix, handlers: [...handlers, ...engineHandlers] });
-  await runner.start();
+  runner = await startInProcessWorker(prefix, [...handlers, ...engineHandlers]);
 });
 
-afterAll(async () => {
-  await runner.close(5_000);
-  await queues().close();
-  redis().disconnect();
-  await db().$disconnect();
-});
+afterAll(() => stopInProcessWorker(runner));
 
 const runOf = (id: string) => db().jobRun.findUniqueOrThrow({ where: { id } });
 const until = (id: string, statuses: string[], timeoutMs = 15_000) =>

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { db } from '@/lib/db.ts';
 import { NotFoundError, ValidationError } from '@/lib/errors.ts';
-import { allJobs } from '@/lib/jobs/catalog.ts';
 import type { RunAttempt } from '@/lib/jobs/run-state.ts';
-import { queues } from '@/lib/queue/queues.ts';
-import { createRedis, redis } from '@/lib/redis.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import { syncCatalog } from './catalog-sync.ts';
 import { handlers } from './jobs/index.ts';
 import { Runner } from './runner.ts';
 
@@ -16,17 +13,10 @@ const prefix = useOwnQueuePrefix('runner');
 let runner: Runner;
 
 beforeAll(async () => {
-  await syncCatalog(db(), allJobs());
-  runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix, handlers });
-  await runner.start();
+  runner = await startInProcessWorker(prefix, handlers);
 });
 
-afterAll(async () => {
-  await runner.close(5_000);
-  await queues().close();
-  redis().disconnect();
-  await db().$disconnect();
-});
+afterAll(() => stopInProcessWorker(runner));
 
 const finished = (id: string) =>
   waitFor(async () => {

@@ -7,6 +7,7 @@ import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { formatTime } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+import { TableHead } from '../ui/table-head.tsx';
 
 const change = (value: unknown) => (value == null ? '' : JSON.stringify(value));
 
@@ -53,16 +54,16 @@ export function AuditTable() {
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full min-w-[60rem] table-fixed text-left text-sm">
-            <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase dark:bg-slate-900/60">
-              <tr>
-                <th scope="col" className="w-[13%] px-4 py-2 font-medium">When</th>
-                <th scope="col" className="w-[20%] px-4 py-2 font-medium">Who</th>
-                <th scope="col" className="w-[13%] px-4 py-2 font-medium">Action</th>
-                <th scope="col" className="w-[18%] px-4 py-2 font-medium">Target</th>
-                <th scope="col" className="w-[24%] px-4 py-2 font-medium">Change</th>
-                <th scope="col" className="w-[12%] px-4 py-2 font-medium">From</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: 'When', className: 'w-[13%]' },
+                { label: 'Who', className: 'w-[20%]' },
+                { label: 'Action', className: 'w-[13%]' },
+                { label: 'Target', className: 'w-[18%]' },
+                { label: 'Change', className: 'w-[24%]' },
+                { label: 'From', className: 'w-[12%]' },
+              ]}
+            />
             <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
               {entries.map((entry) => (
                 <tr key={entry.id} data-action={entry.action}>

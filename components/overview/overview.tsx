@@ -7,6 +7,7 @@ import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { formatDuration, formatRelative } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+import { TableHead } from '../ui/table-head.tsx';
 import { RunsTable } from '../runs/runs-table.tsx';
 
 function Stat({ label, value, tone = 'plain' }: { label: string; value: string; tone?: 'plain' | 'bad' | 'good' }) {
@@ -89,26 +90,24 @@ export function Overview({ isAdmin, canRetry, canCancel }: { isAdmin: boolean; c
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel title="Queues">
           <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Queue</th>
-                <th scope="col" className="px-2 py-2 text-right font-medium">Waiting</th>
-                <th scope="col" className="px-2 py-2 text-right font-medium">Active</th>
-                <th scope="col" className="px-2 py-2 text-right font-medium">Delayed</th>
-                <th scope="col" className="px-2 py-2 text-right font-medium">Failed</th>
-                <th scope="col" className="px-4 py-2">
-                  <span className="sr-only">State</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: 'Queue' },
+                { label: 'Waiting', className: 'text-right' },
+                { label: 'Active', className: 'text-right' },
+                { label: 'Delayed', className: 'text-right' },
+                { label: 'Failed', className: 'text-right' },
+                { label: 'State', srOnly: true },
+              ]}
+            />
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {queues.map((queue) => (
                 <tr key={queue.category} data-queue={queue.category}>
                   <td className="px-4 py-2 font-medium">{queue.category}</td>
-                  <td className="px-2 py-2 text-right tabular-nums">{queue.waiting}</td>
-                  <td className="px-2 py-2 text-right tabular-nums">{queue.active}</td>
-                  <td className="px-2 py-2 text-right tabular-nums">{queue.delayed}</td>
-                  <td className="px-2 py-2 text-right tabular-nums">{queue.failed}</td>
+                  <td className="px-4 py-2 text-right tabular-nums">{queue.waiting}</td>
+                  <td className="px-4 py-2 text-right tabular-nums">{queue.active}</td>
+                  <td className="px-4 py-2 text-right tabular-nums">{queue.delayed}</td>
+                  <td className="px-4 py-2 text-right tabular-nums">{queue.failed}</td>
                   <td className="px-4 py-2 text-right">
                     {queue.paused ? <span className="mr-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200">paused</span> : null}
                     {isAdmin ? (

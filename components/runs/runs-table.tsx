@@ -11,6 +11,7 @@ import { Button } from '../ui/button.tsx';
 import { formatDuration, formatTime } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
+import { TableHead } from '../ui/table-head.tsx';
 import { useRunActions } from './run-actions.ts';
 import { useRuns, type RunFilters } from './use-runs.ts';
 
@@ -186,23 +187,17 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full min-w-[56rem] table-fixed text-left text-sm">
-            <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase dark:bg-slate-900/60 dark:text-slate-400">
-              <tr>
-                {canRetry ? (
-                  <th scope="col" className="w-10 px-4 py-2">
-                    <span className="sr-only">Select</span>
-                  </th>
-                ) : null}
-                <th scope="col" className="w-[30%] px-4 py-2 font-medium">Job</th>
-                <th scope="col" className="w-[17%] px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="w-[13%] px-4 py-2 font-medium">Trigger</th>
-                <th scope="col" className="w-[13%] px-4 py-2 font-medium">Started</th>
-                <th scope="col" className="w-[12%] px-4 py-2 font-medium">Duration</th>
-                <th scope="col" className="w-[15%] px-4 py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                ...(canRetry ? [{ label: 'Select', className: 'w-10', srOnly: true }] : []),
+                { label: 'Job', className: 'w-[30%]' },
+                { label: 'Status', className: 'w-[17%]' },
+                { label: 'Trigger', className: 'w-[13%]' },
+                { label: 'Started', className: 'w-[13%]' },
+                { label: 'Duration', className: 'w-[12%]' },
+                { label: 'Actions', className: 'w-[15%]', srOnly: true },
+              ]}
+            />
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {runs.map((run) => {
                 const left = remainingMs(run, now, typical.get(run.jobName));

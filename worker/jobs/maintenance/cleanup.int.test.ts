@@ -1,28 +1,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { db } from '@/lib/db.ts';
-import { allJobs } from '@/lib/jobs/catalog.ts';
-import { queues } from '@/lib/queue/queues.ts';
-import { createRedis, redis } from '@/lib/redis.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import { syncCatalog } from '../../catalog-sync.ts';
 import { Runner } from '../../runner.ts';
 import { cleanupHandler } from './cleanup.ts';
 
 const prefix = useOwnQueuePrefix('cleanup');
 let runner: Runner;
 beforeAll(async () => {
-  await syncCatalog(db(), allJobs());
-  runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix, handlers: [cleanupHandler as never] });
-  await runner.start();
+  runner = await startInProcessWorker(prefix, [cleanupHandler as never]);
 });
-afterAll(async () => {
-  await runner.close(5_000);
-  await queues().close();
-  redis().disconnect();
-  await db().$disconnect();
-});
+afterAll(() => stopInProcessWorker(runner));
 
 it('removes expired sessions and finished runs past retention, keeps the rest, and reports what it did', async () => {
   const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);

@@ -53,3 +53,26 @@ test('a second "Run now" inside the cooldown is refused with the wait; an admin 
     await setSettings(baseURL!, { 'triggers.jobCooldownSeconds': 0 });
   }
 });
+
+test('"Run now" builds its form from the payload schema, shows field errors by the field, and keeps named templates', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/jobs');
+  await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Run probe' });
+  await dialog.getByLabel('steps', { exact: true }).fill('0');
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(dialog.locator('#payload-steps-error')).toContainText(/>=1|too small/i);
+  await dialog.getByLabel('steps', { exact: true }).fill('3');
+  await dialog.getByLabel('Save this payload as').fill('three steps');
+  await dialog.getByRole('button', { name: 'Save template' }).click();
+  await expect(dialog.getByLabel('Template')).toContainText('three steps');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
+  await dialog.getByLabel('steps', { exact: true }).fill('');
+  await dialog.getByLabel('Template').selectOption({ label: 'three steps' });
+  await expect(dialog.getByLabel('steps', { exact: true })).toHaveValue('3');
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('link', { name: 'View run' }).click();
+  await expect(page.getByRole('region', { name: 'Payload' })).toContainText('"steps": 3');
+});

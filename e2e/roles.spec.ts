@@ -27,7 +27,7 @@ test('an operator granted probe can trigger it', async ({ page }) => {
   await signIn(page, { email: 'prober@kickoff.local', password: 'prober-password' });
   await page.goto('/jobs');
   await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
-  await page.getByRole('dialog', { name: 'Run probe' }).getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('dialog', { name: 'Run probe' }).getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByRole('status')).toContainText('Queued probe');
 });
 

@@ -5,8 +5,9 @@ async function runProbe(page: Page, payload: unknown): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
   await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
   const dialog = page.getByRole('dialog', { name: 'Run probe' });
-  await dialog.getByLabel('Payload').fill(JSON.stringify(payload));
-  await dialog.getByRole('button', { name: 'Run' }).click();
+  await dialog.getByRole('button', { name: 'Edit as JSON' }).click();
+  await dialog.getByLabel('Payload', { exact: true }).fill(JSON.stringify(payload));
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(dialog).toBeHidden();
 }
 
@@ -57,8 +58,9 @@ test('a bad payload is refused with the field error and queues nothing', async (
   await page.goto('/jobs');
   await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
   const dialog = page.getByRole('dialog', { name: 'Run probe' });
-  await dialog.getByLabel('Payload').fill(JSON.stringify({ steps: 0 }));
-  await dialog.getByRole('button', { name: 'Run' }).click();
+  await dialog.getByRole('button', { name: 'Edit as JSON' }).click();
+  await dialog.getByLabel('Payload', { exact: true }).fill(JSON.stringify({ steps: 0 }));
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(dialog.getByRole('alert')).toContainText('steps:');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await page.goto('/runs');

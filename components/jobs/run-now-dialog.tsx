@@ -1,8 +1,11 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { JobDetailDto } from '@/lib/data/jobs.ts';
+import type { PayloadTemplateDto } from '@/lib/jobs/payload-templates.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
+import { dataFrom, propertiesOf, SchemaFields, valuesFrom, type FieldValues } from '../forms/schema-fields.tsx';
 import { Button } from '../ui/button.tsx';
 
 interface RunNowDialogProps {
@@ -15,17 +18,64 @@ interface RunNowDialogProps {
   onQueued: (runId: string) => void;
 }
 
-/** Edits a payload as JSON and triggers the job; the API's field errors are listed under the editor. */
+const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/**
+ * The payload of a manual run: a form built from the job's payload schema (or raw JSON),
+ * prefilled from the last run, with named templates per job. The API's field errors show
+ * under their fields.
+ */
 export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueued }: RunNowDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
+  const job = useQuery({ queryKey: ['job', jobName], queryFn: () => apiFetch<{ job: JobDetailDto }>(`/api/jobs/${encodeURIComponent(jobName)}`) });
+  const templates = useQuery({ queryKey: ['templates', jobName], queryFn: () => apiFetch<{ templates: PayloadTemplateDto[] }>(`/api/jobs/${encodeURIComponent(jobName)}/templates`) });
+  const properties = propertiesOf(job.data?.job.payloadSchema);
+  const hasForm = Object.keys(properties).length > 0;
+  const [mode, setMode] = useState<'form' | 'json' | null>(null);
+  const effectiveMode = mode ?? (hasForm ? 'form' : 'json');
   const [text, setText] = useState(() => JSON.stringify(initialPayload ?? {}, null, 2));
+  const [values, setValues] = useState<FieldValues | null>(null);
+  const fieldValues = values ?? valuesFrom(properties, asObject(initialPayload));
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<string[]>([]);
   const [limited, setLimited] = useState(false);
+  const [templateName, setTemplateName] = useState('');
 
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
+
+  /** The payload as the form or the JSON editor has it, or null (with the problem shown). */
+  function currentPayload(): unknown | null {
+    if (effectiveMode === 'form') {
+      const { data, errors: local } = dataFrom(properties, fieldValues);
+      setFieldErrors(local);
+      return Object.keys(local).length > 0 ? null : data;
+    }
+    try {
+      return text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      setErrors(['The payload is not valid JSON']);
+      return null;
+    }
+  }
+
+  function showApiError(error: unknown) {
+    setLimited(error instanceof ApiError && error.status === 429);
+    if (error instanceof ApiError && error.status === 429) {
+      const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      setErrors([`${error.message}${seconds ? ` (try again in ${seconds} s)` : ''}`]);
+    } else if (error instanceof ApiError && error.status === 422) {
+      const byField = Object.fromEntries(Object.entries(error.fieldErrors).map(([field, messages]) => [field.replace(/^payload\.?/, ''), messages.join(', ')]));
+      setFieldErrors(byField);
+      const form = ((error.details as { formErrors?: string[] } | undefined)?.formErrors ?? []).map(String);
+      const listed = effectiveMode === 'json' ? Object.entries(byField).map(([field, message]) => `${field || 'payload'}: ${message}`) : [];
+      setErrors([...listed, ...form].length > 0 ? [...listed, ...form] : effectiveMode === 'form' ? [] : [error.message]);
+    } else {
+      setErrors([error instanceof Error ? error.message : 'Could not reach Kickoff']);
+    }
+  }
 
   const trigger = useMutation({
     mutationFn: ({ payload, override }: { payload: unknown; override?: boolean }) =>
@@ -36,36 +86,45 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
       onQueued(runId);
       onClose();
     },
-    onError: (error) => {
-      setLimited(error instanceof ApiError && error.status === 429);
-      if (error instanceof ApiError && error.status === 429) {
-        const seconds = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-        setErrors([`${error.message}${seconds ? ` (try again in ${seconds} s)` : ''}`]);
-      } else if (error instanceof ApiError && error.status === 422) {
-        const fields = Object.entries(error.fieldErrors).map(([field, messages]) => `${field.replace(/^payload\.?/, '') || 'payload'}: ${messages.join(', ')}`);
-        const form = ((error.details as { formErrors?: string[] } | undefined)?.formErrors ?? []).map(String);
-        setErrors([...fields, ...form].length > 0 ? [...fields, ...form] : [error.message]);
-      } else {
-        setErrors([error instanceof Error ? error.message : 'Could not reach Kickoff']);
-      }
+    onError: showApiError,
+  });
+  const saveTemplate = useMutation({
+    mutationFn: ({ name, payload }: { name: string; payload: unknown }) =>
+      apiFetch(`/api/jobs/${encodeURIComponent(jobName)}/templates`, { method: 'POST', json: { name, payload } }),
+    onSuccess: () => {
+      setTemplateName('');
+      setErrors([]);
+      void queryClient.invalidateQueries({ queryKey: ['templates', jobName] });
     },
+    onError: showApiError,
   });
 
   function submit(override: boolean) {
-    let payload: unknown;
-    try {
-      payload = text.trim() === '' ? {} : JSON.parse(text);
-    } catch {
-      setErrors(['The payload is not valid JSON']);
-      return;
-    }
     setErrors([]);
-    trigger.mutate({ payload, override });
+    setFieldErrors({});
+    const payload = currentPayload();
+    if (payload !== null) trigger.mutate({ payload, override });
   }
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    submit(false);
+  function applyTemplate(id: string) {
+    const template = templates.data?.templates.find((entry) => entry.id === id);
+    if (!template) return;
+    setText(JSON.stringify(template.payload, null, 2));
+    setValues(valuesFrom(properties, asObject(template.payload)));
+  }
+
+  function switchMode() {
+    if (effectiveMode === 'form') {
+      setText(JSON.stringify(dataFrom(properties, fieldValues).data, null, 2));
+      setMode('json');
+    } else {
+      try {
+        setValues(valuesFrom(properties, asObject(JSON.parse(text || '{}'))));
+        setMode('form');
+      } catch {
+        setErrors(['The payload is not valid JSON']);
+      }
+    }
   }
 
   return (
@@ -75,29 +134,93 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
       aria-labelledby="run-now-title"
       className="m-auto w-full max-w-lg rounded-lg bg-white p-0 text-slate-900 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-950/40 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-700"
     >
-      <form onSubmit={onSubmit} className="space-y-4 p-5">
-        <h2 id="run-now-title" className="truncate text-base font-semibold" title={jobName}>
-          Run {jobName}
-        </h2>
-        <div>
-          <label htmlFor="run-now-payload" className="text-sm font-medium">
-            Payload
+      <form
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          submit(false);
+        }}
+        noValidate
+        className="space-y-4 p-5"
+      >
+        <div className="flex items-center justify-between gap-3">
+          <h2 id="run-now-title" className="truncate text-base font-semibold" title={jobName}>
+            Run {jobName}
+          </h2>
+          {hasForm ? (
+            <Button size="sm" onClick={switchMode}>
+              {effectiveMode === 'form' ? 'Edit as JSON' : 'Edit as form'}
+            </Button>
+          ) : null}
+        </div>
+        {templates.data && templates.data.templates.length > 0 ? (
+          <div>
+            <label htmlFor="run-now-template" className="block text-sm font-medium">
+              Template
+            </label>
+            <select
+              id="run-now-template"
+              defaultValue=""
+              onChange={(event) => applyTemplate(event.target.value)}
+              className="mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
+            >
+              <option value="" disabled>
+                Start from a saved payload…
+              </option>
+              {templates.data.templates.map((template) => (
+                <option key={template.id} value={template.id}>
+                  {template.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {effectiveMode === 'form' ? (
+          <fieldset className="space-y-3">
+            <legend className="sr-only">Payload</legend>
+            <SchemaFields idPrefix="payload" properties={properties} values={fieldValues} errors={fieldErrors} onChange={setValues} />
+          </fieldset>
+        ) : (
+          <div>
+            <label htmlFor="run-now-payload" className="text-sm font-medium">
+              Payload
+            </label>
+            <textarea
+              id="run-now-payload"
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+              rows={8}
+              spellCheck={false}
+              aria-invalid={errors.length > 0}
+              aria-describedby="run-now-errors"
+              className="mt-1 block w-full rounded-md border-0 px-3 py-2 font-mono text-xs ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-teal-600 dark:bg-slate-950 dark:ring-slate-700"
+            />
+          </div>
+        )}
+        <ul id="run-now-errors" role="alert" className="space-y-1 text-xs text-rose-700 empty:hidden dark:text-rose-300">
+          {errors.map((error) => (
+            <li key={error}>{error}</li>
+          ))}
+        </ul>
+        <div className="flex items-end gap-2 border-t border-slate-200 pt-3 dark:border-slate-700">
+          <label className="flex-1 text-xs text-slate-500">
+            Save this payload as
+            <input
+              value={templateName}
+              onChange={(event) => setTemplateName(event.target.value)}
+              placeholder="template name"
+              className="mt-1 block w-full rounded-md border-0 px-2 py-1 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
+            />
           </label>
-          <textarea
-            id="run-now-payload"
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-            rows={8}
-            spellCheck={false}
-            aria-invalid={errors.length > 0}
-            aria-describedby="run-now-errors"
-            className="mt-1 block w-full rounded-md border-0 px-3 py-2 font-mono text-xs ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-teal-600 dark:bg-slate-950 dark:ring-slate-700"
-          />
-          <ul id="run-now-errors" role="alert" className="mt-2 space-y-1 text-xs text-rose-700 dark:text-rose-300">
-            {errors.map((error) => (
-              <li key={error}>{error}</li>
-            ))}
-          </ul>
+          <Button
+            size="sm"
+            disabled={!templateName.trim() || saveTemplate.isPending}
+            onClick={() => {
+              const payload = currentPayload();
+              if (payload !== null) saveTemplate.mutate({ name: templateName.trim(), payload });
+            }}
+          >
+            Save template
+          </Button>
         </div>
         <div className="flex justify-end gap-2">
           {limited && isAdmin ? (

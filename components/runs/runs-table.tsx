@@ -40,6 +40,17 @@ function remainingMs(run: RunDto, now: number, typicalMs: number | null | undefi
   return typicalMs != null ? Math.max(0, typicalMs - elapsed) : null;
 }
 
+/** An ISO instant as a `datetime-local` value in the browser's timezone, and back. */
+function localInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+function fromLocalInput(value: string): string | undefined {
+  return value ? new Date(value).toISOString() : undefined;
+}
+
 export function useJobCatalog() {
   return useQuery({ queryKey: ['jobs'], queryFn: () => apiFetch<{ jobs: JobSummaryDto[] }>('/api/jobs'), staleTime: 10_000 });
 }
@@ -142,21 +153,31 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
             </select>
           </label>
           <label className="text-xs text-slate-500">
-            Since
-            <select
-              className={`mt-1 block ${select}`}
-              value={filters.since ? 'custom' : ''}
-              onChange={(event) => {
-                const hours = Number(event.target.value);
-                setFilters({ ...filters, since: hours ? new Date(Date.now() - hours * 3_600_000).toISOString() : undefined });
-              }}
-            >
-              <option value="">Any time</option>
-              <option value="1">Last hour</option>
-              <option value="24">Last 24 hours</option>
-              <option value="168">Last 7 days</option>
-              {filters.since ? <option value="custom" hidden>Since {formatTime(filters.since)}</option> : null}
-            </select>
+            Source
+            <input
+              className={`mt-1 block w-28 ${select.replace('pr-8', 'pr-2')}`}
+              placeholder="any"
+              defaultValue={filters.source ?? ''}
+              onBlur={(event) => setFilters({ ...filters, source: event.target.value.trim() || undefined })}
+            />
+          </label>
+          <label className="text-xs text-slate-500">
+            From
+            <input
+              type="datetime-local"
+              className={`mt-1 block ${select.replace('pr-8', 'pr-2')}`}
+              value={localInput(filters.since)}
+              onChange={(event) => setFilters({ ...filters, since: fromLocalInput(event.target.value) })}
+            />
+          </label>
+          <label className="text-xs text-slate-500">
+            To
+            <input
+              type="datetime-local"
+              className={`mt-1 block ${select.replace('pr-8', 'pr-2')}`}
+              value={localInput(filters.until)}
+              onChange={(event) => setFilters({ ...filters, until: fromLocalInput(event.target.value) })}
+            />
           </label>
           <label className="min-w-56 flex-1 text-xs text-slate-500">
             Search

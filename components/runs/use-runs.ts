@@ -10,7 +10,7 @@ export interface RunsPage {
   nextCursor: string | null;
 }
 
-export type RunFilters = Partial<Record<'job' | 'status' | 'trigger' | 'source' | 'since' | 'q' | 'limit', string>>;
+export type RunFilters = Partial<Record<'job' | 'status' | 'trigger' | 'source' | 'since' | 'until' | 'q' | 'limit', string>>;
 
 /** Polls every 2 s while a listed run is active, every 30 s otherwise; paused while the tab is hidden. */
 export function refetchIntervalFor(runs: RunDto[] | undefined): number {

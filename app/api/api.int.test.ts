@@ -174,3 +174,18 @@ describe('payload search', () => {
     expect(none7.runs.map((run) => run.id)).not.toContain(created.runId);
   });
 });
+
+describe('sign-in lock-out', () => {
+  it('locks an account after five failed sign-ins, even against the right password, and says for how long', async () => {
+    const { hashPassword } = await import('@/lib/auth/password.ts');
+    const email = `lockout-${Date.now()}@kickoff.test`;
+    await db().user.create({ data: { email, passwordHash: await hashPassword('the-right-password'), role: 'viewer' } });
+    const attempt = (password: string) => login(new Request(`${base}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password }) }), none);
+    for (let index = 0; index < 5; index += 1) expect((await attempt('wrong')).status).toBe(401);
+    const locked = await attempt('the-right-password');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+    await db().user.update({ where: { email }, data: { lockedUntil: new Date(Date.now() - 1) } });
+    expect((await attempt('the-right-password')).status).toBe(200);
+  });
+});

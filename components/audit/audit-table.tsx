@@ -6,7 +6,7 @@ import type { AuditEntryDto } from '@/lib/data/audit.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { formatTime } from '../ui/format.ts';
-import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+import { EmptyNote, ErrorNote, LoadingRows, LoadMore, Panel } from '../ui/panel.tsx';
 import { TableHead } from '../ui/table-head.tsx';
 
 const change = (value: unknown) => (value == null ? '' : JSON.stringify(value));
@@ -101,13 +101,7 @@ export function AuditTable() {
           </table>
         </div>
       )}
-      {query.hasNextPage ? (
-        <div className="border-t border-slate-200 px-4 py-3 text-center dark:border-slate-800">
-          <Button size="sm" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore hasMore={Boolean(query.hasNextPage)} loading={query.isFetchingNextPage} onLoad={() => void query.fetchNextPage()} />
     </Panel>
   );
 }

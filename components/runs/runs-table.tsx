@@ -9,7 +9,7 @@ import type { RunDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { formatDuration, formatTime } from '../ui/format.ts';
-import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+import { EmptyNote, ErrorNote, LoadingRows, LoadMore, Panel } from '../ui/panel.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { TableHead } from '../ui/table-head.tsx';
 import { useRunActions } from './run-actions.ts';
@@ -286,13 +286,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
           </table>
         </div>
       )}
-      {runsQuery.hasNextPage ? (
-        <div className="border-t border-slate-200 px-4 py-3 text-center dark:border-slate-800">
-          <Button size="sm" onClick={() => void runsQuery.fetchNextPage()} disabled={runsQuery.isFetchingNextPage}>
-            {runsQuery.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore hasMore={Boolean(runsQuery.hasNextPage)} loading={runsQuery.isFetchingNextPage} onLoad={() => void runsQuery.fetchNextPage()} />
     </Panel>
   );
 }

@@ -1,3 +1,4 @@
+import { Button } from './button.tsx';
 import type { ReactNode } from 'react';
 
 /** A titled card; the content decides its own padding. */
@@ -50,5 +51,17 @@ export function JsonBlock({ value, label }: { value: unknown; label: string }) {
     <pre aria-label={label} className="max-h-80 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap break-all text-slate-800 ring-1 ring-slate-200 dark:bg-slate-950 dark:text-slate-200 dark:ring-slate-800">
       {value === undefined || value === null ? '—' : JSON.stringify(value, null, 2)}
     </pre>
+  );
+}
+
+/** The "Load more" footer of a cursor-paged list. */
+export function LoadMore({ hasMore, loading, onLoad }: { hasMore: boolean; loading: boolean; onLoad: () => void }) {
+  if (!hasMore) return null;
+  return (
+    <div className="border-t border-slate-200 px-4 py-3 text-center dark:border-slate-800">
+      <Button size="sm" onClick={onLoad} disabled={loading}>
+        {loading ? 'Loading…' : 'Load more'}
+      </Button>
+    </div>
   );
 }

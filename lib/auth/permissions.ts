@@ -13,6 +13,7 @@ export const permissions = {
   'settings:edit': ['admin'],
   'users:manage': ['admin'],
   'audit:read': ['admin'],
+  'alerts:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

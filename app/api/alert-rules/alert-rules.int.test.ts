@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRequest, createTestApiKey, routeParams } from '@/scripts/test/api-keys.ts';
+import { db } from '@/lib/db.ts';
+import { GET as listRules, POST as createRule } from './route.ts';
+import { DELETE as deleteRule, PATCH as patchRule } from './[id]/route.ts';
+
+let admin: string;
+let operator: string;
+const none = routeParams({} as Record<string, never>);
+beforeAll(async () => {
+  admin = await createTestApiKey('admin');
+  operator = await createTestApiKey('operator', ['*']);
+});
+afterAll(() => db().$disconnect());
+const json = (response: Response) => response.json() as Promise<Record<string, any>>;
+const post = (body: unknown, key = admin) => createRule(apiRequest('/api/alert-rules', key, { method: 'POST', body: JSON.stringify(body) }), none);
+
+const valid = { name: 'probe fails', condition: { type: 'run-failed' }, scope: { job: 'probe' }, severity: 'critical', channels: [{ type: 'telegram', chatId: '-100123' }] };
+
+describe('alert rules', () => {
+  it('creates a rule with defaults, edits and disables it (audited before/after), and deletes it', async () => {
+    const created = await post(valid);
+    expect(created.status).toBe(201);
+    const { rule } = await json(created);
+    expect(rule).toMatchObject({ ...valid, cooldownMinutes: 15, enabled: true });
+    const patched = await patchRule(apiRequest(`/api/alert-rules/${rule.id}`, admin, { method: 'PATCH', body: JSON.stringify({ enabled: false, cooldownMinutes: 60 }) }), routeParams({ id: rule.id }));
+    expect((await json(patched)).rule).toMatchObject({ enabled: false, cooldownMinutes: 60, severity: 'critical', name: 'probe fails' });
+    const audit = await db().auditLog.findFirst({ where: { action: 'alertRule.update', targetId: rule.id } });
+    expect([audit?.before, audit?.after]).toEqual([{ enabled: true, cooldownMinutes: 15 }, { enabled: false, cooldownMinutes: 60 }]);
+    const { rules } = await json(await listRules(apiRequest('/api/alert-rules', operator), none));
+    expect(rules.map((entry: { id: string }) => entry.id)).toContain(rule.id);
+    expect((await deleteRule(apiRequest(`/api/alert-rules/${rule.id}`, admin, { method: 'DELETE' }), routeParams({ id: rule.id }))).status).toBe(200);
+    expect((await deleteRule(apiRequest(`/api/alert-rules/${rule.id}`, admin, { method: 'DELETE' }), routeParams({ id: rule.id }))).status).toBe(404);
+  });
+
+  it('answers 422 with the field errors for each kind of bad body, and 403 for an operator', async () => {
+    const cases: [unknown, string][] = [
+      [{ ...valid, condition: { type: 'run-exploded' } }, 'condition.type'],
+      [{ ...valid, condition: { type: 'long-running' } }, 'condition.thresholdMs'],
+      [{ ...valid, condition: { type: 'error-rate', windowMinutes: 10, threshold: 2, minRuns: 5 } }, 'condition.threshold'],
+      [{ ...valid, scope: { category: 'nope' } }, 'scope'],
+      [{ ...valid, severity: 'loud' }, 'severity'],
+      [{ ...valid, channels: [] }, 'channels'],
+      [{ ...valid, channels: [{ type: 'webhook', url: 'ftp://x' }] }, 'channels.0.url'],
+      [{ ...valid, name: '' }, 'name'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await post(body);
+      expect(response.status, JSON.stringify(body)).toBe(422);
+      const fields = Object.keys((await json(response)).error.details.fieldErrors);
+      expect(fields.some((key) => key.startsWith(field)), `${field} in ${fields.join(', ')}`).toBe(true);
+    }
+    expect((await post(valid, operator)).status).toBe(403);
+  });
+});

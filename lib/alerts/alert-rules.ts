@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { AlertRule } from '@/generated/prisma/client.ts';
+import { recordAudit, type AuditActor } from '../audit.ts';
+import { db } from '../db.ts';
+import { NotFoundError } from '../errors.ts';
+import type { alertRulePatchSchema, AlertRuleInput } from '../validations/alerts.ts';
+
+export interface AlertRuleDto extends Omit<AlertRuleInput, 'scope'> {
+  id: string;
+  scope: Record<string, string>;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toDto = (rule: AlertRule): AlertRuleDto => ({
+  id: rule.id,
+  name: rule.name,
+  condition: rule.condition as AlertRuleDto['condition'],
+  scope: rule.scope as Record<string, string>,
+  severity: rule.severity,
+  channels: rule.channels as AlertRuleDto['channels'],
+  cooldownMinutes: rule.cooldownMinutes,
+  enabled: rule.enabled,
+  createdBy: rule.createdBy,
+  createdAt: rule.createdAt.toISOString(),
+  updatedAt: rule.updatedAt.toISOString(),
+});
+
+/** Alert rules: stored in PostgreSQL, every change audited with before and after. */
+export async function listAlertRules(): Promise<AlertRuleDto[]> {
+  return (await db().alertRule.findMany({ orderBy: { createdAt: 'asc' } })).map(toDto);
+}
+
+export async function createAlertRule(input: AlertRuleInput, actor: AuditActor): Promise<AlertRuleDto> {
+  const rule = await db().alertRule.create({ data: { ...input, createdBy: actor.principal.label } });
+  await recordAudit(actor, { action: 'alertRule.create', targetType: 'alertRule', targetId: rule.id, after: input });
+  return toDto(rule);
+}
+
+export async function updateAlertRule(id: string, patch: z.output<typeof alertRulePatchSchema>, actor: AuditActor): Promise<AlertRuleDto> {
+  const before = await db().alertRule.findUnique({ where: { id } });
+  if (!before) throw new NotFoundError('Alert rule', id);
+  const rule = await db().alertRule.update({ where: { id }, data: patch });
+  const changed = Object.keys(patch) as (keyof typeof patch)[];
+  await recordAudit(actor, {
+    action: 'alertRule.update',
+    targetType: 'alertRule',
+    targetId: id,
+    before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+    after: Object.fromEntries(changed.map((key) => [key, rule[key]])),
+  });
+  return toDto(rule);
+}
+
+export async function deleteAlertRule(id: string, actor: AuditActor): Promise<void> {
+  const rule = await db().alertRule.findUnique({ where: { id } });
+  if (!rule) throw new NotFoundError('Alert rule', id);
+  await db().alertRule.delete({ where: { id } });
+  await recordAudit(actor, { action: 'alertRule.delete', targetType: 'alertRule', targetId: id, before: toDto(rule) });
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { categoryNames } from '../jobs/categories.ts';
+
+/** What makes an alert fire. */
+export const alertConditionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-failed') }).strict(),
+  z.object({ type: z.literal('long-running'), thresholdMs: z.number().int().min(1_000).max(7 * 86_400_000) }).strict(),
+  z.object({ type: z.literal('error-rate'), windowMinutes: z.number().int().min(1).max(1_440), threshold: z.number().gt(0).max(1), minRuns: z.number().int().min(1).max(10_000) }).strict(),
+  z.object({ type: z.literal('consecutive-failures'), count: z.number().int().min(2).max(100) }).strict(),
+  z.object({ type: z.literal('missed-schedule'), graceMinutes: z.number().int().min(1).max(1_440) }).strict(),
+  z.object({ type: z.literal('backlog'), waiting: z.number().int().min(1), forMinutes: z.number().int().min(1).max(1_440) }).strict(),
+  z.object({ type: z.literal('worker-offline'), afterSeconds: z.number().int().min(10).max(86_400) }).strict(),
+]);
+
+/** Which jobs a rule watches: all, a category, or one job. */
+export const alertScopeSchema = z.union([
+  z.object({ job: z.string().trim().min(1).max(100) }).strict(),
+  z.object({ category: z.enum(categoryNames as [string, ...string[]]) }).strict(),
+  z.object({}).strict(),
+]);
+
+export const alertChannelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('telegram'), chatId: z.union([z.string().regex(/^-?\d+$|^@\w{5,}$/, 'a numeric chat id or @channel'), z.number().int()]) }).strict(),
+  z.object({ type: z.literal('dashboard') }).strict(),
+  z.object({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }) }).strict(),
+]);
+
+/** `POST /api/alert-rules` */
+export const alertRuleSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Name the rule').max(100),
+    condition: alertConditionSchema,
+    scope: alertScopeSchema.default({}),
+    severity: z.enum(['critical', 'warning', 'info']),
+    channels: z.array(alertChannelSchema).min(1, 'Send it somewhere: add a channel').max(10),
+    cooldownMinutes: z.number().int().min(0).max(10_080).default(15),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type AlertRuleInput = z.infer<typeof alertRuleSchema>;
+
+/** `PATCH /api/alert-rules/:id`: any of the fields (no defaults: what is not sent stays). */
+export const alertRulePatchSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Name the rule').max(100).optional(),
+    condition: alertConditionSchema.optional(),
+    scope: alertScopeSchema.optional(),
+    severity: z.enum(['critical', 'warning', 'info']).optional(),
+    channels: z.array(alertChannelSchema).min(1, 'Send it somewhere: add a channel').max(10).optional(),
+    cooldownMinutes: z.number().int().min(0).max(10_080).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field');

@@ -8,6 +8,8 @@ import { queues } from '@/lib/queue/queues.ts';
 import { syncSchedulers } from '@/lib/queue/schedulers.ts';
 import { createRedis } from '@/lib/redis.ts';
 import { syncCatalog } from './catalog-sync.ts';
+import { AlertEngine } from './alerts/alert-engine.ts';
+import { TelegramChannel } from './alerts/telegram-channel.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { handlers } from './jobs/index.ts';
 import { Reconciler } from './reconciler.ts';
@@ -48,6 +50,15 @@ async function main(): Promise<void> {
   await heartbeat.start();
   const reconciler = new Reconciler({ db: db(), queues: queues(), redis: lockConnection, owner: runner.workerId });
   reconciler.start();
+  const alerts = new AlertEngine({
+    db: db(),
+    redis: lockConnection,
+    prefix: settings.QUEUE_PREFIX,
+    owner: runner.workerId,
+    telegram: settings.TELEGRAM_BOT_TOKEN ? new TelegramChannel(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT) : null,
+    publicUrl: settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`,
+  });
+  alerts.start();
   logger.info({ workerId: runner.workerId, queues: runner.concurrency() }, 'worker started');
 
   let stopping = false;
@@ -60,6 +71,7 @@ async function main(): Promise<void> {
     logger.info({ signal, activeRuns: runner.activeRuns }, 'stopping: no new work, waiting for active runs');
     clearInterval(schedulerTimer);
     reconciler.stop();
+    alerts.stop();
     await runner.close(settings.WORKER_SHUTDOWN_TIMEOUT_MS);
     await heartbeat.stop();
     await queues().close();

@@ -14,6 +14,7 @@ export const permissions = {
   'users:manage': ['admin'],
   'audit:read': ['admin'],
   'alerts:manage': ['admin'],
+  'alerts:ack': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

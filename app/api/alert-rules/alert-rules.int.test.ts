@@ -53,3 +53,24 @@ describe('alert rules', () => {
     expect((await post(valid, operator)).status).toBe(403);
   });
 });
+
+describe('alerts', () => {
+  it('lists alerts with their deliveries; acknowledging and resolving move them, once each', async () => {
+    const { GET: listAlerts } = await import('../alerts/route.ts');
+    const { POST: alertAction } = await import('../alerts/[id]/[action]/route.ts');
+    const alert = await db().alert.create({
+      data: { ruleId: 'r-test', subject: 'probe', severity: 'critical', title: 'probe failed', message: 'x', deliveries: { create: [{ channel: { type: 'telegram', chatId: '1' }, attempts: 2, lastError: 'Too Many Requests' }] } },
+    });
+    const open = await json(await listAlerts(apiRequest('/api/alerts?status=open', operator), none));
+    const listed = open.alerts.find((entry: { id: string }) => entry.id === alert.id);
+    expect(listed.deliveries[0]).toMatchObject({ attempts: 2, lastError: 'Too Many Requests', sentAt: null });
+    const act = (action: string) => alertAction(apiRequest(`/api/alerts/${alert.id}/${action}`, operator, { method: 'POST' }), routeParams({ id: alert.id, action }));
+    expect((await act('ack')).status).toBe(200);
+    expect((await db().alert.findUniqueOrThrow({ where: { id: alert.id } })).acknowledgedBy).toMatch(/^key:/);
+    expect((await act('ack')).status).toBe(409);
+    expect((await act('resolve')).status).toBe(200);
+    expect((await act('resolve')).status).toBe(409);
+    expect((await act('explode')).status).toBe(404);
+    expect((await listAlerts(apiRequest('/api/alerts?status=nope', operator), none)).status).toBe(422);
+  });
+});

@@ -55,14 +55,20 @@ interface ScriptRunner {
   client: { query(sql: string): Promise<unknown> };
   onError(error: unknown): never;
   executeScript(script: string): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 /**
  * The pg adapter runs a migration by splitting it on every `;`, which breaks a function body
  * (`$$ … ; … $$`). PostgreSQL takes the whole script in one simple query, as `prisma migrate`
  * with its native engine does, so the adapters the engine gets run it that way.
+ * The engine never disposes the adapters it opens (their pools would keep the process alive
+ * for pg's 10 s idle timeout), so they are collected in `opened` for the caller to dispose.
  */
-function runScriptsWhole<F extends { connect(): Promise<unknown>; connectToShadowDb(): Promise<unknown> }>(factory: F): F {
+function runScriptsWhole<F extends { connect(): Promise<unknown>; connectToShadowDb(): Promise<unknown> }>(
+  factory: F,
+  opened: ScriptRunner[],
+): F {
   const patch = <A,>(adapter: A): A => {
     const runner = adapter as unknown as ScriptRunner;
     runner.executeScript = async (script: string) => {
@@ -72,6 +78,7 @@ function runScriptsWhole<F extends { connect(): Promise<unknown>; connectToShado
         runner.onError(error);
       }
     };
+    opened.push(runner);
     return adapter;
   };
   const connect = factory.connect.bind(factory);
@@ -84,12 +91,14 @@ function runScriptsWhole<F extends { connect(): Promise<unknown>; connectToShado
 async function withEngine<T>(databaseUrl: string | null, use: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await loadWasm();
   const schemaText = readFileSync(schemaPath, 'utf8');
-  const adapter = runScriptsWhole(new PrismaPg(poolConfig(databaseUrl ?? 'postgresql://postgres@127.0.0.1:5432/postgres')));
+  const opened: ScriptRunner[] = [];
+  const adapter = runScriptsWhole(new PrismaPg(poolConfig(databaseUrl ?? 'postgresql://postgres@127.0.0.1:5432/postgres')), opened);
   const engine = await wasmBindings.SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, () => {}, bindMigrationAwareSqlAdapterFactory(adapter));
   try {
     return await use(engine);
   } finally {
     engine.free();
+    await Promise.allSettled(opened.map((runner) => runner.dispose()));
   }
 }
 
@@ -104,7 +113,8 @@ async function withMaintenanceClient<T>(url: string, use: (client: pg.Client) =>
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`cannot reach PostgreSQL at ${maskUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
+    const hint = (error as { code?: string }).code === 'ECONNREFUSED' ? ' (is it running? `pg_lsclusters` lists clusters, `pg_ctlcluster <version> main start` starts one)' : '';
+    throw new Error(`cannot reach PostgreSQL at ${maskUrl(url)}: ${errorMessage(error)}${hint}`);
   }
   try {
     return await use(client);
@@ -112,6 +122,8 @@ async function withMaintenanceClient<T>(url: string, use: (client: pg.Client) =>
     await client.end().catch(() => {});
   }
 }
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -163,7 +175,11 @@ function migrationsList() {
 
 /** Applies the migrations that the database named in `url` has not had yet; returns their names. */
 export async function applyMigrations(url: string, options: { quiet?: boolean } = {}): Promise<string[]> {
-  const { appliedMigrationNames } = await withEngine(url, (engine) => engine.applyMigrations({ migrationsList: migrationsList(), filters }));
+  const { appliedMigrationNames } = await withEngine(url, (engine) => engine.applyMigrations({ migrationsList: migrationsList(), filters })).catch(
+    (error: unknown) => {
+      throw new Error(`migrating ${maskUrl(url)} failed: ${errorMessage(error)}`);
+    },
+  );
   if (!options.quiet) {
     console.log(appliedMigrationNames.length > 0 ? `applied ${appliedMigrationNames.join(', ')}` : 'database is up to date');
   }

@@ -1,20 +1,16 @@
 import type { Metadata } from 'next';
-import { Panel } from '@/components/ui/panel.tsx';
+import { AlertsList } from '@/components/alerts/alerts-list.tsx';
+import { roleAllows } from '@/lib/auth/permissions.ts';
 import { requirePrincipal } from '../../_lib/session.ts';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
 export default async function AlertsPage() {
-  await requirePrincipal();
+  const principal = await requirePrincipal();
   return (
-    <div className="max-w-3xl">
+    <div className="max-w-4xl">
       <h1 className="mb-4 text-xl font-semibold">Alerts</h1>
-      <Panel title="Alert rules">
-        <div className="px-4 py-10 text-center">
-          <p className="text-sm font-medium">Alert rules are not built yet</p>
-          <p className="mt-1 text-sm text-slate-500">Failures, long runs and missed schedules will be sent to Telegram from here. Until then, watch the Overview’s recent failures.</p>
-        </div>
-      </Panel>
+      <AlertsList canAct={roleAllows(principal.role, 'alerts:ack')} />
     </div>
   );
 }

@@ -1,0 +1,82 @@
+'use client';
+
+import Link from 'next/link';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AlertDto } from '@/lib/alerts/alerts.ts';
+import { apiFetch } from '../api-client.ts';
+import { Button } from '../ui/button.tsx';
+import { formatRelative } from '../ui/format.ts';
+import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+
+const tone: Record<AlertDto['status'], string> = {
+  open: 'bg-rose-50 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-700',
+  acknowledged: 'bg-amber-50 text-amber-800 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700',
+  resolved: 'bg-emerald-50 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-700',
+};
+
+/** Alert history with Acknowledge and Resolve, and each alert's deliveries. */
+export function AlertsList({ canAct }: { canAct: boolean }) {
+  const queryClient = useQueryClient();
+  const alerts = useQuery({
+    queryKey: ['alerts'],
+    queryFn: () => apiFetch<{ alerts: AlertDto[] }>('/api/alerts'),
+    refetchInterval: (query) => (query.state.data?.alerts.some((alert) => alert.status === 'open') ? 2_000 : 30_000),
+  });
+  const act = useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'ack' | 'resolve' }) => apiFetch(`/api/alerts/${id}/${action}`, { method: 'POST' }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['alerts'] }),
+  });
+  return (
+    <Panel title="Alerts">
+      {alerts.error && !alerts.data ? (
+        <ErrorNote what="alerts" error={alerts.error} />
+      ) : !alerts.data ? (
+        <LoadingRows label="Loading alerts" />
+      ) : alerts.data.alerts.length === 0 ? (
+        <EmptyNote title="No alerts" hint="Alerts appear here when a rule fires (rules are managed with POST /api/alert-rules for now)." />
+      ) : (
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          {alerts.data.alerts.map((alert) => (
+            <li key={alert.id} data-alert={alert.id} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
+              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone[alert.status]}`}>{alert.status}</span>
+              <div className="min-w-0 flex-1">
+                <div className="truncate font-medium" title={alert.title}>
+                  {alert.title}
+                  {alert.count > 1 ? <span className="ml-2 text-xs text-slate-500">×{alert.count}</span> : null}
+                </div>
+                <div className="text-xs text-slate-500">
+                  {alert.severity} · last {formatRelative(alert.lastAt)}
+                  {alert.acknowledgedBy ? ` · acknowledged by ${alert.acknowledgedBy}` : ''}
+                  {alert.runId ? (
+                    <>
+                      {' · '}
+                      <Link href={`/runs/${alert.runId}`} className="underline">
+                        run
+                      </Link>
+                    </>
+                  ) : null}
+                </div>
+                {alert.deliveries.map((delivery, index) => (
+                  <div key={index} className="truncate text-xs text-slate-500">
+                    {(delivery.channel as { type: string }).type}: {delivery.sentAt ? `sent ${formatRelative(delivery.sentAt)}` : `not sent yet (${delivery.attempts} attempts)`}
+                    {delivery.lastError ? <span className="text-rose-700 dark:text-rose-300"> · {delivery.lastError}</span> : null}
+                  </div>
+                ))}
+              </div>
+              {canAct && alert.status === 'open' ? (
+                <Button size="sm" onClick={() => act.mutate({ id: alert.id, action: 'ack' })}>
+                  Acknowledge
+                </Button>
+              ) : null}
+              {canAct && alert.status !== 'resolved' ? (
+                <Button size="sm" onClick={() => act.mutate({ id: alert.id, action: 'resolve' })}>
+                  Resolve
+                </Button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}

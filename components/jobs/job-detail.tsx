@@ -94,7 +94,7 @@ export function JobDetail({ name, canEdit, canRetry, canCancel }: { name: string
       </Panel>
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel title="Configuration">
-          <ConfigForm key={detail.configVersion} name={detail.name} schema={detail.configSchema} config={(detail.config ?? {}) as Record<string, unknown>} canEdit={canEdit} />
+          <ConfigForm name={detail.name} schema={detail.configSchema} config={(detail.config ?? {}) as Record<string, unknown>} canEdit={canEdit} />
         </Panel>
         <div className="space-y-6">
           <Panel title="Duration trend">

@@ -30,7 +30,19 @@ let wasmReady: Promise<void> | undefined;
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
     const wasmFile = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-    const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { './schema_engine_bg.js': wasmBindings as never });
+    // The engine arms timers (a 10 s timeout in every applyMigrations) but imports no
+    // clearTimeout, so they outlive the call and would hold the process open; unref them.
+    const imports: Record<string, unknown> = { ...wasmBindings };
+    for (const [name, binding] of Object.entries(wasmBindings)) {
+      if (name.startsWith('__wbg_setTimeout_')) {
+        imports[name] = (...args: unknown[]) => {
+          const timer = (binding as (...a: unknown[]) => { unref?: () => void })(...args);
+          timer.unref?.();
+          return timer;
+        };
+      }
+    }
+    const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { './schema_engine_bg.js': imports as never });
     const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
     wasmBindings.__wbg_set_wasm(exports);
     exports.__wbindgen_start();

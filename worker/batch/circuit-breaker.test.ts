@@ -45,3 +45,52 @@ describe('CircuitBreaker', () => {
     expect(breaker.opened).toBe(3);
   });
 });
+
+describe('CircuitBreaker bookkeeping', () => {
+  it('does not let a slow call from before it opened, or a trial of an earlier round, sway the current state', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ minimumCalls: 1, halfOpenAfterMs: 10, halfOpenTrialCalls: 2, now: () => now });
+    let releaseSlow!: () => void;
+    const slowFromClosed = breaker.execute(() => new Promise<void>((resolve) => (releaseSlow = resolve)));
+    await breaker.execute(boom).catch(() => {});
+    expect(breaker.state).toBe('open');
+    now = 10;
+    let releaseTrial!: () => void;
+    const staleTrial = breaker.execute(() => new Promise<void>((resolve) => (releaseTrial = resolve)));
+    await breaker.execute(boom).catch(() => {}); // the second trial fails: open again
+    now = 20;
+    expect(breaker.state).toBe('half-open');
+    await breaker.execute(ok); // one good trial of this round
+    releaseSlow();
+    releaseTrial();
+    await Promise.all([slowFromClosed, staleTrial]);
+    expect(breaker.state).toBe('half-open'); // needs a second trial of its own
+    await breaker.execute(ok);
+    expect(breaker.stats()).toEqual({ state: 'closed', calls: 0, failures: 0, opened: 2, retryInMs: 0 });
+  });
+
+  it('counts a synchronous throw as a failure, and tells when trials have settled', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ minimumCalls: 1, halfOpenAfterMs: 100, halfOpenTrialCalls: 1, now: () => now });
+    await expect(
+      breaker.execute(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    expect(breaker.stats()).toMatchObject({ state: 'open', opened: 1, retryInMs: 100 });
+    now = 100;
+    let release!: () => void;
+    const trial = breaker.execute(() => new Promise<void>((resolve) => (release = resolve)));
+    const refused = await breaker.execute(ok).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CircuitOpenError);
+    expect((refused as CircuitOpenError).retryInMs).toBe(0);
+    let settled = false;
+    const waiting = breaker.trialsSettled().then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    release();
+    await Promise.all([trial, waiting]);
+    expect(settled).toBe(true);
+    expect(breaker.state).toBe('closed');
+  });
+});

@@ -1,17 +1,17 @@
 /**
  * A circuit breaker: after too many failures it stops calling (open), lets a few trial
- * calls through after a wait (half-open), and closes again when they succeed.
+ * calls through after a wait (half-open), and closes again when they all succeed.
  */
 export interface CircuitBreakerOptions {
-  /** Failure ratio over the recent calls that opens the circuit. Default: 0.3. */
+  /** Failure ratio over the last `windowSize` calls that opens the circuit. Default: 0.3. */
   failureThreshold: number;
-  /** Calls needed before the ratio counts. Default: 5. */
+  /** Calls needed in the window before the ratio counts. Default: 5. */
   minimumCalls: number;
   /** How many recent calls the ratio is taken over. Default: 20. */
   windowSize: number;
   /** How long the circuit stays open before trial calls. Default: 30 000 ms. */
   halfOpenAfterMs: number;
-  /** Trial calls let through while half-open. Default: 3. */
+  /** Trial calls let through while half-open; all must succeed to close. Default: 3. */
   halfOpenTrialCalls: number;
   /** The clock, for tests. Default: Date.now. */
   now: () => number;
@@ -19,9 +19,26 @@ export interface CircuitBreakerOptions {
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
+export interface CircuitBreakerStats {
+  state: CircuitState;
+  /** Calls in the current window (cleared when the circuit opens or closes). */
+  calls: number;
+  failures: number;
+  /** How many times the circuit opened. */
+  opened: number;
+  /** Milliseconds until an open circuit lets trial calls through; 0 unless open. */
+  retryInMs: number;
+}
+
+/** Thrown by `execute` instead of calling while the circuit is open or its trial calls are taken. */
 export class CircuitOpenError extends Error {
+  /** `retryInMs` is 0 when the circuit is half-open and its trial calls are all in flight. */
   constructor(readonly retryInMs: number) {
-    super(`Circuit open: too many failures; trying again in ${Math.ceil(retryInMs / 1000)} s`);
+    super(
+      retryInMs > 0
+        ? `Circuit open: too many failures; trying again in ${Math.ceil(retryInMs / 1000)} s`
+        : 'Circuit half-open: its trial calls are in flight',
+    );
     this.name = 'CircuitOpenError';
   }
 }
@@ -39,7 +56,11 @@ export class CircuitBreaker {
   private outcomes: boolean[] = [];
   private openedAt = 0;
   private trials = { started: 0, succeeded: 0 };
+  private readonly trialsInFlight = new Set<Promise<unknown>>();
   private current: CircuitState = 'closed';
+  // Bumped on every state change, so a call that started in an earlier state (a slow call
+  // from before the circuit opened, a trial of an earlier half-open round) cannot sway this one.
+  private epoch = 0;
   /** How many times the circuit opened. */
   opened = 0;
 
@@ -51,11 +72,12 @@ export class CircuitBreaker {
     if (this.current === 'open' && this.options.now() - this.openedAt >= this.options.halfOpenAfterMs) {
       this.current = 'half-open';
       this.trials = { started: 0, succeeded: 0 };
+      this.epoch += 1;
     }
     return this.current;
   }
 
-  /** Milliseconds until an open circuit lets trial calls through (0 when it would now). */
+  /** Milliseconds until an open circuit lets trial calls through (0 unless open). */
   get retryInMs(): number {
     return this.state === 'open' ? Math.max(0, this.openedAt + this.options.halfOpenAfterMs - this.options.now()) : 0;
   }
@@ -64,22 +86,37 @@ export class CircuitBreaker {
   async execute<T>(fn: () => Promise<T>): Promise<T> {
     const state = this.state;
     if (state === 'open' || (state === 'half-open' && this.trials.started >= this.options.halfOpenTrialCalls)) {
-      throw new CircuitOpenError(this.retryInMs || this.options.halfOpenAfterMs);
+      throw new CircuitOpenError(this.retryInMs);
     }
+    const epoch = this.epoch;
     if (state === 'half-open') this.trials.started += 1;
+    const call = new Promise<T>((resolve) => resolve(fn()));
+    if (state === 'half-open') {
+      const settled = call.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.trialsInFlight.add(settled);
+      void settled.then(() => this.trialsInFlight.delete(settled));
+    }
     try {
-      const value = await fn();
-      this.record(true, state);
+      const value = await call;
+      if (epoch === this.epoch) this.record(true, state);
       return value;
     } catch (error) {
-      this.record(false, state);
+      if (epoch === this.epoch) this.record(false, state);
       throw error;
     }
   }
 
-  stats() {
+  /** Resolves when the half-open trial calls now in flight have finished. */
+  async trialsSettled(): Promise<void> {
+    await Promise.all(this.trialsInFlight);
+  }
+
+  stats(): CircuitBreakerStats {
     const failures = this.outcomes.filter((ok) => !ok).length;
-    return { state: this.state, calls: this.outcomes.length, failures, opened: this.opened };
+    return { state: this.state, calls: this.outcomes.length, failures, opened: this.opened, retryInMs: this.retryInMs };
   }
 
   private record(ok: boolean, during: CircuitState): void {
@@ -89,6 +126,7 @@ export class CircuitBreaker {
       if (this.trials.succeeded >= this.options.halfOpenTrialCalls) {
         this.current = 'closed';
         this.outcomes = [];
+        this.epoch += 1;
       }
       return;
     }
@@ -103,5 +141,6 @@ export class CircuitBreaker {
     this.openedAt = this.options.now();
     this.opened += 1;
     this.outcomes = [];
+    this.epoch += 1;
   }
 }

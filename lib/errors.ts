@@ -29,11 +29,12 @@ export class ValidationError extends KickoffError {
     super('validation_failed', message, details);
   }
 
-  static fromZod(error: z.ZodError, message = 'The input is not valid'): ValidationError {
+  /** `pathPrefix` places the fields inside a body, e.g. `config` → `config.limit`. */
+  static fromZod(error: z.ZodError, message = 'The input is not valid', pathPrefix?: string): ValidationError {
     const fieldErrors: Record<string, string[]> = {};
     const formErrors: string[] = [];
     for (const issue of error.issues) {
-      const path = issue.path.map(String).join('.');
+      const path = [...(pathPrefix && issue.path.length > 0 ? [pathPrefix] : []), ...issue.path.map(String)].join('.');
       if (!path) formErrors.push(issue.message);
       else (fieldErrors[path] ??= []).push(issue.message);
     }

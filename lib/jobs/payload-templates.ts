@@ -26,14 +26,7 @@ export async function saveTemplate(jobName: string, body: z.output<typeof templa
   if (!job) throw new NotFoundError('Job', jobName);
   assertMayActOnJob(actor.principal, job);
   const parsed = job.payload.safeParse(body.payload ?? {});
-  if (!parsed.success) {
-    const invalid = ValidationError.fromZod(parsed.error, `The payload does not fit job "${jobName}"`);
-    const details = invalid.details as { fieldErrors: Record<string, string[]>; formErrors: string[] };
-    throw new ValidationError(invalid.message, {
-      fieldErrors: Object.fromEntries(Object.entries(details.fieldErrors).map(([field, messages]) => [`payload.${field}`, messages])),
-      formErrors: details.formErrors,
-    });
-  }
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error, `The payload does not fit job "${jobName}"`, 'payload');
   const payload = (body.payload ?? {}) as object;
   const row = await db().payloadTemplate.upsert({
     where: { jobName_name: { jobName, name: body.name } },

@@ -35,14 +35,7 @@ export async function updateJob(name: string, patch: JobPatch, actor: AuditActor
   }
   if (patch.config !== undefined) {
     const parsed = job.config.safeParse(patch.config);
-    if (!parsed.success) {
-      const invalid = ValidationError.fromZod(parsed.error, `The config does not fit job "${name}"`);
-      const details = invalid.details as { fieldErrors: Record<string, string[]>; formErrors: string[] };
-      throw new ValidationError(invalid.message, {
-        fieldErrors: Object.fromEntries(Object.entries(details.fieldErrors).map(([field, messages]) => [`config.${field}`, messages])),
-        formErrors: details.formErrors,
-      });
-    }
+    if (!parsed.success) throw ValidationError.fromZod(parsed.error, `The config does not fit job "${name}"`, 'config');
     data.config = parsed.data as Prisma.InputJsonValue;
     data.configVersion = { increment: 1 };
   }

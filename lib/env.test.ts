@@ -34,3 +34,17 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ BOOTSTRAP_API_KEY: 'short' })).toThrow(/BOOTSTRAP_API_KEY: expected at least 16 characters/);
   });
 });
+
+describe('parseEnv errors', () => {
+  it('never prints a secret or the password inside a URL', () => {
+    let message = '';
+    try {
+      parseEnv({ DATABASE_URL: 'mysql://bob:hunter2@db/x', BOOTSTRAP_API_KEY: 'short-secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('mysql://bob:***@db/x');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('short-secret');
+  });
+});

@@ -75,9 +75,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new EnvError(
     parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      return `${name}: ${issue.message} (got ${JSON.stringify(source[name] ?? null)})`;
+      return `${name}: ${issue.message} (got ${shown(name, source[name])})`;
     }),
   );
+}
+
+/** A rejected value as it may be printed: secrets hidden, and the password inside a URL. */
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (/SECRET|PASSWORD|TOKEN|KEY/.test(name)) return 'a value that is not shown';
+  return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@'));
 }
 
 let cached: Env | undefined;

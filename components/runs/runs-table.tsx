@@ -51,6 +51,23 @@ function fromLocalInput(value: string): string | undefined {
   return value ? new Date(value).toISOString() : undefined;
 }
 
+const selectClass = 'rounded-md border-0 bg-white py-1.5 pr-8 pl-2 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700';
+
+/** One labelled filter: "any" or one of the options. */
+function FilterSelect({ label, any, value, options, onChange }: { label: string; any: string; value: string | undefined; options: readonly string[]; onChange: (value: string | undefined) => void }) {
+  return (
+    <label className="text-xs text-slate-500">
+      {label}
+      <select className={`mt-1 block ${selectClass}`} value={value ?? ''} onChange={(event) => onChange(event.target.value || undefined)}>
+        <option value="">{any}</option>
+        {options.map((option) => (
+          <option key={option}>{option}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function useJobCatalog() {
   return useQuery({ queryKey: ['jobs'], queryFn: () => apiFetch<{ jobs: JobSummaryDto[] }>('/api/jobs'), staleTime: 10_000 });
 }
@@ -88,7 +105,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
       return next;
     });
 
-  const select = 'rounded-md border-0 bg-white py-1.5 pr-8 pl-2 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700';
+  const input = selectClass.replace('pr-8', 'pr-2');
   return (
     <Panel
       title={title}
@@ -122,40 +139,14 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
           }}
         >
           {job ? null : (
-            <label className="text-xs text-slate-500">
-              Job
-              <select className={`mt-1 block ${select}`} value={filters.job ?? ''} onChange={(event) => setFilters({ ...filters, job: event.target.value || undefined })}>
-                <option value="">All jobs</option>
-                {catalog.data?.jobs.map((entry) => (
-                  <option key={entry.name} value={entry.name}>
-                    {entry.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect label="Job" any="All jobs" value={filters.job} options={catalog.data?.jobs.map((entry) => entry.name) ?? []} onChange={(name) => setFilters({ ...filters, job: name })} />
           )}
-          <label className="text-xs text-slate-500">
-            Status
-            <select className={`mt-1 block ${select}`} value={filters.status ?? ''} onChange={(event) => setFilters({ ...filters, status: event.target.value || undefined })}>
-              <option value="">Any status</option>
-              {runStatuses.map((status) => (
-                <option key={status}>{status}</option>
-              ))}
-            </select>
-          </label>
-          <label className="text-xs text-slate-500">
-            Trigger
-            <select className={`mt-1 block ${select}`} value={filters.trigger ?? ''} onChange={(event) => setFilters({ ...filters, trigger: event.target.value || undefined })}>
-              <option value="">Any trigger</option>
-              {runTriggers.map((trigger) => (
-                <option key={trigger}>{trigger}</option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Status" any="Any status" value={filters.status} options={runStatuses} onChange={(status) => setFilters({ ...filters, status })} />
+          <FilterSelect label="Trigger" any="Any trigger" value={filters.trigger} options={runTriggers} onChange={(trigger) => setFilters({ ...filters, trigger })} />
           <label className="text-xs text-slate-500">
             Source
             <input
-              className={`mt-1 block w-28 ${select.replace('pr-8', 'pr-2')}`}
+              className={`mt-1 block w-28 ${input}`}
               placeholder="any"
               defaultValue={filters.source ?? ''}
               onBlur={(event) => setFilters({ ...filters, source: event.target.value.trim() || undefined })}
@@ -165,7 +156,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
             From
             <input
               type="datetime-local"
-              className={`mt-1 block ${select.replace('pr-8', 'pr-2')}`}
+              className={`mt-1 block ${input}`}
               value={localInput(filters.since)}
               onChange={(event) => setFilters({ ...filters, since: fromLocalInput(event.target.value) })}
             />
@@ -174,7 +165,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
             To
             <input
               type="datetime-local"
-              className={`mt-1 block ${select.replace('pr-8', 'pr-2')}`}
+              className={`mt-1 block ${input}`}
               value={localInput(filters.until)}
               onChange={(event) => setFilters({ ...filters, until: fromLocalInput(event.target.value) })}
             />

@@ -71,6 +71,10 @@ export const kickoffKeys = {
   jobLock: (prefix: string, jobName: string) => `${prefix}:kickoff:lock:job:${jobName}`,
   schedulerSyncLock: (prefix: string) => `${prefix}:kickoff:lock:scheduler-sync`,
   reconcilerLock: (prefix: string) => `${prefix}:kickoff:lock:reconciler`,
+  alertsLock: (prefix: string) => `${prefix}:kickoff:lock:alerts`,
+  alertsCursor: (prefix: string) => `${prefix}:kickoff:alerts:cursor`,
+  triggerCooldown: (prefix: string, jobName: string, userId: string) => `${prefix}:kickoff:cooldown:${jobName}:${userId}`,
+  manualTriggers: (prefix: string, userId: string) => `${prefix}:kickoff:manual-triggers:${userId}`,
   cancelled: (prefix: string, runId: string) => `${prefix}:kickoff:cancelled:${runId}`,
   controlChannel: (prefix: string) => `${prefix}:kickoff:control`,
 };

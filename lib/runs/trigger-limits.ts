@@ -1,10 +1,10 @@
 import type { Principal } from '../auth/principal.ts';
 import { ForbiddenError, RateLimitedError } from '../errors.ts';
+import { kickoffKeys } from '../locks/redis-lock.ts';
 import { queues } from '../queue/queues.ts';
 import { redis } from '../redis.ts';
 import type { Settings } from '../settings.ts';
 
-const key = (...parts: string[]) => `${queues().prefix}:kickoff:${parts.join(':')}`;
 
 /**
  * Limits on people pressing "Run now": a cooldown per person and job, and at most N manual
@@ -19,13 +19,13 @@ export async function enforceManualTriggerLimits(principal: Principal, jobName: 
   }
   const cooldownMs = settings['triggers.jobCooldownSeconds'] * 1_000;
   if (cooldownMs > 0) {
-    const set = await redis().set(key('cooldown', jobName, principal.id), '1', 'PX', cooldownMs, 'NX');
+    const set = await redis().set(kickoffKeys.triggerCooldown(queues().prefix, jobName, principal.id), '1', 'PX', cooldownMs, 'NX');
     if (set !== 'OK') {
-      const waitMs = await redis().pttl(key('cooldown', jobName, principal.id));
+      const waitMs = await redis().pttl(kickoffKeys.triggerCooldown(queues().prefix, jobName, principal.id));
       throw new RateLimitedError(`You triggered "${jobName}" moments ago; wait before running it again`, Math.max(1, Math.ceil(waitMs / 1_000)));
     }
   }
-  const counter = key('manual-triggers', principal.id);
+  const counter = kickoffKeys.manualTriggers(queues().prefix, principal.id);
   const count = await redis().incr(counter);
   if (count === 1) await redis().expire(counter, 3_600);
   const limit = settings['triggers.manualPerUserPerHour'];

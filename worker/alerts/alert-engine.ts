@@ -47,7 +47,7 @@ export class AlertEngine {
     if (this.running) return;
     this.running = true;
     try {
-      const lock = new RedisLock(this.options.redis, `${kickoffKeys.reconcilerLock(this.options.prefix)}:alerts`);
+      const lock = new RedisLock(this.options.redis, kickoffKeys.alertsLock(this.options.prefix));
       await lock.withLock(this.options.owner, 30_000, async () => {
         await this.evaluate();
         await this.deliver();
@@ -61,7 +61,7 @@ export class AlertEngine {
 
   private async evaluate(): Promise<void> {
     const { db, redis, prefix } = this.options;
-    const cursorKey = `${prefix}:kickoff:alerts:cursor`;
+    const cursorKey = kickoffKeys.alertsCursor(prefix);
     const since = new Date(Number((await redis.get(cursorKey)) ?? Date.now() - 60_000));
     const rules = (await db.alertRule.findMany({ where: { enabled: true } })).filter((rule) => alertConditionSchema.safeParse(rule.condition).success);
     if (rules.length === 0) {

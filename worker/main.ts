@@ -9,7 +9,8 @@ import { syncSchedulers } from '@/lib/queue/schedulers.ts';
 import { createRedis } from '@/lib/redis.ts';
 import { syncCatalog } from './catalog-sync.ts';
 import { AlertEngine } from './alerts/alert-engine.ts';
-import { TelegramChannel } from './alerts/telegram-channel.ts';
+import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
+import { TelegramBot } from './alerts/telegram-bot.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { handlers } from './jobs/index.ts';
 import { Reconciler } from './reconciler.ts';
@@ -50,15 +51,20 @@ async function main(): Promise<void> {
   await heartbeat.start();
   const reconciler = new Reconciler({ db: db(), queues: queues(), redis: lockConnection, owner: runner.workerId });
   reconciler.start();
+  const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`;
   const alerts = new AlertEngine({
     db: db(),
     redis: lockConnection,
     prefix: settings.QUEUE_PREFIX,
     owner: runner.workerId,
     telegram: settings.TELEGRAM_BOT_TOKEN ? new TelegramChannel(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT) : null,
-    publicUrl: settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`,
+    publicUrl,
   });
   alerts.start();
+  const bot = settings.TELEGRAM_BOT_TOKEN
+    ? new TelegramBot({ db: db(), redis: lockConnection, prefix: settings.QUEUE_PREFIX, owner: runner.workerId, token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, publicUrl })
+    : null;
+  bot?.start();
   logger.info({ workerId: runner.workerId, queues: runner.concurrency() }, 'worker started');
 
   let stopping = false;
@@ -72,6 +78,7 @@ async function main(): Promise<void> {
     clearInterval(schedulerTimer);
     reconciler.stop();
     alerts.stop();
+    await bot?.stop();
     await runner.close(settings.WORKER_SHUTDOWN_TIMEOUT_MS);
     await heartbeat.stop();
     await queues().close();

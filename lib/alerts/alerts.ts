@@ -40,16 +40,20 @@ export async function listAlerts(status?: AlertDto['status']): Promise<AlertDto[
   }));
 }
 
-/** "I'm on it" (acknowledge) or "it's over" (resolve); audited. */
-export async function changeAlert(id: string, action: 'ack' | 'resolve', actor: AuditActor): Promise<void> {
+/**
+ * "I'm on it" (acknowledge) or "it's over" (resolve), from the dashboard, the API or a
+ * Telegram button; audited. `by` is the name shown on the alert (default: the actor's label).
+ */
+export async function changeAlert(id: string, action: 'ack' | 'resolve', actor: AuditActor, by = actor.principal.label): Promise<void> {
   const alert = await db().alert.findUnique({ where: { id } });
   if (!alert) throw new NotFoundError('Alert', id);
   if (alert.status === 'resolved' || (action === 'ack' && alert.status === 'acknowledged')) {
-    throw new ConflictError('invalid_state', `The alert is ${alert.status} already`);
+    const who = alert.status === 'acknowledged' && alert.acknowledgedBy ? ` by ${alert.acknowledgedBy}` : '';
+    throw new ConflictError('invalid_state', `The alert is ${alert.status} already${who}`);
   }
   await db().alert.update({
     where: { id },
-    data: action === 'ack' ? { status: 'acknowledged', acknowledgedBy: actor.principal.label, acknowledgedAt: new Date() } : { status: 'resolved', resolvedAt: new Date() },
+    data: action === 'ack' ? { status: 'acknowledged', acknowledgedBy: by, acknowledgedAt: new Date() } : { status: 'resolved', resolvedAt: new Date() },
   });
   await recordAudit(actor, { action: action === 'ack' ? 'alert.ack' : 'alert.resolve', targetType: 'alert', targetId: id, before: { status: alert.status } });
 }

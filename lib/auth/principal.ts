@@ -4,7 +4,8 @@ import { hashToken } from './tokens.ts';
 
 /** Who is making a request: a signed-in user or an API key. */
 export interface Principal {
-  type: 'user' | 'apiKey';
+  /** `telegram`: someone pressing "Acknowledge" on an alert message in a chat. */
+  type: 'user' | 'apiKey' | 'telegram';
   id: string;
   /** What the audit log and the run's `actor` show: an email or `key:<name>`. */
   label: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidSchedule, describeSchedule, isWithinWindow, nextFireTimes } from './schedule.ts';
+import { assertValidSchedule, describeSchedule, isWithinWindow, lastDueBefore, nextFireTimes } from './schedule.ts';
 
 describe('schedules', () => {
   it('describes cron and interval schedules in words, always naming the timezone', () => {
@@ -41,5 +41,13 @@ describe('windows', () => {
     expect(isWithinWindow(window, new Date('2026-12-01T18:30:00Z'))).toBe(false);
     expect(isWithinWindow(window, new Date('2026-12-01T07:59:00Z'))).toBe(true);
     expect(isWithinWindow(window, new Date('2026-12-01T12:00:00Z'))).toBe(false);
+  });
+
+  it('finds the last time a schedule was due, in its timezone', () => {
+    // 06:20 London in summer is 05:20 UTC; at 05:30 UTC the 06:20 fire is the last one due.
+    expect(lastDueBefore({ cron: '20 6,8,10 * * *', tz: 'Europe/London' }, new Date('2026-08-10T05:30:00Z')).toISOString()).toBe('2026-08-10T05:20:00.000Z');
+    expect(lastDueBefore({ cron: '20 6,8,10 * * *', tz: 'Europe/London' }, new Date('2026-08-10T05:19:00Z')).toISOString()).toBe('2026-08-09T09:20:00.000Z');
+    expect(lastDueBefore({ cron: '@hourly', tz: 'UTC' }, new Date('2026-08-10T05:00:00Z')).toISOString()).toBe('2026-08-10T05:00:00.000Z');
+    expect(lastDueBefore({ every: 60_000 }, new Date('2026-08-10T05:00:30Z')).toISOString()).toBe('2026-08-10T04:59:30.000Z');
   });
 });

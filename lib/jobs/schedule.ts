@@ -77,6 +77,17 @@ export function nextFireTimes(schedule: ScheduleOptions | null, count = 3, from 
   return expression.take(count).map((date) => date.toDate());
 }
 
+/**
+ * The start of the latest stretch in which the schedule must have fired by `at`: the last cron
+ * fire time at or before `at`, or for `every` one interval before `at` (BullMQ counts `every`
+ * from when the scheduler was created, not from the epoch).
+ */
+export function lastDueBefore(schedule: ScheduleOptions, at: Date): Date {
+  if ('every' in schedule) return new Date(at.getTime() - schedule.every);
+  const expression = CronExpressionParser.parse(expandCron(schedule.cron), { tz: schedule.tz ?? 'UTC', currentDate: new Date(at.getTime() + 1) });
+  return expression.prev().toDate();
+}
+
 /** Whether `date` falls inside a window's hours, read in the window's timezone. */
 export function isWithinWindow(window: { hours: string; tz: string }, date = new Date()): boolean {
   const expression = CronExpressionParser.parse(`* ${window.hours} * * *`, { tz: window.tz });

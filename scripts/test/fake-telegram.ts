@@ -8,13 +8,16 @@ export interface TelegramCall {
 /**
  * A small Telegram Bot API on loopback for tests: answers getMe, sendMessage,
  * editMessageText, answerCallbackQuery and getUpdates, and records every call. `failNext`
- * makes the next sendMessage answer 429 with a retry_after.
+ * makes the next sendMessage answer 429 with a retry_after; `pressButton` and `sendCommand`
+ * queue updates that getUpdates hands out (holding the poll up to a second while there are none).
  */
 export class FakeTelegram {
   readonly calls: TelegramCall[] = [];
   private server: Server | undefined;
   private nextMessageId = 1;
   private failures: { retryAfter: number }[] = [];
+  private updates: Record<string, unknown>[] = [];
+  private nextUpdateId = 1;
   port = 0;
 
   get apiRoot(): string {
@@ -27,6 +30,22 @@ export class FakeTelegram {
 
   failNext(retryAfterSeconds: number): void {
     this.failures.push({ retryAfter: retryAfterSeconds });
+  }
+
+  /** Someone in `chatId` presses an inline button of message `messageId`. */
+  pressButton(chatId: number, messageId: number, data: string, from = { id: 777, username: 'oncall_ann', first_name: 'Ann' }): void {
+    this.updates.push({
+      update_id: this.nextUpdateId++,
+      callback_query: { id: `cb${this.nextUpdateId}`, from: { is_bot: false, ...from }, chat_instance: '1', data, message: { message_id: messageId, date: 0, chat: { id: chatId, type: 'group', title: 'ops' }, text: '' } },
+    });
+  }
+
+  /** Someone in `chatId` writes a command such as `/status`. */
+  sendCommand(chatId: number, command: string, from = { id: 777, username: 'oncall_ann', first_name: 'Ann' }): void {
+    this.updates.push({
+      update_id: this.nextUpdateId++,
+      message: { message_id: 10_000 + this.nextUpdateId, date: Math.floor(Date.now() / 1_000), chat: { id: chatId, type: 'private', first_name: from.first_name }, from: { is_bot: false, ...from }, text: command, entities: [{ type: 'bot_command', offset: 0, length: command.split(' ')[0]!.length }] },
+    });
   }
 
   async start(): Promise<void> {
@@ -59,7 +78,7 @@ export class FakeTelegram {
           case 'answerCallbackQuery':
             return reply(200, { ok: true, result: true });
           case 'getUpdates':
-            return reply(200, { ok: true, result: [] });
+            return void this.answerUpdates(Number(body.offset ?? 0), Math.min(1, Number(body.timeout ?? 0))).then((result) => reply(200, { ok: true, result }));
           default:
             return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
         }
@@ -69,7 +88,17 @@ export class FakeTelegram {
     this.port = (this.server!.address() as { port: number }).port;
   }
 
+  private async answerUpdates(offset: number, waitSeconds: number): Promise<Record<string, unknown>[]> {
+    const deadline = Date.now() + waitSeconds * 1_000;
+    for (;;) {
+      this.updates = this.updates.filter((update) => Number(update.update_id) >= offset);
+      if (this.updates.length > 0 || Date.now() >= deadline) return [...this.updates];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

@@ -1,0 +1,177 @@
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { Db } from '@/lib/db.ts';
+import {
+  backlogMessage,
+  consecutiveFailuresMessage,
+  errorRateMessage,
+  longRunningMessage,
+  missedScheduleMessage,
+  workerOfflineMessage,
+  type AlertMessage,
+} from '@/lib/alerts/alert-messages.ts';
+import { categoryNames, type Category } from '@/lib/jobs/categories.ts';
+import type { ScheduleOptions } from '@/lib/jobs/define-job.ts';
+import { lastDueBefore } from '@/lib/jobs/schedule.ts';
+import { kickoffKeys } from '@/lib/locks/redis-lock.ts';
+import type { QueueSet } from '@/lib/queue/queues.ts';
+import { readSettings } from '@/lib/settings.ts';
+import type { alertConditionSchema, alertScopeSchema } from '@/lib/validations/alerts.ts';
+
+/**
+ * The state conditions: each check answers "which subjects are firing right now" for one rule.
+ * The engine opens alerts for new subjects and resolves the open ones that are no longer in the
+ * answer (the condition cleared). `run-failed` is not here: it fires per failed run, not on a
+ * state (see AlertEngine).
+ */
+export type AlertCondition = z.infer<typeof alertConditionSchema>;
+export type AlertScope = z.infer<typeof alertScopeSchema>;
+export type StateCondition = Exclude<AlertCondition, { type: 'run-failed' }>;
+
+/** One subject a rule fires for: a job name, `queue:<category>` or `worker:<id>`. */
+export interface Firing extends AlertMessage {
+  subject: string;
+  runId?: string | null;
+}
+
+export interface ConditionContext {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  queues: () => QueueSet;
+  now: Date;
+  publicUrl: string;
+  ruleId: string;
+  scope: AlertScope;
+}
+
+type Check<C extends StateCondition> = (condition: C, context: ConditionContext) => Promise<Firing[]>;
+
+/** The jobs a scope covers, by name, from the synced catalog (jobs since removed from the code included: their runs still count). */
+async function jobsInScope({ db, scope }: ConditionContext): Promise<string[]> {
+  const where = 'job' in scope ? { name: scope.job } : 'category' in scope ? { category: scope.category } : {};
+  return (await db.jobDefinition.findMany({ where, select: { name: true } })).map((job) => job.name);
+}
+
+const longRunning: Check<Extract<StateCondition, { type: 'long-running' }>> = async (condition, context) => {
+  const jobs = await jobsInScope(context);
+  const runs = await context.db.jobRun.findMany({
+    where: { status: 'running', jobName: { in: jobs }, startedAt: { lte: new Date(context.now.getTime() - condition.thresholdMs) } },
+    orderBy: { startedAt: 'asc' },
+  });
+  const oldestPerJob = new Map<string, (typeof runs)[number]>();
+  for (const run of runs) if (!oldestPerJob.has(run.jobName)) oldestPerJob.set(run.jobName, run);
+  return [...oldestPerJob.values()].map((run) => ({
+    subject: run.jobName,
+    runId: run.id,
+    ...longRunningMessage({ jobName: run.jobName, runId: run.id, startedAt: run.startedAt!, progress: run.progress, phase: run.phase }, condition.thresholdMs, context.now, context.publicUrl),
+  }));
+};
+
+const errorRate: Check<Extract<StateCondition, { type: 'error-rate' }>> = async (condition, context) => {
+  const jobs = await jobsInScope(context);
+  if (jobs.length === 0) return [];
+  const since = new Date(context.now.getTime() - condition.windowMinutes * 60_000);
+  const rows = await context.db.$queryRaw<{ jobName: string; failed: bigint; total: bigint }[]>`
+    SELECT "jobName", count(*) FILTER (WHERE status = 'failed') AS failed, count(*) AS total
+    FROM "JobRun"
+    WHERE "jobName" = ANY(${jobs}) AND status IN ('failed', 'completed') AND "updatedAt" >= ${since} AND "finishedAt" >= ${since}
+    GROUP BY 1`;
+  return rows
+    .map((row) => ({ jobName: row.jobName, failed: Number(row.failed), total: Number(row.total) }))
+    .filter((row) => row.total >= condition.minRuns && row.failed / row.total >= condition.threshold)
+    .map((row) => ({ subject: row.jobName, ...errorRateMessage(row.jobName, row.failed, row.total, condition.windowMinutes, condition.threshold, context.publicUrl) }));
+};
+
+const consecutiveFailures: Check<Extract<StateCondition, { type: 'consecutive-failures' }>> = async (condition, context) => {
+  const jobs = await jobsInScope(context);
+  if (jobs.length === 0) return [];
+  // The latest `count` finished runs of each job; it fires when all of them failed.
+  const rows = await context.db.$queryRaw<{ jobName: string; statuses: string[]; lastId: string; lastError: string | null }[]>`
+    SELECT job.name AS "jobName", latest.statuses, latest."lastId", latest."lastError"
+    FROM unnest(${jobs}::text[]) AS job(name)
+    CROSS JOIN LATERAL (
+      SELECT array_agg(status::text) AS statuses, (array_agg(id))[1] AS "lastId", (array_agg(error))[1] AS "lastError"
+      FROM (
+        SELECT id, status, error FROM "JobRun"
+        WHERE "jobName" = job.name AND status IN ('failed', 'completed')
+        ORDER BY "queuedAt" DESC, id DESC LIMIT ${condition.count}
+      ) AS recent
+    ) AS latest`;
+  return rows
+    .filter((row) => row.statuses?.length === condition.count && row.statuses.every((status) => status === 'failed'))
+    .map((row) => ({ subject: row.jobName, runId: row.lastId, ...consecutiveFailuresMessage(row.jobName, condition.count, { id: row.lastId, error: row.lastError }, context.publicUrl) }));
+};
+
+const missedSchedule: Check<Extract<StateCondition, { type: 'missed-schedule' }>> = async (condition, context) => {
+  const settings = await readSettings(context.db);
+  // Schedules switched off on purpose are not missed.
+  if (settings['engine.paused'] || !settings['triggers.schedule']) return [];
+  const jobs = await jobsInScope(context);
+  const definitions = await context.db.jobDefinition.findMany({ where: { name: { in: jobs }, enabled: true, inCatalog: true } });
+  const graceStart = new Date(context.now.getTime() - condition.graceMinutes * 60_000);
+  const firings: Firing[] = [];
+  for (const definition of definitions) {
+    const schedule = (definition.scheduleOverride ?? definition.schedule) as ScheduleOptions | null;
+    if (!schedule || (definition.pausedUntil && definition.pausedUntil > context.now)) continue;
+    const due = lastDueBefore(schedule, graceStart);
+    // A job created or changed after it was due had no chance to run yet.
+    if (due <= definition.createdAt || due <= definition.updatedAt) continue;
+    const produced = await context.db.jobRun.findFirst({ where: { jobName: definition.name, trigger: 'schedule', queuedAt: { gte: new Date(due.getTime() - 60_000) } }, select: { id: true } });
+    if (!produced) firings.push({ subject: definition.name, ...missedScheduleMessage(definition.name, due, condition.graceMinutes, context.publicUrl) });
+  }
+  return firings;
+};
+
+const backlog: Check<Extract<StateCondition, { type: 'backlog' }>> = async (condition, context) => {
+  const { scope } = context;
+  let categories: readonly string[] = categoryNames;
+  if ('category' in scope) categories = [scope.category];
+  if ('job' in scope) categories = (await context.db.jobDefinition.findMany({ where: { name: scope.job }, select: { category: true } })).map((job) => job.category);
+  // When each queue was first seen above the depth, kept in Redis so it survives a change of the evaluating worker.
+  const sinceKey = kickoffKeys.alertsBacklogSince(context.prefix, context.ruleId);
+  const firings: Firing[] = [];
+  for (const category of categories) {
+    const counts = await context.queues().for(category as Category).getJobCounts('waiting', 'prioritized');
+    const waiting = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+    if (waiting <= condition.waiting) {
+      await context.redis.hdel(sinceKey, category);
+      continue;
+    }
+    await context.redis.hsetnx(sinceKey, category, String(context.now.getTime()));
+    const since = Number(await context.redis.hget(sinceKey, category));
+    const aboveForMs = context.now.getTime() - since;
+    if (aboveForMs >= condition.forMinutes * 60_000) firings.push({ subject: `queue:${category}`, ...backlogMessage(category, waiting, condition.waiting, aboveForMs) });
+  }
+  await context.redis.pexpire(sinceKey, 7 * 86_400_000);
+  return firings;
+};
+
+const workerOffline: Check<Extract<StateCondition, { type: 'worker-offline' }>> = async (condition, context) => {
+  const { db, now } = context;
+  const silentSince = new Date(now.getTime() - condition.afterSeconds * 1_000);
+  const silent = await db.workerHeartbeat.findMany({ where: { stoppedAt: null, lastSeenAt: { lt: silentSince, gte: new Date(now.getTime() - 86_400_000) } } });
+  if (silent.length === 0) return [];
+  const alive = await db.workerHeartbeat.findMany({ where: { stoppedAt: null, lastSeenAt: { gte: silentSince } }, select: { host: true, startedAt: true } });
+  // A worker restarted on the same host after the silent one stopped answering replaces it: the worker is back.
+  const replaced = (worker: (typeof silent)[number]) => alive.some((other) => other.host === worker.host && other.startedAt >= worker.lastSeenAt);
+  return silent.filter((worker) => !replaced(worker)).map((worker) => ({ subject: `worker:${worker.id}`, ...workerOfflineMessage(worker, now) }));
+};
+
+/** Which subjects are firing for a rule's state condition now. */
+export function checkCondition(condition: StateCondition, context: ConditionContext): Promise<Firing[]> {
+  switch (condition.type) {
+    case 'long-running':
+      return longRunning(condition, context);
+    case 'error-rate':
+      return errorRate(condition, context);
+    case 'consecutive-failures':
+      return consecutiveFailures(condition, context);
+    case 'missed-schedule':
+      return missedSchedule(condition, context);
+    case 'backlog':
+      return backlog(condition, context);
+    case 'worker-offline':
+      return workerOffline(condition, context);
+  }
+}

@@ -8,6 +8,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** A delivery is given up after this many attempts; its last error stays on the dashboard. */
+export const maxDeliveryAttempts = 8;
+
 /** What an alert says: a short title for the dashboard and the Telegram text. */
 export interface AlertMessage {
   title: string;

@@ -5,6 +5,8 @@ export class DeliveryError extends Error {
     message: string,
     /** When the channel asked us to wait (Telegram's retry_after), in ms. */
     readonly retryAfterMs?: number,
+    /** Telegram's error code (400 bad chat id, 403 bot blocked, 429 …); undefined when Telegram was not reached. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'DeliveryError';
@@ -45,8 +47,9 @@ export class TelegramChannel {
     try {
       return await send();
     } catch (error) {
-      const retryAfter = (error as { parameters?: { retry_after?: number } }).parameters?.retry_after;
-      throw new DeliveryError(error instanceof Error ? error.message : String(error), retryAfter ? retryAfter * 1_000 : undefined);
+      const { parameters, code } = error as { parameters?: { retry_after?: number }; code?: unknown };
+      const retryAfter = parameters?.retry_after;
+      throw new DeliveryError(error instanceof Error ? error.message : String(error), retryAfter ? retryAfter * 1_000 : undefined, typeof code === 'number' ? code : undefined);
     }
   }
 }

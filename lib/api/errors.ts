@@ -30,8 +30,8 @@ const statusByError: [new (...args: never[]) => KickoffError, number][] = [
 ];
 
 /** The one place errors become HTTP responses; anything unexpected is a 500 without internals. */
-export function errorResponse(error: unknown): Response {
-  if (error instanceof ZodError) return errorResponse(ValidationError.fromZod(error));
+export function errorResponse(error: unknown, requestId?: string): Response {
+  if (error instanceof ZodError) return errorResponse(ValidationError.fromZod(error), requestId);
   if (error instanceof KickoffError) {
     const status = statusByError.find(([type]) => error instanceof type)?.[1] ?? 400;
     const headers: HeadersInit = {};
@@ -40,7 +40,7 @@ export function errorResponse(error: unknown): Response {
     if (error.details !== undefined) body.error.details = error.details;
     return Response.json(body, { status, headers });
   }
-  logger.error({ err: error }, 'unhandled error in route handler');
+  logger.error({ err: error, requestId }, 'unhandled error in route handler');
   return Response.json(
     { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged' } },
     { status: 500 },

@@ -8,6 +8,7 @@ import {
   sessionCookieName,
   type Principal,
 } from '../auth/principal.ts';
+import { logger } from '../logger.ts';
 import { errorResponse } from './errors.ts';
 
 export interface RequestContext<TParams> {
@@ -34,16 +35,22 @@ export function withAuth<TParams = Record<string, never>>(
 ) {
   return async (request: Request, routeContext: RouteContext<TParams>): Promise<Response> => {
     const requestId = requestIdOf(request);
+    const startedAt = performance.now();
+    let actor: string | undefined;
+    let response: Response;
     try {
       const principal = await authenticate(request);
+      actor = principal.label;
       if (!roleAllows(principal.role, permission)) {
         throw new ForbiddenError(`Your role (${principal.role}) may not ${permission.replace(':', ' ')}`);
       }
       const params = await routeContext.params;
-      return withRequestId(await handler({ request, params, principal, requestId, ip: ipOf(request) }), requestId);
+      response = await handler({ request, params, principal, requestId, ip: ipOf(request) });
     } catch (error) {
-      return withRequestId(errorResponse(error), requestId);
+      response = errorResponse(error, requestId);
     }
+    logRequest(request, response, requestId, startedAt, actor);
+    return withRequestId(response, requestId);
   };
 }
 
@@ -53,13 +60,23 @@ export function withErrors<TParams = Record<string, never>>(
 ) {
   return async (request: Request, routeContext: RouteContext<TParams>): Promise<Response> => {
     const requestId = requestIdOf(request);
+    const startedAt = performance.now();
+    let response: Response;
     try {
       const params = await routeContext.params;
-      return withRequestId(await handler({ request, params, requestId, ip: ipOf(request) }), requestId);
+      response = await handler({ request, params, requestId, ip: ipOf(request) });
     } catch (error) {
-      return withRequestId(errorResponse(error), requestId);
+      response = errorResponse(error, requestId);
     }
+    logRequest(request, response, requestId, startedAt);
+    return withRequestId(response, requestId);
   };
+}
+
+/** One JSON log line per API request, carrying its requestId (mutations and errors at info, reads at debug). */
+function logRequest(request: Request, response: Response, requestId: string, startedAt: number, actor?: string): void {
+  const level = response.status >= 500 ? 'error' : response.status >= 400 || !safeMethods.has(request.method) ? 'info' : 'debug';
+  logger[level]({ requestId, method: request.method, path: new URL(request.url).pathname, status: response.status, ms: Math.round(performance.now() - startedAt), actor }, 'api request');
 }
 
 export async function authenticate(request: Request): Promise<Principal> {

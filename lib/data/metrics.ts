@@ -1,5 +1,6 @@
 import { db } from '../db.ts';
 import { categoryNames } from '../jobs/categories.ts';
+import { maxDeliveryAttempts } from '../alerts/alert-messages.ts';
 import { queues } from '../queue/queues.ts';
 
 /** Upper bounds (seconds) of the run duration histogram's buckets. */
@@ -10,10 +11,10 @@ const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(
 
 /**
  * Kickoff's state in Prometheus text format: runs by job and status, run durations by job
- * (last 24 h), queue depths, and workers online.
+ * (last 24 h), queue depths, alerts and their deliveries, and workers online.
  */
 export async function renderMetrics(): Promise<string> {
-  const [runs, durations, workers, queueCounts] = await Promise.all([
+  const [runs, durations, workers, queueCounts, deliveries, alerts] = await Promise.all([
     db().$queryRaw<{ jobName: string; status: string; runs: bigint }[]>`
       SELECT "jobName", status::text AS status, sum(runs) AS runs FROM "RunHourlyCount" GROUP BY 1, 2 HAVING sum(runs) > 0`,
     db().$queryRaw<{ jobName: string; le: number; count: bigint; sum: number; total: bigint }[]>`
@@ -24,6 +25,12 @@ export async function renderMetrics(): Promise<string> {
       GROUP BY 1, 2 ORDER BY 1, 2`,
     db().workerHeartbeat.count({ where: { stoppedAt: null, lastSeenAt: { gte: new Date(Date.now() - 15_000) } } }),
     Promise.all(categoryNames.map(async (category) => ({ category, counts: await queues().for(category).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed') }))),
+    db().$queryRaw<{ channel: string; state: string; deliveries: bigint }[]>`
+      SELECT channel->>'type' AS channel,
+        CASE WHEN "sentAt" IS NOT NULL THEN 'sent' WHEN attempts >= ${maxDeliveryAttempts} THEN 'failed' WHEN "lastError" IS NOT NULL THEN 'retrying' ELSE 'pending' END AS state,
+        count(*) AS deliveries
+      FROM "AlertDelivery" GROUP BY 1, 2`,
+    db().alert.groupBy({ by: ['status', 'severity'], _count: { _all: true } }),
   ]);
 
   const lines: string[] = [];
@@ -45,6 +52,10 @@ export async function renderMetrics(): Promise<string> {
     lines.push(`kickoff_queue_jobs${labels({ queue: category, state: 'waiting' })} ${(counts.waiting ?? 0) + (counts.prioritized ?? 0)}`);
     for (const state of ['active', 'delayed', 'failed'] as const) lines.push(`kickoff_queue_jobs${labels({ queue: category, state })} ${counts[state] ?? 0}`);
   }
+  lines.push('# HELP kickoff_alert_deliveries Alert messages by channel and state (sent, retrying, pending, failed = given up).', '# TYPE kickoff_alert_deliveries gauge');
+  for (const row of deliveries) lines.push(`kickoff_alert_deliveries${labels({ channel: row.channel ?? 'unknown', state: row.state })} ${Number(row.deliveries)}`);
+  lines.push('# HELP kickoff_alerts Alerts by status and severity.', '# TYPE kickoff_alerts gauge');
+  for (const row of alerts) lines.push(`kickoff_alerts${labels({ status: row.status, severity: row.severity })} ${row._count._all}`);
   lines.push('# HELP kickoff_workers_online Workers that sent a heartbeat in the last 15 seconds.', '# TYPE kickoff_workers_online gauge', `kickoff_workers_online ${workers}`);
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,8 @@ export interface UserDto {
   role: string;
   grants: string[];
   disabled: boolean;
+  /** The Telegram chat linked to this user, where the bot answers /status and /failed. */
+  telegramChatId: string | null;
   lockedUntil: string | null;
   createdAt: string;
 }
@@ -25,6 +27,7 @@ const toUserDto = (user: User): UserDto => ({
   role: user.role,
   grants: (user.grants as string[]) ?? [],
   disabled: Boolean(user.disabledAt),
+  telegramChatId: user.telegramChatId,
   lockedUntil: user.lockedUntil?.toISOString() ?? null,
   createdAt: user.createdAt.toISOString(),
 });
@@ -54,18 +57,24 @@ export async function updateUser(id: string, patch: z.output<typeof updateUserSc
   if (user.id === actor.principal.id && (patch.disabled || (patch.role && patch.role !== 'admin'))) {
     throw new ConflictError('self_lockout', 'You cannot disable yourself or take away your own admin role');
   }
-  const updated = await db().user.update({
-    where: { id },
-    data: {
-      ...(patch.role ? { role: patch.role } : {}),
-      ...(patch.grants ? { grants: patch.grants } : {}),
-      ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? new Date() : null } : {}),
-      ...(patch.password ? { passwordHash: await hashPassword(patch.password), failedLogins: 0, lockedUntil: null } : {}),
-    },
-  });
+  const data = {
+    ...(patch.role ? { role: patch.role } : {}),
+    ...(patch.grants ? { grants: patch.grants } : {}),
+    ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? new Date() : null } : {}),
+    ...(patch.password ? { passwordHash: await hashPassword(patch.password), failedLogins: 0, lockedUntil: null } : {}),
+    ...(patch.telegramChatId !== undefined ? { telegramChatId: patch.telegramChatId } : {}),
+  };
+  const updated = await db()
+    .user.update({ where: { id }, data })
+    .catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        throw new ConflictError('chat_linked', `Telegram chat ${patch.telegramChatId} is linked to another user already`);
+      }
+      throw error;
+    });
   if (patch.disabled) await db().session.deleteMany({ where: { userId: id } });
-  const before = { role: user.role, grants: user.grants, disabled: Boolean(user.disabledAt) };
-  const after = { role: updated.role, grants: updated.grants, disabled: Boolean(updated.disabledAt), ...(patch.password ? { password: 'changed' } : {}) };
+  const before = { role: user.role, grants: user.grants, disabled: Boolean(user.disabledAt), telegramChatId: user.telegramChatId };
+  const after = { role: updated.role, grants: updated.grants, disabled: Boolean(updated.disabledAt), telegramChatId: updated.telegramChatId, ...(patch.password ? { password: 'changed' } : {}) };
   await recordAudit(actor, { action: 'user.update', targetType: 'user', targetId: user.email, before, after });
   return toUserDto(updated);
 }

@@ -19,8 +19,10 @@ export const alertScopeSchema = z.union([
   z.object({}).strict(),
 ]);
 
+const chatId = z.union([z.string().trim().regex(/^-?\d+$|^@\w{5,}$/, 'a numeric chat id or @channel'), z.number().int()]);
+
 export const alertChannelSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('telegram'), chatId: z.union([z.string().regex(/^-?\d+$|^@\w{5,}$/, 'a numeric chat id or @channel'), z.number().int()]) }).strict(),
+  z.object({ type: z.literal('telegram'), chatId }).strict(),
   z.object({ type: z.literal('dashboard') }).strict(),
   z.object({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }) }).strict(),
 ]);
@@ -52,3 +54,6 @@ export const alertRulePatchSchema = z
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one field');
+
+/** `POST /api/channels/telegram/test` */
+export const telegramTestSchema = z.object({ chatId }).strict();

@@ -14,9 +14,21 @@ export const createUserSchema = z
   })
   .strict();
 
+/** A Telegram chat linked to a user (its numeric id; the bot's /start shows it); empty or null unlinks. */
+const telegramChatId = z.preprocess(
+  (value) => (value === '' ? null : typeof value === 'number' ? String(value) : value),
+  z.string().trim().regex(/^-?\d{1,20}$/, 'a numeric chat id (send /start to the bot to see it)').nullable(),
+);
+
 export const updateUserSchema = z
-  .object({ role: role.optional(), grants: grants.optional(), disabled: z.boolean().optional(), password: z.string().min(10, 'at least 10 characters').max(200).optional() })
+  .object({
+    role: role.optional(),
+    grants: grants.optional(),
+    disabled: z.boolean().optional(),
+    password: z.string().min(10, 'at least 10 characters').max(200).optional(),
+    telegramChatId: telegramChatId.optional(),
+  })
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'send at least one of role, grants, disabled, password');
+  .refine((patch) => Object.keys(patch).length > 0, 'send at least one of role, grants, disabled, password, telegramChatId');
 
 export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(60), role, grants: grants.default([]) }).strict();

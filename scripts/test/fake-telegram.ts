@@ -8,7 +8,7 @@ export interface TelegramCall {
 /**
  * A small Telegram Bot API on loopback for tests: answers getMe, sendMessage,
  * editMessageText, answerCallbackQuery and getUpdates, and records every call. `failNext`
- * makes the next sendMessage answer 429 with a retry_after; `pressButton` and `sendCommand`
+ * makes the next sendMessage answer 429 with a retry_after, and chat ids starting with -404 do not exist; `pressButton` and `sendCommand`
  * queue updates that getUpdates hands out (holding the poll up to a second while there are none).
  */
 export class FakeTelegram {
@@ -68,6 +68,9 @@ export class FakeTelegram {
         if (method === 'sendMessage' && this.failures.length > 0) {
           const failure = this.failures.shift()!;
           return reply(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${failure.retryAfter}`, parameters: { retry_after: failure.retryAfter } });
+        }
+        if (method === 'sendMessage' && String(body.chat_id).startsWith('-404')) {
+          return reply(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
         }
         switch (method) {
           case 'getMe':

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Alert, AlertRule } from '@/generated/prisma/client.ts';
-import { digestMessage, reminderMessage, runFailedMessage } from '@/lib/alerts/alert-messages.ts';
+import { digestMessage, maxDeliveryAttempts, reminderMessage, runFailedMessage } from '@/lib/alerts/alert-messages.ts';
 import { DeliveryError, type TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
 import type { Db } from '@/lib/db.ts';
 import { kickoffKeys, RedisLock } from '@/lib/locks/redis-lock.ts';
@@ -31,9 +31,6 @@ export interface AlertEngineOptions {
   /** The clock; tests move it. Default: the system clock. */
   now?: () => Date;
 }
-
-/** A delivery is given up after this many attempts; its last error stays on the dashboard. */
-const maxAttempts = 8;
 
 interface ParsedRule {
   rule: AlertRule;
@@ -243,7 +240,7 @@ export class AlertEngine {
   private async deliver(): Promise<void> {
     const { db } = this.options;
     const due = await db.alertDelivery.findMany({
-      where: { sentAt: null, attempts: { lt: maxAttempts }, nextAttemptAt: { lte: this.now() } },
+      where: { sentAt: null, attempts: { lt: maxDeliveryAttempts }, nextAttemptAt: { lte: this.now() } },
       include: { alert: true },
       orderBy: { createdAt: 'asc' },
       take: 200,

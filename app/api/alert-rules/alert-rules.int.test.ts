@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest, createTestApiKey, routeParams } from '@/scripts/test/api-keys.ts';
+import { FakeTelegram } from '@/scripts/test/fake-telegram.ts';
 import { db } from '@/lib/db.ts';
+import { env } from '@/lib/env.ts';
+import { POST as sendTest } from '../channels/telegram/test/route.ts';
 import { GET as listRules, POST as createRule } from './route.ts';
 import { DELETE as deleteRule, PATCH as patchRule } from './[id]/route.ts';
 
@@ -72,5 +75,42 @@ describe('alerts', () => {
     expect((await act('resolve')).status).toBe(409);
     expect((await act('explode')).status).toBe(404);
     expect((await listAlerts(apiRequest('/api/alerts?status=nope', operator), none)).status).toBe(422);
+  });
+});
+
+describe('Send test message', () => {
+  const telegram = new FakeTelegram();
+  const sendTo = (body: unknown, key = admin) => sendTest(apiRequest('/api/channels/telegram/test', key, { method: 'POST', body: JSON.stringify(body) }), none);
+
+  it('says Telegram is not set up when there is no bot token', async () => {
+    const response = await sendTo({ chatId: '-100123' });
+    expect(response.status).toBe(409);
+    expect((await json(response)).error.code).toBe('telegram_not_configured');
+  });
+
+  it('sends to the chat, names a chat Telegram refuses as a field error, and checks the body', async () => {
+    await telegram.start();
+    const settings = env();
+    const saved = { TELEGRAM_BOT_TOKEN: settings.TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: settings.TELEGRAM_API_ROOT };
+    Object.assign(settings, { TELEGRAM_BOT_TOKEN: '123:TEST', TELEGRAM_API_ROOT: telegram.apiRoot });
+    try {
+      const sent = await sendTo({ chatId: '-100123' });
+      expect(sent.status).toBe(200);
+      expect(await json(sent)).toMatchObject({ sent: true, messageId: expect.any(String) });
+      expect(telegram.sent().at(-1)!.body).toMatchObject({ chat_id: '-100123', parse_mode: 'HTML' });
+      expect(String(telegram.sent().at(-1)!.body.text)).toContain('Test message from Kickoff');
+
+      const refused = await sendTo({ chatId: '-404000' });
+      expect(refused.status).toBe(422);
+      expect((await json(refused)).error.details.fieldErrors.chatId[0]).toContain('chat not found');
+
+      const bad = await sendTo({ chatId: 'not a chat' });
+      expect(bad.status).toBe(422);
+      expect(Object.keys((await json(bad)).error.details.fieldErrors)).toEqual(['chatId']);
+      expect((await sendTo({ chatId: '-100123' }, operator)).status).toBe(403);
+    } finally {
+      Object.assign(settings, saved);
+      await telegram.stop();
+    }
   });
 });

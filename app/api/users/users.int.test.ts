@@ -38,6 +38,24 @@ describe('users', () => {
 });
 
 describe('API keys', () => {
+  it('links a Telegram chat to a user, refuses a bad id and a chat linked to someone else, and unlinks', async () => {
+    const make = async (name: string) => (await json(await createUser(apiRequest('/api/users', admin, { method: 'POST', body: JSON.stringify({ email: `${name}-${Date.now()}@kickoff.test`, role: 'operator', password: 'long-enough-password' }) }), none))).user as { id: string };
+    const [ann, bob] = [await make('ann'), await make('bob')];
+    const patch = (id: string, body: unknown) => updateUser(apiRequest(`/api/users/${id}`, admin, { method: 'PATCH', body: JSON.stringify(body) }), routeParams({ id }));
+    const chat = String(-Date.now());
+    const linked = await patch(ann.id, { telegramChatId: chat });
+    expect(linked.status).toBe(200);
+    expect((await json(linked)).user.telegramChatId).toBe(chat);
+    const bad = await patch(ann.id, { telegramChatId: 'my chat' });
+    expect(bad.status).toBe(422);
+    expect((await json(bad)).error.details.fieldErrors.telegramChatId).toBeDefined();
+    const taken = await patch(bob.id, { telegramChatId: chat });
+    expect(taken.status).toBe(409);
+    expect((await json(taken)).error.code).toBe('chat_linked');
+    expect((await json(await patch(ann.id, { telegramChatId: '' }))).user.telegramChatId).toBeNull();
+    expect((await patch(bob.id, { telegramChatId: chat })).status).toBe(200);
+  });
+
   it('shows a new key once, lists it by prefix, and a revoked key no longer authenticates', async () => {
     const created = await createKey(apiRequest('/api/api-keys', admin, { method: 'POST', body: JSON.stringify({ name: 'deploy bot', role: 'viewer' }) }), none);
     expect(created.status).toBe(201);

@@ -1,0 +1,28 @@
+import { recordAudit, type AuditActor } from '../audit.ts';
+import { env } from '../env.ts';
+import { ConflictError, RateLimitedError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { testMessage } from './alert-messages.ts';
+import { DeliveryError, TelegramChannel } from './telegram-channel.ts';
+
+/**
+ * "Send test message": proves the bot can write to a chat before a rule depends on it.
+ * Telegram's refusals become answers the admin can act on: a wrong chat id is a field error.
+ */
+export async function sendTelegramTestMessage(chatId: string, actor: AuditActor): Promise<{ messageId: string }> {
+  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT } = env();
+  if (!TELEGRAM_BOT_TOKEN) {
+    throw new ConflictError('telegram_not_configured', 'Telegram is not set up: start Kickoff with TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT for a self-hosted Bot API)');
+  }
+  try {
+    const messageId = await new TelegramChannel(TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT).send(chatId, testMessage(actor.principal.label, new Date()));
+    await recordAudit(actor, { action: 'telegram.test', targetType: 'telegramChat', targetId: chatId });
+    return { messageId };
+  } catch (error) {
+    if (!(error instanceof DeliveryError)) throw error;
+    if (error.retryAfterMs) throw new RateLimitedError('Telegram asks to wait before the next message', Math.ceil(error.retryAfterMs / 1_000));
+    if (error.status === 400 || error.status === 403) {
+      throw new ValidationError('Telegram refused the chat', { fieldErrors: { chatId: [`Telegram says: ${error.message.replace(/^\d+: /, '')}`] }, formErrors: [] });
+    }
+    throw new ServiceUnavailableError(`Telegram could not be reached: ${error.message}`);
+  }
+}

@@ -20,7 +20,7 @@ export function AlertsList({ canAct }: { canAct: boolean }) {
   const alerts = useQuery({
     queryKey: ['alerts'],
     queryFn: () => apiFetch<{ alerts: AlertDto[] }>('/api/alerts'),
-    refetchInterval: (query) => (query.state.data?.alerts.some((alert) => alert.status === 'open') ? 2_000 : 30_000),
+    refetchInterval: (query) => (query.state.data?.alerts.some((alert) => alert.status === 'open') ? 2_000 : 5_000),
   });
   const act = useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'ack' | 'resolve' }) => apiFetch(`/api/alerts/${id}/${action}`, { method: 'POST' }),
@@ -33,7 +33,7 @@ export function AlertsList({ canAct }: { canAct: boolean }) {
       ) : !alerts.data ? (
         <LoadingRows label="Loading alerts" />
       ) : alerts.data.alerts.length === 0 ? (
-        <EmptyNote title="No alerts" hint="Alerts appear here when a rule fires (rules are managed with POST /api/alert-rules for now)." />
+        <EmptyNote title="No alerts" hint="Alerts appear here when a rule below fires." />
       ) : (
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {alerts.data.alerts.map((alert) => (

@@ -5,15 +5,13 @@ import { useState, type FormEvent } from 'react';
 import type { ApiKeyDto, UserDto } from '@/lib/users/manage-users.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
+import { FieldError, inputClass } from '../ui/field.tsx';
 import { formatRelative } from '../ui/format.ts';
 import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 
-const input = 'mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700';
+const input = inputClass;
 const grantsOf = (text: string) => text.split(',').map((grant) => grant.trim()).filter(Boolean);
 
-function FieldError({ errors, field }: { errors: Record<string, string[]>; field: string }) {
-  return errors[field] ? <p className="mt-1 text-xs text-rose-700 dark:text-rose-300">{errors[field].join(', ')}</p> : null;
-}
 
 /** Users: who may sign in, with which role and grants. */
 export function UsersPanel() {
@@ -54,6 +52,7 @@ export function UsersPanel() {
               <span className="truncate text-xs text-slate-500" title={user.grants.join(', ')}>
                 {user.role === 'operator' ? user.grants.join(', ') || 'no grants' : ''}
               </span>
+              <TelegramChatInput user={user} onSave={(telegramChatId) => update.mutateAsync({ id: user.id, patch: { telegramChatId } })} />
               <select aria-label={`Role of ${user.email}`} className="rounded border-0 py-1 pr-7 pl-2 text-xs ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-700" value={user.role} onChange={(event) => update.mutate({ id: user.id, patch: { role: event.target.value } })}>
                 <option>admin</option>
                 <option>operator</option>
@@ -167,5 +166,35 @@ export function ApiKeysPanel() {
         {create.error ? <span role="alert" className="text-xs text-rose-700">{create.error.message}</span> : null}
       </form>
     </Panel>
+  );
+}
+
+/** The Telegram chat linked to a user (the bot answers /status and /failed there); saved on Enter or leaving the field. */
+function TelegramChatInput({ user, onSave }: { user: UserDto; onSave: (chatId: string) => Promise<unknown> }) {
+  const [error, setError] = useState<string | null>(null);
+  async function save(value: string) {
+    if (value.trim() === (user.telegramChatId ?? '')) return;
+    try {
+      setError(null);
+      await onSave(value.trim());
+    } catch (failure) {
+      setError(failure instanceof ApiError ? (failure.fieldErrors.telegramChatId?.join(', ') ?? failure.message) : 'Could not save');
+    }
+  }
+  return (
+    <span className="flex flex-col">
+      <input
+        aria-label={`Telegram chat of ${user.email}`}
+        title="Telegram chat id linked to this user: the bot's /start shows it"
+        placeholder="Telegram chat id"
+        defaultValue={user.telegramChatId ?? ''}
+        className="w-36 rounded border-0 px-2 py-1 text-xs ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+        onBlur={(event) => void save(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') void save(event.currentTarget.value);
+        }}
+      />
+      {error ? <span role="alert" className="text-xs text-rose-700 dark:text-rose-300">{error}</span> : null}
+    </span>
   );
 }

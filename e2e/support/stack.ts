@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { exited, startLabelled, stopChild } from '../../scripts/lib/labelled-process.ts';
+import { FakeTelegram } from '../../scripts/test/fake-telegram.ts';
 import { createTestDatabase, createTestPrefix, dropTestResources } from '../../scripts/test/test-resources.ts';
 
 export const e2ePort = Number(process.env.E2E_PORT ?? 3217);
@@ -21,6 +22,8 @@ export async function startStack(): Promise<Stack> {
   const suffix = `e2e_${process.pid}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = await createTestDatabase(`kickoff_test_${suffix}`);
   const queuePrefix = createTestPrefix(suffix);
+  const telegram = new FakeTelegram();
+  await telegram.start();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -32,6 +35,8 @@ export async function startStack(): Promise<Stack> {
     BOOTSTRAP_API_KEY: e2eApiKey,
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    TELEGRAM_BOT_TOKEN: '123:E2E',
+    TELEGRAM_API_ROOT: telegram.apiRoot,
   };
   const children: ChildProcess[] = [
     startLabelled('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env }),
@@ -40,6 +45,7 @@ export async function startStack(): Promise<Stack> {
   const baseUrl = `http://localhost:${e2ePort}`;
   const stop = async () => {
     await Promise.all(children.map((child) => stopChild(child, 10_000)));
+    await telegram.stop();
     await dropTestResources(databaseUrl, queuePrefix);
   };
   try {

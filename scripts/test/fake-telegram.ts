@@ -53,6 +53,11 @@ export class FakeTelegram {
       let raw = '';
       request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       request.on('end', () => {
+        if (request.url === '/__calls') {
+          // For tests in another process (Playwright specs): what the bot has been asked to do.
+          response.writeHead(200, { 'content-type': 'application/json' });
+          return void response.end(JSON.stringify(this.calls));
+        }
         const method = (request.url ?? '').split('/').at(-1) ?? '';
         let body: Record<string, unknown> = {};
         try {

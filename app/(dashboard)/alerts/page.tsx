@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { AlertRulesPanel, TelegramTestPanel } from '@/components/alerts/alert-rules-panel.tsx';
 import { AlertsList } from '@/components/alerts/alerts-list.tsx';
 import { roleAllows } from '@/lib/auth/permissions.ts';
 import { requirePrincipal } from '../../_lib/session.ts';
@@ -8,9 +9,11 @@ export const metadata: Metadata = { title: 'Alerts' };
 export default async function AlertsPage() {
   const principal = await requirePrincipal();
   return (
-    <div className="max-w-4xl">
-      <h1 className="mb-4 text-xl font-semibold">Alerts</h1>
+    <div className="max-w-5xl space-y-6">
+      <h1 className="text-xl font-semibold">Alerts</h1>
       <AlertsList canAct={roleAllows(principal.role, 'alerts:ack')} />
+      <AlertRulesPanel canManage={roleAllows(principal.role, 'alerts:manage')} />
+      {roleAllows(principal.role, 'alerts:manage') ? <TelegramTestPanel /> : null}
     </div>
   );
 }

@@ -1,0 +1,154 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import type { AlertRuleDto } from '@/lib/alerts/alert-rules.ts';
+import type { JobSummaryDto } from '@/lib/data/jobs.ts';
+import { apiFetch, ApiError } from '../api-client.ts';
+import { Button } from '../ui/button.tsx';
+import { FieldError, inputClass, type FieldErrors } from '../ui/field.tsx';
+import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
+import { AlertRuleForm } from './alert-rule-form.tsx';
+
+const describeCondition = (condition: AlertRuleDto['condition']) => {
+  const { type, ...parameters } = condition;
+  const values = Object.entries(parameters).map(([key, value]) => `${key} ${String(value)}`);
+  return values.length ? `${type} (${values.join(', ')})` : type;
+};
+const describeScope = (scope: Record<string, string>) => (scope.job ? `job ${scope.job}` : scope.category ? `category ${scope.category}` : 'all jobs');
+const describeChannels = (channels: AlertRuleDto['channels']) =>
+  channels.map((channel) => (channel.type === 'telegram' ? `telegram ${channel.chatId}` : channel.type === 'webhook' ? `webhook ${new URL(channel.url).host}` : 'dashboard')).join(', ');
+
+/** Alert rules: list, create, edit, enable/disable and delete (admins); everyone else reads. */
+export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
+  const queryClient = useQueryClient();
+  const rules = useQuery({ queryKey: ['alert-rules'], queryFn: () => apiFetch<{ rules: AlertRuleDto[] }>('/api/alert-rules') });
+  const jobs = useQuery({ queryKey: ['jobs'], queryFn: () => apiFetch<{ jobs: JobSummaryDto[] }>('/api/jobs'), enabled: canManage });
+  const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['alert-rules'] });
+  const change = useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: object | null }) => apiFetch(`/api/alert-rules/${id}`, patch ? { method: 'PATCH', json: patch } : { method: 'DELETE' }),
+    onSettled: refresh,
+  });
+  const save = async (id: string | null, body: unknown) => {
+    await apiFetch(id ? `/api/alert-rules/${id}` : '/api/alert-rules', { method: id ? 'PATCH' : 'POST', json: body });
+    await refresh();
+    setEditing(null);
+  };
+  const jobNames = jobs.data?.jobs.map((job) => job.name) ?? [];
+
+  return (
+    <Panel
+      title="Rules"
+      actions={
+        canManage && editing !== 'new' ? (
+          <Button size="sm" variant="primary" onClick={() => setEditing('new')}>
+            New rule
+          </Button>
+        ) : null
+      }
+    >
+      {editing === 'new' ? (
+        <div className="border-b border-slate-200 dark:border-slate-800">
+          <AlertRuleForm jobNames={jobNames} onSave={(body) => save(null, body)} onCancel={() => setEditing(null)} />
+        </div>
+      ) : null}
+      {rules.error && !rules.data ? (
+        <ErrorNote what="alert rules" error={rules.error} />
+      ) : !rules.data ? (
+        <LoadingRows label="Loading alert rules" rows={2} />
+      ) : rules.data.rules.length === 0 ? (
+        <EmptyNote title="No rules yet" hint={canManage ? 'Add one with "New rule": say what to watch and where to send it.' : 'An admin adds rules here.'} />
+      ) : (
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          {rules.data.rules.map((rule) =>
+            editing === rule.id ? (
+              <li key={rule.id} data-rule={rule.name}>
+                <AlertRuleForm rule={rule} jobNames={jobNames} onSave={(body) => save(rule.id, body)} onCancel={() => setEditing(null)} />
+              </li>
+            ) : (
+              <li key={rule.id} data-rule={rule.name} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
+                <div className="min-w-0 flex-1">
+                  <div className="truncate font-medium" title={rule.name}>
+                    {rule.name}
+                    {!rule.enabled ? <span className="ml-2 rounded bg-slate-100 px-1.5 text-xs font-normal text-slate-600 dark:bg-slate-800 dark:text-slate-300">disabled</span> : null}
+                  </div>
+                  <div className="truncate text-xs text-slate-500" title={`${describeCondition(rule.condition)} · ${describeScope(rule.scope)} · ${describeChannels(rule.channels)}`}>
+                    {describeCondition(rule.condition)} · {describeScope(rule.scope)} · {rule.severity} · {describeChannels(rule.channels)} · cooldown {rule.cooldownMinutes} min
+                  </div>
+                </div>
+                {canManage ? (
+                  <div className="flex gap-2">
+                    <Button size="sm" onClick={() => setEditing(rule.id)}>
+                      Edit
+                    </Button>
+                    <Button size="sm" onClick={() => change.mutate({ id: rule.id, patch: { enabled: !rule.enabled } })}>
+                      {rule.enabled ? 'Disable' : 'Enable'}
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      onClick={() => {
+                        if (window.confirm(`Delete the rule "${rule.name}"? Its alerts stay in the history.`)) change.mutate({ id: rule.id, patch: null });
+                      }}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                ) : null}
+              </li>
+            ),
+          )}
+        </ul>
+      )}
+      {change.error ? (
+        <p role="alert" className="px-4 pb-3 text-xs text-rose-700 dark:text-rose-300">
+          {change.error.message}
+        </p>
+      ) : null}
+    </Panel>
+  );
+}
+
+/** "Send test message": checks the bot can write to a chat before a rule relies on it. */
+export function TelegramTestPanel() {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const send = useMutation({
+    mutationFn: (chatId: string) => apiFetch<{ messageId: string }>('/api/channels/telegram/test', { method: 'POST', json: { chatId } }),
+    onSuccess: (_, chatId) => {
+      setErrors({});
+      setSentTo(chatId);
+    },
+    onError: (error) => {
+      setSentTo(null);
+      setErrors(error instanceof ApiError ? { ...error.fieldErrors, ...(error.status !== 422 ? { form: [error.message] } : {}) } : { form: ['Could not reach Kickoff'] });
+    },
+  });
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    send.mutate(String(new FormData(event.currentTarget).get('chatId') ?? '').trim());
+  }
+  return (
+    <Panel title="Telegram">
+      <form onSubmit={submit} noValidate className="flex flex-wrap items-start gap-3 p-4">
+        <label className="min-w-48 flex-1 text-xs text-slate-500">
+          Chat id
+          <input name="chatId" className={inputClass} placeholder="-1001234567890" />
+          <FieldError errors={errors} field="chatId" />
+        </label>
+        <Button type="submit" className="mt-5" disabled={send.isPending}>
+          {send.isPending ? 'Sending…' : 'Send test message'}
+        </Button>
+        <div className="basis-full text-xs">
+          {sentTo ? <p className="text-emerald-700 dark:text-emerald-300">Sent to {sentTo}: check the chat.</p> : null}
+          {errors.form ? (
+            <p role="alert" className="text-rose-700 dark:text-rose-300">
+              {errors.form.join(', ')}
+            </p>
+          ) : null}
+        </div>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,82 @@
+import { expect, test } from '@playwright/test';
+import { e2eApiKey } from './support/stack.ts';
+import { signIn } from './support/sign-in.ts';
+
+const telegramCalls = async () => (await (await fetch(`${process.env.E2E_TELEGRAM_ROOT}/__calls`)).json()) as { method: string; body: Record<string, unknown> }[];
+
+test('an admin creates, edits, disables and deletes an alert rule with inline validation; a failing probe alerts Telegram and is acknowledged, then resolved', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/alerts');
+  await expect(page.getByText('No rules yet')).toBeVisible();
+
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const form = page.getByRole('form', { name: 'New alert rule' });
+  // Nothing filled in: the errors appear next to their fields, nothing is sent.
+  await form.getByRole('checkbox', { name: 'Dashboard' }).uncheck();
+  await form.getByRole('combobox', { name: 'Condition' }).selectOption('long-running');
+  await form.getByLabel('Threshold (ms)').fill('5');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.locator('[data-field-error="name"]')).toHaveText('Name the rule');
+  await expect(form.locator('[data-field-error="condition.thresholdMs"]')).toContainText(/>=1000|at least|too small/i);
+  await expect(form.locator('[data-field-error="channels"]')).toHaveText('Send it somewhere: add a channel');
+  // A chat id Kickoff cannot read is named at its own input.
+  await form.getByLabel('Telegram chat ids (comma-separated)').fill('my team chat');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.locator('[data-field-error="telegram"]')).toContainText('a numeric chat id or @channel');
+  await page.screenshot({ path: 'test-results/screenshots/alerts-rule-errors.png', fullPage: true });
+
+  await form.getByLabel('Name').fill('Probe fails');
+  await form.getByRole('combobox', { name: 'Condition' }).selectOption('run-failed');
+  await form.getByLabel('Applies to').selectOption('job');
+  await form.getByLabel('Job', { exact: true }).fill('probe');
+  await form.getByLabel('Telegram chat ids (comma-separated)').fill('-100777');
+  await form.getByRole('checkbox', { name: 'Dashboard' }).check();
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  const rule = page.locator('li[data-rule="Probe fails"]');
+  await expect(rule).toContainText('run-failed · job probe · critical · dashboard, telegram -100777 · cooldown 15 min');
+
+  await rule.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'Edit Probe fails' });
+  await edit.getByLabel('Cooldown (minutes)').fill('30');
+  await edit.getByRole('button', { name: 'Save rule' }).click();
+  await expect(rule).toContainText('cooldown 30 min');
+
+  // A failing probe: one Telegram message naming the job and the error, an open alert.
+  const headers = { authorization: `Bearer ${e2eApiKey}` };
+  expect((await page.request.post('/api/jobs/probe/trigger', { headers, data: { payload: { fail: true } } })).status()).toBe(202);
+  const alert = page.locator('li[data-alert]').filter({ hasText: 'probe failed' }).first();
+  await expect(alert).toContainText('open', { timeout: 15_000 });
+  await expect.poll(async () => (await telegramCalls()).filter((call) => call.method === 'sendMessage' && call.body.chat_id === '-100777').length, { timeout: 10_000 }).toBe(1);
+  const [message] = (await telegramCalls()).filter((call) => call.method === 'sendMessage' && call.body.chat_id === '-100777');
+  expect(String(message!.body.text)).toContain('<b>probe</b> failed');
+  expect(String(message!.body.text)).toContain('Probe failed on request');
+  await expect(alert).toContainText('telegram: sent');
+
+  await page.screenshot({ path: 'test-results/screenshots/alerts-open.png', fullPage: true });
+  await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  await expect(alert).toContainText('acknowledged by e2e-admin@kickoff.local');
+  await alert.getByRole('button', { name: 'Resolve' }).click();
+  await expect(alert).toContainText('resolved');
+  await expect(alert.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
+
+  await rule.getByRole('button', { name: 'Disable' }).click();
+  await expect(rule).toContainText('disabled');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await rule.getByRole('button', { name: 'Delete' }).click();
+  await expect(rule).toHaveCount(0);
+  await expect(page.getByText('No rules yet')).toBeVisible();
+});
+
+test('"Send test message" reaches the chat, and a chat Telegram does not know is named at the field', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/alerts');
+  const chat = page.getByLabel('Chat id');
+  await chat.fill('-404123');
+  await page.getByRole('button', { name: 'Send test message' }).click();
+  await expect(page.locator('[data-field-error="chatId"]')).toContainText('chat not found');
+  await chat.fill('-100888');
+  await page.getByRole('button', { name: 'Send test message' }).click();
+  await expect(page.getByText('Sent to -100888: check the chat.')).toBeVisible();
+  const sent = (await telegramCalls()).filter((call) => call.method === 'sendMessage' && call.body.chat_id === '-100888');
+  expect(String(sent.at(-1)!.body.text)).toContain('Test message from Kickoff, sent by <b>e2e-admin@kickoff.local</b>');
+});

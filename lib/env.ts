@@ -50,7 +50,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^\{[\w.-]+\}$|^[\w.-]+$/, 'expected a name such as {kickoff}')
     .default('{kickoff}'),
+  /** The league data API. Unset: `npm start` runs the built-in simulator on UPSTREAM_PORT and uses it. */
   UPSTREAM_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:3100').optional(),
+  UPSTREAM_PORT: z.coerce.number({ error: 'expected a port number' }).int().min(1).max(65535).default(3100),
+  /** The simulator's season clock: simulated seconds per real second (60: a real minute is a simulated hour). */
+  UPSTREAM_SPEED: z.coerce.number().positive().max(100_000).default(60),
   /** The dashboard's public address, used in links sent out (alerts). */
   PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'http://localhost:3000').optional(),
   /** How long a worker waits for active runs on SIGTERM before it gives them back. */
@@ -59,6 +63,11 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Where the league data comes from: UPSTREAM_URL, or the built-in simulator. */
+export function upstreamUrl(settings: Env): string {
+  return settings.UPSTREAM_URL ?? `http://127.0.0.1:${settings.UPSTREAM_PORT}`;
+}
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {

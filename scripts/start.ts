@@ -1,7 +1,8 @@
 /**
  * `npm start` (and `npm run dev` with --dev): checks PostgreSQL and Redis, generates the
  * Prisma client, applies migrations, creates the bootstrap admin, builds the web app when
- * its sources changed, then runs the web app and the worker together until Ctrl-C.
+ * its sources changed, then runs the web app, the worker and (unless UPSTREAM_URL is set) the
+ * league data simulator together until Ctrl-C.
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   if (!dev) console.log(`web app: ${await ensureBuilt()}`);
 
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: String(settings.PORT) };
+  const labels = ['web', 'worker'];
   const children: ChildProcess[] = [
     startLabelled('web', bin('next'), [dev ? 'dev' : 'start', '-p', String(settings.PORT)], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }),
     // `node --import tsx`, not the tsx CLI, so signals reach the worker itself.
@@ -49,6 +51,11 @@ async function main(): Promise<void> {
       env: { ...childEnv, KICKOFF_SERVICE: 'worker' },
     }),
   ];
+  if (!settings.UPSTREAM_URL) {
+    // The built-in league data simulator, unless UPSTREAM_URL points at a real upstream.
+    labels.push('upstream');
+    children.push(startLabelled('upstream', process.execPath, ['--import', 'tsx', 'scripts/upstream/server.ts'], { cwd: root, env: { ...childEnv, UPSTREAM_PORT: String(settings.UPSTREAM_PORT), UPSTREAM_SPEED: String(settings.UPSTREAM_SPEED) } }));
+  }
   console.log(`Kickoff is starting on http://localhost:${settings.PORT} (sign in as ${settings.BOOTSTRAP_ADMIN_EMAIL}); Ctrl-C stops it.`);
 
   let stopping = false;
@@ -60,8 +67,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  // One process ending on its own takes the other down with it, so nothing runs half-started.
-  const labels = ['web', 'worker'];
+  // One process ending on its own takes the others down with it, so nothing runs half-started.
   const ended = await Promise.race(children.map((child, index) => exited(child).then((code) => ({ label: labels[index], code }))));
   if (!stopping) {
     console.error(`${ended.label} exited with code ${ended.code}; stopping Kickoff`);

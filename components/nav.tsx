@@ -7,6 +7,7 @@ const links = [
   { href: '/overview', label: 'Overview' },
   { href: '/jobs', label: 'Jobs' },
   { href: '/runs', label: 'Runs' },
+  { href: '/league', label: 'League' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/audit', label: 'Audit log' },
   { href: '/settings', label: 'Settings' },

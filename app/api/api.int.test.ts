@@ -206,6 +206,7 @@ describe('GET /api/metrics', () => {
     expect(text).toMatch(/^kickoff_workers_online \d+$/m);
     expect(Number(/^kickoff_alert_deliveries\{channel="webhook",state="failed"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^kickoff_alerts\{status="open",severity="critical"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^kickoff_cache_lookups_total\{family="live",result="miss"\} \d+$/m);
     await db().alert.delete({ where: { id: alert.id } });
     const bucket = (le: string) => Number(new RegExp(`^kickoff_run_duration_seconds_bucket\\{job="probe",le="${le.replace('+', '\\+')}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
     expect(bucket('2.5') - bucket('1')).toBeGreaterThanOrEqual(1); // the 1.5 s run

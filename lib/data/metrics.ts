@@ -1,7 +1,9 @@
 import { db } from '../db.ts';
 import { categoryNames } from '../jobs/categories.ts';
 import { maxDeliveryAttempts } from '../alerts/alert-messages.ts';
+import { readCacheStats } from '../cache/two-level-cache.ts';
 import { queues } from '../queue/queues.ts';
+import { redis } from '../redis.ts';
 
 /** Upper bounds (seconds) of the run duration histogram's buckets. */
 const durationBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
@@ -11,10 +13,10 @@ const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(
 
 /**
  * Kickoff's state in Prometheus text format: runs by job and status, run durations by job
- * (last 24 h), queue depths, alerts and their deliveries, and workers online.
+ * (last 24 h), queue depths, alerts and their deliveries, cache hits and misses, and workers online.
  */
 export async function renderMetrics(): Promise<string> {
-  const [runs, durations, workers, queueCounts, deliveries, alerts] = await Promise.all([
+  const [runs, durations, workers, queueCounts, deliveries, alerts, cache] = await Promise.all([
     db().$queryRaw<{ jobName: string; status: string; runs: bigint }[]>`
       SELECT "jobName", status::text AS status, sum(runs) AS runs FROM "RunHourlyCount" GROUP BY 1, 2 HAVING sum(runs) > 0`,
     db().$queryRaw<{ jobName: string; le: number; count: bigint; sum: number; total: bigint }[]>`
@@ -31,6 +33,7 @@ export async function renderMetrics(): Promise<string> {
         count(*) AS deliveries
       FROM "AlertDelivery" GROUP BY 1, 2`,
     db().alert.groupBy({ by: ['status', 'severity'], _count: { _all: true } }),
+    readCacheStats(redis()),
   ]);
 
   const lines: string[] = [];
@@ -56,6 +59,10 @@ export async function renderMetrics(): Promise<string> {
   for (const row of deliveries) lines.push(`kickoff_alert_deliveries${labels({ channel: row.channel ?? 'unknown', state: row.state })} ${Number(row.deliveries)}`);
   lines.push('# HELP kickoff_alerts Alerts by status and severity.', '# TYPE kickoff_alerts gauge');
   for (const row of alerts) lines.push(`kickoff_alerts${labels({ status: row.status, severity: row.severity })} ${row._count._all}`);
+  lines.push('# HELP kickoff_cache_lookups_total Two-level cache lookups by key family and result, all processes.', '# TYPE kickoff_cache_lookups_total counter');
+  for (const [family, totals] of Object.entries(cache)) {
+    lines.push(`kickoff_cache_lookups_total${labels({ family, result: 'hit' })} ${totals.hits}`, `kickoff_cache_lookups_total${labels({ family, result: 'miss' })} ${totals.misses}`);
+  }
   lines.push('# HELP kickoff_workers_online Workers that sent a heartbeat in the last 15 seconds.', '# TYPE kickoff_workers_online gauge', `kickoff_workers_online ${workers}`);
   return `${lines.join('\n')}\n`;
 }

@@ -67,7 +67,12 @@ export interface RunAttempt {
   trace?: string;
 }
 
-export const runTriggers = ['schedule', 'manual', 'api', 'dependency', 'retry'] as const;
+/**
+ * What queued a run: its schedule, a person in the dashboard (`manual`), an API key (`api`), a
+ * job it depends on succeeding (`dependency`), a retry of an earlier run (`retry`), or a change
+ * in the data announced by a database NOTIFY (`event`, e.g. a gameweek finishing).
+ */
+export const runTriggers = ['schedule', 'manual', 'api', 'dependency', 'retry', 'event'] as const;
 export type RunTrigger = (typeof runTriggers)[number];
 
 export const priorities = ['critical', 'high', 'medium', 'low'] as const;

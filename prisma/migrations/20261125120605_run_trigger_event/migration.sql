@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "RunTrigger" ADD VALUE 'event';

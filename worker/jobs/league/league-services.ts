@@ -1,0 +1,37 @@
+import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
+import { env, upstreamUrl } from '@/lib/env.ts';
+import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { createRedis } from '@/lib/redis.ts';
+
+/**
+ * What the league jobs share in a worker process: where the upstream is, and the process's
+ * two-level cache. A run makes its own UpstreamClient (`upstream()`), so the requests it
+ * counts are that run's.
+ */
+export interface LeagueServices {
+  upstream(): UpstreamClient;
+  cache: TwoLevelCache;
+}
+
+let services: LeagueServices | undefined;
+
+/** The process's league services, made on first use (the cache subscribes to invalidations then). */
+export async function leagueServices(): Promise<LeagueServices> {
+  if (!services) {
+    const baseUrl = upstreamUrl(env());
+    const cache = new TwoLevelCache({ redis: createRedis('worker') });
+    await cache.start();
+    services = { upstream: () => new UpstreamClient({ baseUrl }), cache };
+  }
+  return services;
+}
+
+/** For tests: an upstream simulator of the test's own, and a cache on its prefix. */
+export function useLeagueServices(replacement: LeagueServices | undefined): void {
+  services = replacement;
+}
+
+export async function closeLeagueServices(): Promise<void> {
+  await services?.cache.close();
+  services = undefined;
+}

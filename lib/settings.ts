@@ -19,6 +19,12 @@ export const settingSchemas = {
   'triggers.manualPerUserPerHour': z.number().int().min(1).max(10_000).default(10),
   /** Seconds before the same person may trigger the same job again (0: no cooldown). */
   'triggers.jobCooldownSeconds': z.number().int().min(0).max(86_400).default(3),
+  /** stats-update after a finished gameweek (the NOTIFY listener). */
+  'stats.postMatch': z.boolean().default(true),
+  /** stats-update from the League pages' "Update stats" button. */
+  'stats.admin': z.boolean().default(true),
+  /** stats-update nightly at 02:00. */
+  'stats.cron': z.boolean().default(true),
   /** Finished runs older than this many days are removed by the clean-up job. */
   'runs.retentionDays': z.number().int().min(1).max(3650).default(30),
 } as const;

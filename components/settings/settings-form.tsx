@@ -5,11 +5,14 @@ import type { Settings } from '@/lib/settings.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 
-const switches: { key: 'triggers.schedule' | 'triggers.manual' | 'triggers.api' | 'engine.paused'; label: string; hint: string }[] = [
+const switches: { key: 'triggers.schedule' | 'triggers.manual' | 'triggers.api' | 'engine.paused' | 'stats.postMatch' | 'stats.admin' | 'stats.cron'; label: string; hint: string }[] = [
   { key: 'triggers.schedule', label: 'Scheduled runs', hint: 'Off: scheduled fires are recorded as skipped.' },
   { key: 'triggers.manual', label: 'Manual triggers', hint: 'Off: “Run now” is refused with the reason.' },
   { key: 'triggers.api', label: 'API triggers', hint: 'Off: triggers with an API key are refused with the reason.' },
   { key: 'engine.paused', label: 'Pause everything', hint: 'On: schedules stop firing and every trigger is refused until resumed.' },
+  { key: 'stats.postMatch', label: 'Stats after each gameweek', hint: 'stats-update when a gameweek finishes. Off: refused with the reason.' },
+  { key: 'stats.admin', label: 'Stats from “Update stats”', hint: 'The League pages’ button. Off: refused with the reason.' },
+  { key: 'stats.cron', label: 'Nightly stats', hint: 'stats-update at 02:00. Off: the nightly run is skipped with the reason.' },
 ];
 
 /** Trigger sources, the global pause and retention; every change lands in the audit log. */

@@ -12,6 +12,7 @@ import { AlertEngine } from './alerts/alert-engine.ts';
 import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
 import { TelegramBot } from './alerts/telegram-bot.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { startLeague } from './league/league-start.ts';
 import { handlers } from './jobs/index.ts';
 import { Reconciler } from './reconciler.ts';
 import { Runner } from './runner.ts';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     publicUrl,
   });
   alerts.start();
+  const league = await startLeague();
   const bot = settings.TELEGRAM_BOT_TOKEN
     ? new TelegramBot({ db: db(), redis: lockConnection, prefix: settings.QUEUE_PREFIX, owner: runner.workerId, token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, publicUrl })
     : null;
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     alerts.stop();
     await bot?.stop();
     await runner.close(settings.WORKER_SHUTDOWN_TIMEOUT_MS);
+    await league.stop();
     await heartbeat.stop();
     await queues().close();
     lockConnection.disconnect();

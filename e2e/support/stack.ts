@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { exited, startLabelled, stopChild } from '../../scripts/lib/labelled-process.ts';
 import { FakeTelegram } from '../../scripts/test/fake-telegram.ts';
+import { createUpstreamServer } from '../../scripts/upstream/server.ts';
 import { createTestDatabase, createTestPrefix, dropTestResources } from '../../scripts/test/test-resources.ts';
 
 export const e2ePort = Number(process.env.E2E_PORT ?? 3217);
@@ -24,6 +25,10 @@ export async function startStack(): Promise<Stack> {
   const queuePrefix = createTestPrefix(suffix);
   const telegram = new FakeTelegram();
   await telegram.start();
+  // The league simulator with its clock stopped at a live gameweek; specs move it over /admin.
+  const upstream = createUpstreamServer({ entries: 500, speed: 0 });
+  const upstreamUrl = `http://127.0.0.1:${await upstream.listen(0)}`;
+  await fetch(`${upstreamUrl}/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ toEvent: 1, phase: 'live' }) });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -37,6 +42,7 @@ export async function startStack(): Promise<Stack> {
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     TELEGRAM_BOT_TOKEN: '123:E2E',
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    UPSTREAM_URL: upstreamUrl,
   };
   const children: ChildProcess[] = [
     startLabelled('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env }),
@@ -46,6 +52,7 @@ export async function startStack(): Promise<Stack> {
   const stop = async () => {
     await Promise.all(children.map((child) => stopChild(child, 10_000)));
     await telegram.stop();
+    await upstream.close();
     await dropTestResources(databaseUrl, queuePrefix);
   };
   try {

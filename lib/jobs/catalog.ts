@@ -1,5 +1,8 @@
 import type { JobDefinition } from './define-job.ts';
 import { cleanupJob } from './definitions/cleanup.ts';
+import { historicalStatsRefreshJob } from './definitions/league/historical.ts';
+import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from './definitions/league/meta.ts';
+import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from './definitions/league/time-based.ts';
 import { probeJob } from './definitions/probe.ts';
 
 /**
@@ -9,6 +12,14 @@ import { probeJob } from './definitions/probe.ts';
 export const jobCatalog = {
   probe: probeJob,
   cleanup: cleanupJob,
+  // The league data service (the reference job pack).
+  'bootstrap-meta': bootstrapMetaJob,
+  'teams-update': teamsUpdateJob,
+  'phases-update': phasesUpdateJob,
+  'event-live-update': eventLiveUpdateJob,
+  'live-scores-update': liveScoresUpdateJob,
+  'picks-processing': picksProcessingJob,
+  'historical-stats-refresh': historicalStatsRefreshJob,
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

@@ -70,7 +70,8 @@ export interface RunAttempt {
 /**
  * What queued a run: its schedule, a person in the dashboard (`manual`), an API key (`api`), a
  * job it depends on succeeding (`dependency`), a retry of an earlier run (`retry`), or a change
- * in the data announced by a database NOTIFY (`event`, e.g. a gameweek finishing).
+ * in the data (`event`: a database NOTIFY such as a gameweek finishing, or league tables found
+ * empty when a worker starts).
  */
 export const runTriggers = ['schedule', 'manual', 'api', 'dependency', 'retry', 'event'] as const;
 export type RunTrigger = (typeof runTriggers)[number];

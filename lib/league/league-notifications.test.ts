@@ -17,8 +17,9 @@ describe('which runs a league change starts', () => {
     expect(new Set(runs.map((run) => run.requestId)).size).toBe(1); // one id per change; runs are per job
   });
 
-  it('a round of kickoffs in one minute is one live-scores update; other changes start nothing', () => {
+  it('a round of kickoffs in one minute is one live update; other changes start nothing', () => {
     const kickoff = (id: number) => runsForNotification({ table: 'Fixture', id, eventId: 7, changes: { started: { old: false, new: true } } }, 1_000);
+    expect(kickoff(61).map((run) => run.job)).toEqual(['live-scores-update', 'event-live-update']);
     expect(kickoff(61)[0]!.requestId).toBe(kickoff(62)[0]!.requestId);
     expect(kickoff(61)[0]!.reason).toBe('fixture 61 kicked off');
     expect(runsForNotification(event({ deadlineTime: { old: '2026-08-22T11:00:00Z', new: '2026-08-22T12:00:00Z' } }))).toEqual([]);

@@ -51,8 +51,15 @@ export function runsForNotification(notification: LeagueNotification, minute = M
     return runs;
   }
   if (turnedOn(notification, 'started') || turnedOn(notification, 'finished')) {
+    // The players' live stats and the gameweek's own flags follow the fixtures (the last one
+    // finishing finishes the gameweek).
     const what = turnedOn(notification, 'finished') ? 'finished' : 'kicked off';
-    return [{ job: 'live-scores-update', payload: { eventId }, requestId: `notify:fixtures:${eventId}:${minute}`, reason: `fixture ${notification.id} ${what}` }];
+    const requestId = `notify:fixtures:${eventId}:${minute}`;
+    const reason = `fixture ${notification.id} ${what}`;
+    return [
+      { job: 'live-scores-update', payload: { eventId }, requestId, reason },
+      { job: 'event-live-update', payload: { eventId }, requestId, reason },
+    ];
   }
   return [];
 }

@@ -185,3 +185,10 @@ export function topPlayers(cache: TwoLevelCache): Promise<{ id: number; name: st
     })),
   );
 }
+
+/** Loads the keys every League page reads first, so the first visitor after a start is served from the cache. */
+export async function warmLeagueCache(cache: TwoLevelCache): Promise<number> {
+  const gameweek = await currentGameweek(cache);
+  const loads = await Promise.allSettled([leagueList(cache), topPlayers(cache), ...(gameweek ? [gameweekFixtures(cache, gameweek.id)] : [])]);
+  return 1 + loads.filter((load) => load.status === 'fulfilled').length;
+}

@@ -1,0 +1,208 @@
+import { UnrecoverableError } from 'bullmq';
+import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
+import { db } from '@/lib/db.ts';
+import {
+  isEventLive,
+  toEventRow,
+  toFixtureRow,
+  toPhaseRow,
+  toPlayerEventStatsRow,
+  toPlayerRow,
+  toTeamRow,
+  validateBootstrap,
+  type EventRow,
+  type FixtureRow,
+  type PhaseRow,
+  type PlayerEventStatsRow,
+  type PlayerRow,
+  type TeamRow,
+} from '@/lib/league/league-data.ts';
+import type { BootstrapStatic, Fixtures, UpstreamLiveElement } from '@/lib/league/upstream-schemas.ts';
+import type { RunContext } from '../../run-context.ts';
+import { invalidateChanged } from './league-run.ts';
+import { upsertChanged, type ColumnValues, type SqlRunner, type UpsertSpec } from './upsert-changed.ts';
+
+/**
+ * The league tables written from bootstrap-static, the fixtures and an event's live data:
+ * one definition per table (its rows from the upstream's answer, and the cache keys its
+ * changed rows make stale), shared by every job that writes the table (bootstrap-meta,
+ * teams-update, phases-update, event-live-update, live-scores-update).
+ */
+
+/** What the upstream answered in this run; each table reads its part. */
+export interface LeagueSource {
+  bootstrap?: BootstrapStatic;
+  fixtures?: Fixtures;
+  live?: { eventId: number; elements: UpstreamLiveElement[] };
+}
+
+interface TableDefinition<Row> {
+  spec: UpsertSpec<Row>;
+  rows(source: LeagueSource): Row[];
+  /** The cache keys made stale by these changed (created or updated) rows. */
+  cacheKeys(changed: Row[]): string[];
+}
+
+/** A table's definition, bound: writes its rows from a source and tells what changed. */
+interface LeagueTableWriter {
+  write(sql: SqlRunner, source: LeagueSource): Promise<TableOutcome>;
+}
+
+export interface TableOutcome {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Ids of the changed rows in ascending order (single-column keys only). */
+  changedIds: number[];
+  cacheKeys: string[];
+}
+
+const required = <T>(value: T | undefined, what: string): T => {
+  if (value === undefined) throw new Error(`${what} was not fetched in this run`);
+  return value;
+};
+
+/**
+ * The upstream's clock as its data tells it. The current event is the last whose deadline
+ * has passed, so a deadline has passed exactly when it is at or before the current event's.
+ * Our own clock would disagree with a simulated upstream (and with a real one by any skew),
+ * making events live that the upstream has not opened yet.
+ */
+export function upstreamNow(bootstrap: BootstrapStatic): Date {
+  const current = bootstrap.events.find((event) => event.is_current);
+  return current ? new Date(current.deadline_time) : new Date(0);
+}
+
+/** The live event by the upstream's clock (deadline passed, not finished), or undefined. */
+export function liveEventId(bootstrap: BootstrapStatic): number | undefined {
+  const now = upstreamNow(bootstrap);
+  const live = bootstrap.events.filter((event) => isEventLive(event, now)).map((event) => event.id);
+  return live.length > 0 ? Math.max(...live) : undefined;
+}
+
+function define<Row extends ColumnValues<Row>>(definition: TableDefinition<Row>): LeagueTableWriter {
+  const [onlyKey, ...moreKeys] = definition.spec.key;
+  return {
+    async write(sql, source) {
+      const { created, updated, unchanged } = await upsertChanged(sql, definition.spec, definition.rows(source));
+      const changed = [...created, ...updated];
+      return {
+        created: created.length,
+        updated: updated.length,
+        unchanged,
+        changedIds: onlyKey !== undefined && moreKeys.length === 0 ? changed.map((row) => Number(row[onlyKey])).sort((a, b) => a - b) : [],
+        cacheKeys: definition.cacheKeys(changed),
+      };
+    },
+  };
+}
+
+const ifAny = (changed: unknown[], keys: string[]) => (changed.length > 0 ? keys : []);
+const eventKeys = (rows: { eventId: number }[]) => [...new Set(rows.map((row) => `live:event:${row.eventId}`))];
+
+export const leagueTables = {
+  phases: define<PhaseRow>({
+    spec: { table: 'Phase', key: ['id'] },
+    rows: (source) => required(source.bootstrap, 'bootstrap-static').phases.map(toPhaseRow),
+    cacheKeys: (changed) => ifAny(changed, ['meta:phases']),
+  }),
+  teams: define<TeamRow>({
+    spec: { table: 'Team', key: ['id'] },
+    rows: (source) => required(source.bootstrap, 'bootstrap-static').teams.map(toTeamRow),
+    cacheKeys: (changed) => ifAny(changed, ['meta:teams', ...changed.map((team) => `meta:team:${team.id}`)]),
+  }),
+  events: define<EventRow>({
+    spec: { table: 'Event', key: ['id'] },
+    rows: (source) => {
+      const bootstrap = required(source.bootstrap, 'bootstrap-static');
+      const now = upstreamNow(bootstrap);
+      return bootstrap.events.map((event) => toEventRow(event, now));
+    },
+    cacheKeys: (changed) => ifAny(changed, ['event:current', ...changed.map((event) => `event:${event.id}:status`)]),
+  }),
+  players: define<PlayerRow>({
+    spec: { table: 'Player', key: ['id'] },
+    rows: (source) => required(source.bootstrap, 'bootstrap-static').elements.map(toPlayerRow),
+    cacheKeys: (changed) => ifAny(changed, ['player:top', ...changed.map((player) => `player:${player.id}`)]),
+  }),
+  fixtures: define<FixtureRow>({
+    spec: { table: 'Fixture', key: ['id'] },
+    rows: (source) => required(source.fixtures, 'fixtures').map(toFixtureRow),
+    cacheKeys: (changed) => [...changed.map((fixture) => `live:match:${fixture.id}`), ...eventKeys(changed)],
+  }),
+  playerEventStats: define<PlayerEventStatsRow>({
+    spec: { table: 'PlayerEventStats', key: ['playerId', 'eventId'] },
+    rows: (source) => {
+      const live = required(source.live, 'event live data');
+      return live.elements.map((element) => toPlayerEventStatsRow(live.eventId, element));
+    },
+    cacheKeys: eventKeys,
+  }),
+};
+
+export type LeagueTable = keyof typeof leagueTables;
+
+/** The order tables are written in: each after the tables its rows reference. */
+const writeOrder: LeagueTable[] = ['phases', 'teams', 'events', 'players', 'fixtures', 'playerEventStats'];
+
+/**
+ * Refuses an inconsistent bootstrap (with the fixtures when given) before anything is written.
+ * Unrecoverable: the same data would be refused again on a retry.
+ */
+export function assertConsistent(bootstrap: BootstrapStatic, fixtures?: Fixtures): void {
+  const check = validateBootstrap(bootstrap, fixtures);
+  if (!check.ok) throw new UnrecoverableError(`Refused inconsistent upstream data, nothing written: ${check.problems.join('; ')}`);
+}
+
+/** Writes `tables` from `source` in one transaction, in reference order; only changed rows are written. */
+export function writeTables(source: LeagueSource, tables: readonly LeagueTable[]): Promise<Partial<Record<LeagueTable, TableOutcome>>> {
+  const ordered = writeOrder.filter((table) => tables.includes(table));
+  return db().$transaction(
+    async (tx) => {
+      const outcomes: Partial<Record<LeagueTable, TableOutcome>> = {};
+      for (const table of ordered) outcomes[table] = await leagueTables[table].write(tx, source);
+      return outcomes;
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+}
+
+export interface TablesSummary {
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  tables: Partial<Record<LeagueTable, { created: number; updated: number; unchanged: number }>>;
+  /** Ids of the events whose row changed, when events were written. */
+  changedEvents?: number[];
+  /** Cache keys invalidated. */
+  invalidated: number;
+}
+
+/**
+ * Counts what the writes did (per table: `{table}Created`, `{table}Updated`,
+ * `{table}Unchanged`), invalidates the cache keys of the changed rows and sums it up.
+ * Call after the transaction committed.
+ */
+export async function reportTables(
+  ctx: RunContext<unknown, unknown>,
+  cache: TwoLevelCache,
+  outcomes: Partial<Record<LeagueTable, TableOutcome>>,
+): Promise<TablesSummary> {
+  const summary: TablesSummary = { processed: 0, created: 0, updated: 0, unchanged: 0, tables: {}, invalidated: 0 };
+  for (const [table, outcome] of Object.entries(outcomes) as [LeagueTable, TableOutcome][]) {
+    const { created, updated, unchanged } = outcome;
+    summary.tables[table] = { created, updated, unchanged };
+    summary.processed += created + updated + unchanged;
+    summary.created += created;
+    summary.updated += updated;
+    summary.unchanged += unchanged;
+    ctx.count(`${table}Created`, created);
+    ctx.count(`${table}Updated`, updated);
+    ctx.count(`${table}Unchanged`, unchanged);
+  }
+  ctx.count('processed', summary.processed);
+  if (outcomes.events) summary.changedEvents = outcomes.events.changedIds;
+  summary.invalidated = await invalidateChanged(ctx, cache, Object.values(outcomes).flatMap((outcome) => outcome.cacheKeys));
+  return summary;
+}

@@ -1,0 +1,177 @@
+/**
+ * The time-based league jobs (event-live-update, live-scores-update, picks-processing) and
+ * historical-stats-refresh on a worker in this process against the upstream simulator (clock
+ * stopped, moved by the tests), on a database and a queue prefix of their own. The tests
+ * follow the season in order: before the first deadline, gameweek 1 live, later in it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useOwnDatabase } from '@/scripts/test/own-database.ts';
+import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
+import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
+import { waitFor } from '@/scripts/test/wait-for.ts';
+import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
+import { db } from '@/lib/db.ts';
+import { registerJobs } from '@/lib/jobs/catalog.ts';
+import { historicalJobs } from '@/lib/jobs/definitions/league/historical.ts';
+import { metaJobs } from '@/lib/jobs/definitions/league/meta.ts';
+import { timeBasedJobs } from '@/lib/jobs/definitions/league/time-based.ts';
+import { readEntrySeasonStats } from '@/lib/league/entry-season-stats.ts';
+import { toFixtureRow } from '@/lib/league/league-data.ts';
+import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { historicalHandlers } from './historical.ts';
+import { metaHandlers } from './meta.ts';
+import { timeBasedHandlers } from './time-based.ts';
+
+const prefix = useOwnQueuePrefix('league-time');
+await useOwnDatabase('league_time');
+registerJobs([...metaJobs, ...timeBasedJobs, ...historicalJobs]);
+
+let bed: LeagueJobsTestbed;
+let upstream: UpstreamClient;
+/** A cache as another process holds it: it must lose what the jobs invalidate. */
+let other: TwoLevelCache;
+
+beforeAll(async () => {
+  bed = await LeagueJobsTestbed.start(prefix, [...metaHandlers, ...timeBasedHandlers, ...historicalHandlers], { entries: 300 });
+  other = await LeagueJobsTestbed.newCache(prefix);
+  upstream = new UpstreamClient({ baseUrl: bed.upstreamUrl });
+  expect((await bed.run('bootstrap-meta')).status).toBe('completed');
+});
+
+afterAll(async () => {
+  await other?.close();
+  await bed?.stop();
+});
+
+async function cacheAll(keys: string[]): Promise<void> {
+  for (const key of keys) await other.set(key, 'cached');
+}
+
+/** Waits until every key in `gone` has left the other cache, then checks `kept` are still there. */
+async function expectInvalidated(gone: string[], kept: string[]): Promise<void> {
+  await waitFor(async () => (await Promise.all(gone.map((key) => other.get(key)))).every((value) => value === undefined), 5_000, `${gone.join(', ')} to be invalidated`);
+  for (const key of kept) expect(await other.get(key), key).toBe('cached');
+}
+
+const fixturesOfEvent1 = () => db().fixture.findMany({ where: { eventId: 1 }, orderBy: { id: 'asc' } });
+const withoutUpdatedAt = <T extends { updatedAt: Date }>(rows: T[]) => rows.map(({ updatedAt: _, ...row }) => row);
+
+describe('event-live-update', () => {
+  it('skips a scheduled fire with its reason while no gameweek is live (and live-scores-update while no match is in play)', async () => {
+    expect(await bed.fire('event-live-update')).toMatchObject({ status: 'skipped', error: 'no gameweek is live', trigger: 'schedule' });
+    expect(await bed.fire('live-scores-update')).toMatchObject({ status: 'skipped', error: 'no fixtures in play' });
+    expect(await db().playerEventStats.count()).toBe(0);
+  });
+
+  it('while gameweek 1 is live, writes the player stats, the fixture scores and the gameweek status', async () => {
+    await bed.admin('/admin/clock', { toEvent: 1, phase: 'live' });
+    // What bootstrap-meta records once the deadline has passed; this run must then find the rest.
+    await db().event.update({ where: { id: 1 }, data: { isLive: true } });
+    const fixtures = await upstream.fixtures(1);
+    const started = fixtures.filter((fixture) => fixture.started).map((fixture) => fixture.id);
+    const notStarted = fixtures.filter((fixture) => !fixture.started).map((fixture) => fixture.id);
+    expect(started.length).toBeGreaterThan(0);
+    await cacheAll(['live:event:1', 'event:current', 'event:1:status', 'event:3:status', ...[...started, notStarted[0]!].map((id) => `live:match:${id}`)]);
+
+    const run = await bed.fire('event-live-update');
+    expect(run.status).toBe('completed');
+    const live = await upstream.eventLive(1);
+    expect(live.elements.length).toBeGreaterThan(0);
+    expect(run.result).toMatchObject({
+      eventId: 1,
+      unknownPlayers: 0,
+      changedEvents: [1, 2],
+      tables: {
+        events: { created: 0, updated: 2, unchanged: 36 },
+        fixtures: { created: 0, updated: started.length, unchanged: 10 - started.length },
+        playerEventStats: { created: live.elements.length, updated: 0, unchanged: 0 },
+      },
+      apiRequests: 3,
+    });
+    expect(await db().playerEventStats.count({ where: { eventId: 1 } })).toBe(live.elements.length);
+    expect(await db().playerEventStats.aggregate({ where: { eventId: 1 }, _sum: { minutes: true } })).toMatchObject({ _sum: { minutes: expect.any(Number) } });
+    const stored = await fixturesOfEvent1();
+    expect(withoutUpdatedAt(stored)).toEqual(fixtures.map(toFixtureRow));
+    for (const fixture of stored.filter((f) => f.started)) expect(fixture).toMatchObject({ teamHScore: expect.any(Number), teamAScore: expect.any(Number) });
+    expect(await db().event.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ isLive: true, isCurrent: true, finished: false });
+    await expectInvalidated(['live:event:1', 'event:current', 'event:1:status', ...started.map((id) => `live:match:${id}`)], ['event:3:status', `live:match:${notStarted[0]}`]);
+  });
+});
+
+describe('live-scores-update', () => {
+  it('refreshes the current gameweek’s fixture scores while a match is in play, invalidating only what changed', async () => {
+    await bed.admin('/admin/clock', { advanceMinutes: 30 });
+    const fixtures = await upstream.fixtures(1);
+    const before = await fixturesOfEvent1();
+    const moved = fixtures.filter((fixture, i) => fixture.minutes !== before[i]!.minutes).map((fixture) => fixture.id);
+    const still = fixtures.filter((fixture) => !moved.includes(fixture.id)).map((fixture) => fixture.id);
+    expect(moved.length).toBeGreaterThan(0);
+    await cacheAll(['live:event:1', ...[...moved, still[0]!].map((id) => `live:match:${id}`)]);
+
+    const run = await bed.fire('live-scores-update');
+    expect(run.status).toBe('completed');
+    expect(run.result).toMatchObject({ eventId: 1, tables: { fixtures: { created: 0, updated: moved.length, unchanged: 10 - moved.length } }, apiRequests: 2 }); // bootstrap-static (the gameweek flags) and fixtures?event=1
+    expect(withoutUpdatedAt(await fixturesOfEvent1())).toEqual(fixtures.map(toFixtureRow));
+    await expectInvalidated(['live:event:1', ...moved.map((id) => `live:match:${id}`)], [`live:match:${still[0]}`]);
+  });
+});
+
+describe('picks-processing', () => {
+  it('refreshes every known entry, marks the ones the upstream deleted, and skips a fire far from a deadline', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => i + 1);
+    await db().entry.createMany({ data: ids.map((id) => ({ id, name: 'unknown', playerName: 'unknown', startedEvent: 1, summaryOverallPoints: 0 })) });
+    await cacheAll(['entry:5', 'entry:97']);
+
+    const run = await bed.run('picks-processing');
+    expect(run.status).toBe('completed');
+    expect(run.result).toMatchObject({ processed: 120, updated: 119, unchanged: 0, deleted: 1, failed: 0, apiRequests: 120 });
+    expect(run.counters).toMatchObject({ entriesUpdated: 119, entriesDeleted: 1, batchSucceeded: 120 });
+    expect(await db().entry.findMany({ where: { deleted: true }, select: { id: true } })).toEqual([{ id: 97 }]);
+    const five = await upstream.entry(5);
+    expect(await db().entry.findUniqueOrThrow({ where: { id: 5 } })).toMatchObject({
+      name: five.name,
+      summaryOverallPoints: five.summary_overall_points,
+      summaryOverallRank: five.summary_overall_rank,
+      lastFetchedAt: expect.any(Date),
+    });
+    await expectInvalidated(['entry:5', 'entry:97'], []);
+
+    // Nothing moved upstream: the deleted entry is not asked again and no row is rewritten.
+    const again = await bed.run('picks-processing');
+    expect(again.result).toMatchObject({ processed: 119, updated: 0, unchanged: 119, deleted: 0, invalidated: 0 });
+
+    // The simulated season is in August; the real clock is months past its next deadline.
+    expect(await bed.fire('picks-processing')).toMatchObject({ status: 'skipped', error: 'no deadline within 24 hours' });
+  });
+});
+
+describe('historical-stats-refresh', () => {
+  it('refreshes the season stats view from the entries’ history and drops the cached history', async () => {
+    await db().entry.createMany({ data: [9001, 9002].map((id) => ({ id, name: `Entry ${id}`, playerName: 'Test', startedEvent: 1, summaryOverallPoints: 0 })) });
+    const history = (entryId: number, eventId: number, points: number, overallRank: number) => ({
+      entryId,
+      eventId,
+      points,
+      totalPoints: points,
+      overallRank,
+      eventTransfers: 0,
+      eventTransfersCost: 0,
+      value: 1000,
+      bank: 0,
+      pointsOnBench: 0,
+    });
+    await db().entryEventHistory.createMany({ data: [history(9001, 1, 50, 1_000), history(9001, 2, 71, 500), history(9002, 1, 40, 2_000)] });
+    expect(await readEntrySeasonStats(db(), [9001, 9002])).toEqual([]);
+    await cacheAll(['history:entry:9001', 'history:season']);
+
+    const run = await bed.run('historical-stats-refresh');
+    expect(run.status).toBe('completed');
+    expect(run.result).toMatchObject({ processed: 2, rows: 2, refreshMs: expect.any(Number) });
+    expect(await readEntrySeasonStats(db(), [9001, 9002])).toEqual([
+      { entryId: 9001, events: 2, points: 121, bestEvent: 71, averagePoints: 60.5, bestOverallRank: 500 },
+      { entryId: 9002, events: 1, points: 40, bestEvent: 40, averagePoints: 40, bestOverallRank: 2_000 },
+    ]);
+    expect((await readEntrySeasonStats(db())).map((row) => row.entryId)).toEqual([9001, 9002]);
+    await expectInvalidated(['history:entry:9001', 'history:season'], []);
+  });
+});

@@ -15,7 +15,9 @@ export function GameweekBadge({ gameweek }: { gameweek: GameweekDto }) {
   return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone}`}>{label}</span>;
 }
 
-const utc = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—');
+/** `Sat 22 Aug 12:30` in UTC: short enough for one line. */
+const kickOff = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).replace(',', '') : '—';
 
 function fixtureState(fixture: FixtureDto): string {
   if (fixture.finished) return 'FT';
@@ -26,11 +28,11 @@ function fixtureState(fixture: FixtureDto): string {
 export function FixturesTable({ fixtures }: { fixtures: FixtureDto[] }) {
   return (
     <table className={tableClass}>
-      <TableHead columns={[{ label: 'Kick-off', className: 'w-40 text-left' }, { label: 'Home', className: 'text-right' }, { label: 'Score', className: 'w-24 text-center' }, { label: 'Away', className: 'text-left' }, { label: 'State', className: 'w-20 text-right' }]} />
+      <TableHead columns={[{ label: 'Kick-off (UTC)', className: 'w-40 text-left' }, { label: 'Home', className: 'text-right' }, { label: 'Score', className: 'w-24 text-center' }, { label: 'Away', className: 'text-left' }, { label: 'State', className: 'w-20 text-right' }]} />
       <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
         {fixtures.map((fixture) => (
           <tr key={fixture.id} data-fixture={fixture.id}>
-            <td className={`${cell} text-xs text-slate-500`}>{utc(fixture.kickoffTime)}</td>
+            <td className={`${cell} truncate text-xs text-slate-500`}>{kickOff(fixture.kickoffTime)}</td>
             <td className={`${cell} truncate text-right`} title={fixture.home}>{fixture.home}</td>
             <td className={`${cell} text-center font-semibold tabular-nums`}>{fixture.started ? `${fixture.homeScore ?? 0} – ${fixture.awayScore ?? 0}` : 'v'}</td>
             <td className={`${cell} truncate`} title={fixture.away}>{fixture.away}</td>

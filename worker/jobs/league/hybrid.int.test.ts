@@ -1,0 +1,181 @@
+/**
+ * entry-updates on a real worker (in this process) against an upstream simulator of its own
+ * (300 entries, clock still, after gameweek 3), with its own database (the league tables) and
+ * queue prefix: what it writes, how it stays within the shared rate limit, and how it
+ * copes with an upstream that fails some or all of the time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useOwnDatabase } from '@/scripts/test/own-database.ts';
+import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
+import type { JobRun } from '@/generated/prisma/client.ts';
+import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
+import { waitFor } from '@/scripts/test/wait-for.ts';
+import { createUpstreamServer, type UpstreamServer, type UpstreamStateView } from '@/scripts/upstream/server.ts';
+import type { Principal } from '@/lib/auth/principal.ts';
+import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
+import { db } from '@/lib/db.ts';
+import { registerJobs } from '@/lib/jobs/catalog.ts';
+import { hybridJobs } from '@/lib/jobs/definitions/league/hybrid.ts';
+import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { createRedis, redis } from '@/lib/redis.ts';
+import { cancelRun } from '@/lib/runs/cancel-run.ts';
+import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import type { Runner } from '../../runner.ts';
+import { hybridHandlers, type EntryUpdatesResult } from './hybrid.ts';
+import { useLeagueServices } from './league-services.ts';
+import { seedLeague } from './test-support/seed-league.ts';
+import { upstreamRateLimitName } from './upstream-requests.ts';
+
+const prefix = useOwnQueuePrefix('league-hybrid');
+await useOwnDatabase('league_hybrid');
+
+let runner: Runner;
+let upstream: UpstreamServer;
+let baseUrl: string;
+let cache: TwoLevelCache;
+const admin: Principal = { type: 'user', id: 'u1', label: 'admin@test', role: 'admin', grants: [] };
+
+async function simulator(path: string, body?: unknown): Promise<UpstreamStateView> {
+  const response = await fetch(`${baseUrl}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.ok).toBe(true);
+  return (await response.json()) as UpstreamStateView;
+}
+
+const upstreamRequests = async () => (await simulator('/admin/state')).requests.total;
+
+/** Sets entry-updates' config and waits out the worker's one-second config cache. */
+async function configure(config: Record<string, unknown>): Promise<void> {
+  await db().jobDefinition.update({ where: { name: 'entry-updates' }, data: { config: { ...hybridJobs[0].config.parse({}), ...config } } });
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+}
+
+/** A fresh window for the shared rate limit, so one test's calls do not count in the next's. */
+async function resetRateLimit(): Promise<void> {
+  const keys = await redis().keys(`${prefix}:kickoff:ratelimit:${upstreamRateLimitName}:*`);
+  if (keys.length > 0) await redis().del(...keys);
+}
+
+const until = (id: string, statuses: string[], timeoutMs = 30_000) =>
+  waitFor(
+    async () => {
+      const run = await db().jobRun.findUniqueOrThrow({ where: { id } });
+      return statuses.includes(run.status) ? run : undefined;
+    },
+    timeoutMs,
+    `run ${id} to reach ${statuses.join('|')}`,
+  );
+
+async function runEntryUpdates(statuses = ['completed', 'failed']): Promise<JobRun> {
+  const { run } = await enqueueRun('entry-updates', { trigger: 'api' });
+  return until(run.id, statuses);
+}
+
+beforeAll(async () => {
+  registerJobs(hybridJobs);
+  upstream = createUpstreamServer({ entries: 300, speed: 0 });
+  baseUrl = `http://127.0.0.1:${await upstream.listen(0)}`;
+  cache = new TwoLevelCache({ redis: createRedis('client'), prefix });
+  await cache.start();
+  useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl }), cache });
+  await simulator('/admin/clock', { toEvent: 3, phase: 'finished' });
+  await seedLeague({ db: db(), upstream: new UpstreamClient({ baseUrl }), now: new Date(upstream.state.now()) });
+  runner = await startInProcessWorker(prefix, [...hybridHandlers] as never);
+});
+
+afterAll(async () => {
+  await stopInProcessWorker(runner);
+  useLeagueServices(undefined);
+  await cache?.close();
+  await upstream?.close();
+});
+
+describe('entry-updates', () => {
+  it('discovers the leagues, then writes entries, histories and standings totals; a 404 marks the entry deleted', async () => {
+    // discovery reads page 1 of leagues 1..5; the entry with the lowest id there is fetched first
+    const client = new UpstreamClient({ baseUrl });
+    const pages = await Promise.all([1, 2, 3, 4, 5].map((league) => client.leagueStandings(league, 1)));
+    const gone = Math.min(...pages.flatMap((page) => page.standings.results.map((row) => row.entry)));
+    await simulator('/admin/faults', { notFoundEntries: [gone] });
+    await cache.set(`entry:${gone}`, { stale: true });
+    await cache.set('league:1:standings:1', { stale: true });
+    await configure({ requestsPerMinute: 10_000, maxEntries: 30, batchSize: 10 });
+    const before = await upstreamRequests();
+
+    const run = await runEntryUpdates();
+    await simulator('/admin/faults/reset', {});
+    expect(run.status).toBe('completed');
+    const result = run.result as unknown as EntryUpdatesResult;
+    // 5 standings pages, 29 entries × (entry + history), 1 entry answering 404 at once
+    expect(result).toMatchObject({ entries: 30, succeeded: 30, failed: 0, skipped: 0, deleted: 1, leaguesDiscovered: 5, apiRequests: 5 + 29 * 2 + 1 });
+    expect(await upstreamRequests()).toBe(before + result.apiRequests);
+    expect(run.counters).toMatchObject({ apiRequests: result.apiRequests });
+
+    expect(await db().league.count()).toBe(5);
+    expect(await db().entry.findUniqueOrThrow({ where: { id: gone } })).toMatchObject({ deleted: true });
+    const tracked = await db().entry.findMany({ where: { tracked: true }, include: { history: { orderBy: { eventId: 'asc' } } } });
+    expect(tracked).toHaveLength(29);
+    expect(result.historyRowsWritten).toBe(tracked.reduce((sum, entry) => sum + entry.history.length, 0));
+    for (const entry of tracked.slice(0, 5)) {
+      const [summary, history] = await Promise.all([client.entry(entry.id), client.entryHistory(entry.id)]);
+      expect(entry).toMatchObject({ startedEvent: summary.started_event, summaryOverallPoints: summary.summary_overall_points, deleted: false });
+      expect(entry.lastFetchedAt).not.toBeNull();
+      expect(entry.history.map((row) => [row.eventId, row.points, row.totalPoints])).toEqual(history.current.map((row) => [row.event, row.points, row.total_points]));
+      const standings = await db().leagueStanding.findMany({ where: { entryId: entry.id } });
+      for (const standing of standings) expect(standing.total).toBe(summary.summary_overall_points);
+    }
+    // the keys of what changed are gone from the cache
+    expect(await cache.get(`entry:${gone}`)).toBeUndefined();
+    expect(await cache.get('league:1:standings:1')).toBeUndefined();
+  });
+
+  it('never makes more upstream requests in a minute than requestsPerMinute, across the items of a batch', async () => {
+    await resetRateLimit();
+    // 20 entries need 40 requests: only 30 may go within the first minute
+    await configure({ requestsPerMinute: 30, maxEntries: 20 });
+    const before = await upstreamRequests();
+    const startedAt = Date.now();
+    const { run } = await enqueueRun('entry-updates', { trigger: 'api' });
+    await waitFor(async () => (await upstreamRequests()) - before >= 30, 20_000, '30 upstream requests');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const made = (await upstreamRequests()) - before;
+    const held = await db().jobRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(Date.now() - startedAt).toBeLessThan(60_000);
+    expect(made).toBe(30);
+    expect(held.status).toBe('running'); // waiting for the window, not done
+    await cancelRun(run.id, { principal: admin, requestId: 'req-hybrid', ip: '127.0.0.1' });
+    const cancelled = await until(run.id, ['cancelled']);
+    expect((cancelled.counters as Record<string, number>).apiRequests).toBe(made);
+    expect((await upstreamRequests()) - before).toBe(30);
+  });
+
+  it('still succeeds above 80 % when 30 % of requests fail and the upstream rate-limits', async () => {
+    await resetRateLimit();
+    await configure({ requestsPerMinute: 10_000, maxEntries: 40, batchSize: 20 });
+    await simulator('/admin/faults', { errorRate: 0.3, rateLimit: { perMinute: 1_000, retryAfterSeconds: 1 } });
+    const before = await upstreamRequests();
+    const run = await runEntryUpdates();
+    await simulator('/admin/faults/reset', {});
+    expect(run.status).toBe('completed');
+    const result = run.result as unknown as EntryUpdatesResult;
+    expect(result.entries).toBe(40);
+    expect(result.succeeded / result.entries).toBeGreaterThanOrEqual(0.8);
+    // failed requests were tried again within their item
+    expect(result.apiRequests).toBeGreaterThan(2 * result.succeeded);
+    expect(await upstreamRequests()).toBe(before + result.apiRequests);
+  });
+
+  it('opens its circuit breaker and fails with the batch error when every request fails', async () => {
+    await resetRateLimit();
+    await configure({ requestsPerMinute: 10_000, maxEntries: 40, batchSize: 10 });
+    await simulator('/admin/faults', { errorRate: 1 });
+    const tracked = await db().entry.count({ where: { tracked: true } });
+    const run = await runEntryUpdates(['retrying', 'failed']);
+    await simulator('/admin/faults/reset', {});
+    if (run.status === 'retrying') await cancelRun(run.id, { principal: admin, requestId: 'req-hybrid', ip: '127.0.0.1' });
+    expect(run.error).toMatch(/^Batch succeeded for 0 of 40 items \(0 %\), below the minimum 80 %; \d+ skipped while the circuit was open$/);
+    const counters = run.counters as Record<string, number>;
+    expect(counters.batchSkipped).toBeGreaterThan(0);
+    expect(counters.batchSucceeded ?? 0).toBe(0);
+    expect(await db().entry.count({ where: { tracked: true } })).toBe(tracked);
+  });
+});

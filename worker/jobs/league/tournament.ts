@@ -1,0 +1,178 @@
+import { UnrecoverableError } from 'bullmq';
+import { db } from '@/lib/db.ts';
+import type { ConfigOf, PayloadOf } from '@/lib/jobs/define-job.ts';
+import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from '@/lib/jobs/definitions/league/tournament.ts';
+import { scoreTournament, type ResultRow, type StandingRow, type TournamentKind } from '@/lib/league/tournament-rules.ts';
+import { defineHandler, type JobHandler, type RunCondition } from '../../define-handler.ts';
+import type { RunContext } from '../../run-context.ts';
+import { leagueServices } from './league-services.ts';
+import type { Sql } from './league-store.ts';
+import { eventsRead, eventsToScore, loadFinishedEvents, loadScores, loadTournaments, missingHistories, type TournamentWithEntrants } from './tournament-data.ts';
+
+/**
+ * The tournament jobs' handlers: each scores every tournament of its kind from the stored
+ * event histories (lib/league/tournament-rules.ts), from the tournament's first event up to
+ * the payload's event (default: the latest finished one), and reconciles the stored rows
+ * with the outcome in one transaction per tournament: results upserted where they differ,
+ * results no longer part of it (after the event, or a changed pairing) removed, standings
+ * and status updated where they differ. So a rerun for the same event writes nothing, and
+ * the result's counts say what changed. Changed tournaments' `tournament:{id}:standings`
+ * cache keys are invalidated after the commit.
+ */
+
+export interface TournamentUpdateResult {
+  tournaments: number;
+  /** The tournaments scored (all of the job's kind). */
+  processed: number;
+  /** The event scored up to; null when no event has finished yet. */
+  event: number | null;
+  /** Standings rows and tournament statuses changed. */
+  standingsWritten: number;
+  /** Result rows created or changed. */
+  resultsWritten: number;
+  resultsRemoved: number;
+  /** Tournaments whose rows changed (their cache keys were invalidated). */
+  changed: number;
+  unchanged: number;
+  /** Entrant-events scored without a stored history (counted as 0 points). */
+  missingHistories: number;
+  /** Always 0: the tournament jobs read the database only. */
+  apiRequests: number;
+}
+
+/** The four jobs share one contract shape (payload `{ eventId? }`, no config). */
+type TournamentJob = typeof pointsRaceUpdateJob;
+type TournamentContext = RunContext<PayloadOf<TournamentJob>, ConfigOf<TournamentJob>>;
+
+function tournamentHandler(job: TournamentJob, kind: TournamentKind, condition?: RunCondition<ConfigOf<TournamentJob>>): JobHandler<TournamentJob> {
+  return defineHandler(job, (ctx) => updateTournaments(ctx, kind), condition ? { condition } : {});
+}
+
+async function updateTournaments(ctx: TournamentContext, kind: TournamentKind): Promise<TournamentUpdateResult> {
+  const summary: TournamentUpdateResult = { tournaments: 0, processed: 0, apiRequests: 0, event: null, standingsWritten: 0, resultsWritten: 0, resultsRemoved: 0, changed: 0, unchanged: 0, missingHistories: 0 };
+  const loaded = await ctx.phase('meta', async () => {
+    const finished = await loadFinishedEvents(db());
+    const requested = ctx.payload.eventId;
+    if (requested !== undefined && !finished.some((event) => event.id === requested)) {
+      throw new UnrecoverableError(`Event ${requested} has not finished: tournaments are scored on finished events only`);
+    }
+    const upTo = requested ?? finished.at(-1)?.id;
+    if (upTo === undefined) return null;
+    const tournaments = await loadTournaments(db(), [kind]);
+    const scores = await loadScores(db(), tournaments.flatMap((t) => t.entrants.map((e) => e.entryId)), upTo);
+    return { finished, upTo, tournaments, scores };
+  });
+  if (!loaded) {
+    ctx.log('No event has finished yet: nothing to score');
+    return summary;
+  }
+  const { finished, upTo, tournaments, scores } = loaded;
+  summary.event = upTo;
+  summary.tournaments = summary.processed = tournaments.length;
+
+  const { cache } = await leagueServices();
+  await ctx.phase('integration', async () => {
+    for (const [index, tournament] of tournaments.entries()) {
+      ctx.signal.throwIfAborted();
+      const events = eventsToScore(tournament, finished, upTo);
+      const outcome = scoreTournament({
+        kind,
+        entrants: tournament.entrants.map((e) => e.entryId),
+        startEvent: tournament.startEvent,
+        endEvent: tournament.endEvent,
+        events,
+        score: scores,
+      });
+      summary.missingHistories += countMissing(tournament, eventsRead(tournament, finished, upTo), scores);
+      const status = outcome.finished ? 'finished' : 'active';
+      const written = await db().$transaction((tx) => reconcile(tx, tournament, outcome.results, outcome.standings, status));
+      summary.resultsWritten += written.results;
+      summary.resultsRemoved += written.removed;
+      summary.standingsWritten += written.standings;
+      if (written.results + written.removed + written.standings > 0) {
+        summary.changed += 1;
+        await cache.invalidate([`tournament:${tournament.id}:standings`]);
+      } else summary.unchanged += 1;
+      ctx.progress(((index + 1) / tournaments.length) * 100);
+    }
+  });
+  if (summary.missingHistories > 0) ctx.log(`${summary.missingHistories} entrant scores were not stored and counted as 0 points`, { event: upTo });
+  ctx.count('processed', summary.tournaments);
+  ctx.count('resultsWritten', summary.resultsWritten + summary.resultsRemoved);
+  ctx.count('standingsWritten', summary.standingsWritten);
+  return summary;
+}
+
+function countMissing(tournament: TournamentWithEntrants, events: readonly number[], scores: (entryId: number, eventId: number) => unknown): number {
+  let missing = 0;
+  for (const entrant of tournament.entrants) {
+    if (entrant.deleted) continue;
+    for (const event of events) if (event >= entrant.startedEvent && scores(entrant.entryId, event) === undefined) missing += 1;
+  }
+  return missing;
+}
+
+/** Makes the stored results, standings and status of a tournament those given; returns what changed. */
+async function reconcile(sql: Sql, tournament: TournamentWithEntrants, results: ResultRow[], standings: StandingRow[], status: string) {
+  const resultsJson = JSON.stringify(results);
+  const written = await sql.$executeRaw`
+    INSERT INTO "TournamentResult" AS r (id, "tournamentId", "eventId", round, "homeEntryId", "awayEntryId", "homePoints", "awayPoints", "winnerEntryId")
+    SELECT gen_random_uuid()::text, ${tournament.id}, v."eventId", v.round, v."homeEntryId", v."awayEntryId", v."homePoints", v."awayPoints", v."winnerEntryId"
+    FROM jsonb_to_recordset(${resultsJson}::jsonb) AS v("eventId" int, round int, "homeEntryId" int, "awayEntryId" int, "homePoints" int, "awayPoints" int, "winnerEntryId" int)
+    ON CONFLICT ("tournamentId", "eventId", "homeEntryId") DO UPDATE SET
+      round = EXCLUDED.round, "awayEntryId" = EXCLUDED."awayEntryId", "homePoints" = EXCLUDED."homePoints",
+      "awayPoints" = EXCLUDED."awayPoints", "winnerEntryId" = EXCLUDED."winnerEntryId"
+    WHERE (r.round, r."awayEntryId", r."homePoints", r."awayPoints", r."winnerEntryId")
+      IS DISTINCT FROM (EXCLUDED.round, EXCLUDED."awayEntryId", EXCLUDED."homePoints", EXCLUDED."awayPoints", EXCLUDED."winnerEntryId")`;
+  const removed = await sql.$executeRaw`
+    DELETE FROM "TournamentResult" r WHERE r."tournamentId" = ${tournament.id}
+      AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(${resultsJson}::jsonb) AS v("eventId" int, "homeEntryId" int)
+        WHERE v."eventId" = r."eventId" AND v."homeEntryId" = r."homeEntryId")`;
+  const standingsWritten = await sql.$executeRaw`
+    UPDATE "TournamentStanding" s SET rank = v.rank, points = v.points, played = v.played, won = v.won, drawn = v.drawn, lost = v.lost,
+      eliminated = v.eliminated, "updatedAt" = (now() AT TIME ZONE 'UTC')
+    FROM jsonb_to_recordset(${JSON.stringify(standings)}::jsonb)
+      AS v("entryId" int, rank int, points int, played int, won int, drawn int, lost int, eliminated boolean)
+    WHERE s."tournamentId" = ${tournament.id} AND s."entryId" = v."entryId"
+      AND (s.rank, s.points, s.played, s.won, s.drawn, s.lost, s.eliminated) IS DISTINCT FROM (v.rank, v.points, v.played, v.won, v.drawn, v.lost, v.eliminated)`;
+  const statusWritten = await sql.$executeRaw`
+    UPDATE "Tournament" SET status = ${status}, "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = ${tournament.id} AND status IS DISTINCT FROM ${status}`;
+  return { results: written, removed, standings: standingsWritten + statusWritten };
+}
+
+/**
+ * Scheduled points-race updates run only when a gameweek finished that some points race has
+ * not scored yet (its last scored event is its results' latest), and only once the entrants'
+ * final histories for it are stored (tournament-event-data fetches them).
+ */
+export const pointsRaceCondition: RunCondition<ConfigOf<TournamentJob>> = async () => {
+  const noNewEvent = 'no finished gameweek since the last update';
+  const finished = await loadFinishedEvents(db());
+  const latest = finished.at(-1)?.id;
+  if (latest === undefined) return noNewEvent;
+  const tournaments = await loadTournaments(db(), ['points_race']);
+  if (tournaments.length === 0) return 'no points race yet: tournament-event-data creates them';
+  const processed = await db().tournamentResult.groupBy({ by: ['tournamentId'], where: { tournamentId: { in: tournaments.map((t) => t.id) } }, _max: { eventId: true } });
+  const lastScored = new Map(processed.map((row) => [row.tournamentId, row._max.eventId ?? 0]));
+  const needs = tournaments
+    .map((t) => ({ entrants: t.entrants, events: eventsToScore(t, finished, latest).filter((event) => event > (lastScored.get(t.id) ?? 0)) }))
+    .filter((need) => need.events.length > 0);
+  if (needs.length === 0) return noNewEvent;
+  const missing = await missingHistories(db(), needs, finished);
+  if (missing.size > 0) {
+    const events = [...new Set([...missing.values()].flat())].sort((a, b) => a - b);
+    return `live results not stored yet: ${missing.size} entries lack event ${events.join(', ')}`;
+  }
+  return true;
+};
+
+/** Points races: event points summed; the chain's head, scheduled after each finished gameweek. */
+export const pointsRaceUpdateHandler = tournamentHandler(pointsRaceUpdateJob, 'points_race', pointsRaceCondition);
+/** Battle races: round robin by seed, win 3 / draw 1. */
+export const battleRaceUpdateHandler = tournamentHandler(battleRaceUpdateJob, 'battle_race');
+/** Knockouts: one round per finished event, the higher score through. */
+export const knockoutUpdateHandler = tournamentHandler(knockoutUpdateJob, 'knockout');
+/** Cups: knockouts seeded from the points race after its first event. */
+export const cupUpdateHandler = tournamentHandler(cupUpdateJob, 'cup');
+
+export const tournamentHandlers = [pointsRaceUpdateHandler, battleRaceUpdateHandler, knockoutUpdateHandler, cupUpdateHandler] as const;

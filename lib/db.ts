@@ -5,8 +5,12 @@ import { env } from './env.ts';
 export type Db = InstanceType<typeof PrismaClient>;
 export { Prisma } from '@/generated/prisma/client.ts';
 
-/** A Prisma client on its own connection pool. Most code wants the shared `db()`. */
-export function createDb(databaseUrl = env().DATABASE_URL, poolSize = 10): Db {
+/**
+ * A Prisma client on its own connection pool. Most code wants the shared `db()`. The default
+ * pool holds stats-update's ten parallel transactions (one connection each) with room to
+ * spare for the other runs of the same worker.
+ */
+export function createDb(databaseUrl = env().DATABASE_URL, poolSize = 20): Db {
   return new PrismaClient({
     adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 }),
   });

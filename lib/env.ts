@@ -43,6 +43,8 @@ export const envSchema = z.object({
   BOOTSTRAP_ADMIN_EMAIL: z.email('expected an email address').default('admin@kickoff.local'),
   BOOTSTRAP_ADMIN_PASSWORD: optionalSecret(8),
   BOOTSTRAP_API_KEY: optionalSecret(16),
+  /** The key the worker sends to the web app's internal routes; unset, both derive it from SESSION_SECRET. */
+  INTERNAL_API_KEY: optionalSecret(16),
   TELEGRAM_BOT_TOKEN: z.string().trim().optional(),
   TELEGRAM_API_ROOT: urlWithProtocol(['http:', 'https:'], 'https://api.telegram.org').default('https://api.telegram.org'),
   /** Prefix of every BullMQ key; the braces make it a Redis Cluster hash tag. */

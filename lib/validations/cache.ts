@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** A Next.js cache tag as Kickoff names them (`stats:season`); Next allows at most 256 characters. */
+export const cacheTagSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[a-z0-9:._-]+$/, 'use lower-case letters, digits and : . _ - only');
+
+/** `POST /api/internal/cache/invalidate` */
+export const cacheInvalidateBodySchema = z.object({ tags: z.array(cacheTagSchema).min(1).max(100) }).strict();
+export type CacheInvalidateBody = z.infer<typeof cacheInvalidateBodySchema>;
+
+/** What the route answers, and what the worker reads back. */
+export interface CacheInvalidateResult {
+  revalidated: string[];
+  failed: { tag: string; error: string }[];
+}

@@ -2,8 +2,9 @@ import Link from 'next/link';
 import type { FixtureDto, GameweekDto, StandingDto, TournamentStandingDto } from '@/lib/league/league-queries.ts';
 import { TableHead } from '../ui/table-head.tsx';
 
-const cell = 'px-4 py-2';
-const tableClass = 'w-full table-fixed text-sm';
+/** The cell padding and table layout every league table shares. */
+export const cell = 'px-4 py-2';
+export const tableClass = 'w-full table-fixed text-sm';
 
 /** The gameweek's state in words, with the tone of a status badge. */
 export function GameweekBadge({ gameweek }: { gameweek: GameweekDto }) {

@@ -1,8 +1,13 @@
 import type { JobDefinition } from './define-job.ts';
 import { cleanupJob } from './definitions/cleanup.ts';
+import { entryAnalyzerJob, trackedEntryUpdaterJob } from './definitions/league/analysis.ts';
 import { historicalStatsRefreshJob } from './definitions/league/historical.ts';
+import { entryUpdatesJob, tournamentEventDataJob } from './definitions/league/hybrid.ts';
+import { leaderboardValidationJob, prizePoolFinalizationJob } from './definitions/league/maintenance.ts';
 import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from './definitions/league/meta.ts';
+import { statsUpdateJob } from './definitions/league/stats.ts';
 import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from './definitions/league/time-based.ts';
+import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from './definitions/league/tournament.ts';
 import { probeJob } from './definitions/probe.ts';
 
 /**
@@ -19,7 +24,18 @@ export const jobCatalog = {
   'event-live-update': eventLiveUpdateJob,
   'live-scores-update': liveScoresUpdateJob,
   'picks-processing': picksProcessingJob,
+  'points-race-update': pointsRaceUpdateJob,
+  'battle-race-update': battleRaceUpdateJob,
+  'knockout-update': knockoutUpdateJob,
+  'cup-update': cupUpdateJob,
+  'entry-updates': entryUpdatesJob,
+  'tournament-event-data': tournamentEventDataJob,
   'historical-stats-refresh': historicalStatsRefreshJob,
+  'stats-update': statsUpdateJob,
+  'tracked-entry-updater': trackedEntryUpdaterJob,
+  'entry-analyzer': entryAnalyzerJob,
+  'prize-pool-finalization': prizePoolFinalizationJob,
+  'leaderboard-validation': leaderboardValidationJob,
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

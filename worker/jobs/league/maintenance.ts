@@ -1,0 +1,185 @@
+import { UnrecoverableError } from 'bullmq';
+import { db, type Prisma } from '@/lib/db.ts';
+import { leaderboardValidationJob, prizePoolFinalizationJob } from '@/lib/jobs/definitions/league/maintenance.ts';
+import { describeStandingsProblem, standingsProblems, type RankedRow } from '@/lib/league/standings-check.ts';
+import { defineHandler, type JobHandler } from '../../define-handler.ts';
+import { tally } from './entry-loop.ts';
+
+/**
+ * Handlers of the league maintenance jobs (lib/jobs/definitions/league/maintenance.ts). Both
+ * read only our own tables: no upstream calls.
+ */
+
+const dayMs = 86_400_000;
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+const startOfUtcDay = (date: Date) => new Date(`${isoDay(date)}T00:00:00Z`);
+
+type PeriodKind = 'daily' | 'weekly';
+interface Period {
+  period: PeriodKind;
+  /** The first day, midnight UTC (PrizePool.periodStart). */
+  start: Date;
+  /** Midnight UTC after the last day (exclusive). */
+  end: Date;
+}
+
+/** The periods a run for `day` closes: the day, and the seven days ending with it when the next day is `weeklyOn`. */
+export function periodsClosedOn(day: Date, weeklyOn: number): Period[] {
+  const next = new Date(day.getTime() + dayMs);
+  const periods: Period[] = [{ period: 'daily', start: day, end: next }];
+  if (next.getUTCDay() === weeklyOn) periods.push({ period: 'weekly', start: new Date(next.getTime() - 7 * dayMs), end: next });
+  return periods;
+}
+
+type Finalisation = 'finalised' | 'no_activity' | 'unchanged';
+
+/**
+ * One league's prize for one period: the member with the most points in history rows updated
+ * within it (ties: the lower entry id), or no_activity when no member scored. A period already
+ * decided is left as is; a failed one is decided again.
+ */
+async function finalise(tx: Prisma.TransactionClient, leagueId: number, { period, start, end }: Period): Promise<Finalisation> {
+  const key = { leagueId_period_periodStart: { leagueId, period, periodStart: start } };
+  const existing = await tx.prizePool.findUnique({ where: key, select: { status: true } });
+  if (existing && existing.status !== 'failed') return 'unchanged';
+  const totals = await tx.entryEventHistory.groupBy({
+    by: ['entryId'],
+    where: { updatedAt: { gte: start, lt: end }, entry: { leagueStandings: { some: { leagueId } } } },
+    _sum: { points: true },
+  });
+  const ranked = totals.map((row) => ({ entryId: row.entryId, points: row._sum.points ?? 0 })).sort((a, b) => b.points - a.points || a.entryId - b.entryId);
+  const winner = ranked[0] && ranked[0].points > 0 ? ranked[0] : undefined;
+  const decided = {
+    status: winner ? 'finalised' : 'no_activity',
+    winnerEntryId: winner?.entryId ?? null,
+    winnerPoints: winner?.points ?? null,
+    entries: ranked.length,
+    error: null,
+    finalisedAt: new Date(),
+  } as const;
+  if (existing) await tx.prizePool.update({ where: key, data: decided });
+  else if ((await tx.prizePool.createMany({ data: [{ leagueId, period, periodStart: start, ...decided }], skipDuplicates: true })).count === 0) return 'unchanged';
+  return decided.status;
+}
+
+/** Records that a league's periods could not be decided (a period decided before stays as it is). */
+async function recordFailure(leagueId: number, periods: readonly Period[], message: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    for (const { period, start } of periods) {
+      await tx.prizePool.createMany({ data: [{ leagueId, period, periodStart: start, status: 'failed', error: message }], skipDuplicates: true });
+      await tx.prizePool.updateMany({ where: { leagueId, period, periodStart: start, status: 'failed' }, data: { error: message, finalisedAt: new Date() } });
+    }
+  });
+}
+
+export const prizePoolFinalizationHandler = defineHandler(prizePoolFinalizationJob, async (ctx) => {
+  const day = ctx.payload.date ? new Date(`${ctx.payload.date}T00:00:00Z`) : new Date(startOfUtcDay(new Date()).getTime() - dayMs);
+  // A day still going would be finalised on part of its points, and never again (idempotent).
+  if (day.getTime() + dayMs > Date.now()) throw new UnrecoverableError(`${isoDay(day)} is not over yet (UTC); only a past day can be finalised`);
+  const periods = periodsClosedOn(day, ctx.config.weeklyOn);
+  const counts = tally(ctx, ['finalised', 'noActivity', 'unchanged', 'failed']);
+  const errors: { leagueId: number; message: string }[] = [];
+  const leagues = await db().league.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
+  ctx.log(`closing ${periods.map((p) => `${p.period} ${isoDay(p.start)}`).join(' and ')} for ${leagues.length} leagues`);
+
+  await ctx.phase('finalise', async () => {
+    for (const [index, { id: leagueId }] of leagues.entries()) {
+      ctx.signal.throwIfAborted();
+      try {
+        const outcomes = await db().$transaction(async (tx) => {
+          const decided: Finalisation[] = [];
+          for (const period of periods) decided.push(await finalise(tx, leagueId, period));
+          return decided;
+        });
+        for (const outcome of outcomes) counts.add(outcome === 'finalised' ? 'finalised' : outcome === 'no_activity' ? 'noActivity' : 'unchanged');
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        ctx.log(`league ${leagueId}: ${message}`);
+        counts.add('failed', periods.length);
+        try {
+          await recordFailure(leagueId, periods, message);
+          errors.push({ leagueId, message });
+        } catch (recordError) {
+          errors.push({ leagueId, message: `${message} (and the failure could not be recorded: ${recordError instanceof Error ? recordError.message : String(recordError)})` });
+        }
+      }
+      ctx.progress(Math.round(((index + 1) / leagues.length) * 100));
+    }
+  });
+
+  // When no league could be decided, something beyond one league is wrong: fail, so the run is retried.
+  if (leagues.length > 0 && errors.length === leagues.length) throw new Error(`No league could be finalised; the first error: ${errors[0]!.message}`);
+  const t = counts.totals;
+  return {
+    date: isoDay(day),
+    periods: periods.map((p) => ({ period: p.period, start: isoDay(p.start) })),
+    processed: leagues.length,
+    created: t.finalised + t.noActivity + t.failed,
+    ...t,
+    errors,
+    apiRequests: 0,
+  };
+});
+
+/** At most this many problems are listed on the run; all are counted. */
+const listedProblems = 100;
+
+type LeaderboardProblem =
+  | { kind: 'duplicate_rank' | 'rank_gap'; leagueId: number; message: string }
+  | { kind: 'winner_not_member' | 'more_entries_than_members'; leagueId: number; prizePoolId: string; message: string };
+
+export const leaderboardValidationHandler = defineHandler(leaderboardValidationJob, async (ctx) => {
+  const problems: LeaderboardProblem[] = [];
+
+  const members = await ctx.phase('standings', async () => {
+    const leagues = await db().league.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
+    const rows = await db().leagueStanding.findMany({ select: { leagueId: true, entryId: true, rank: true, total: true } });
+    const byLeague = new Map<number, RankedRow[]>(leagues.map((league) => [league.id, []]));
+    for (const row of rows) byLeague.get(row.leagueId)?.push(row);
+    for (const [leagueId, standings] of byLeague) {
+      for (const problem of standingsProblems(standings)) problems.push({ kind: problem.kind, leagueId, message: describeStandingsProblem(leagueId, problem) });
+    }
+    ctx.count('leagues', byLeague.size);
+    ctx.count('entriesCounted', rows.length);
+    return new Map([...byLeague].map(([leagueId, standings]) => [leagueId, new Set(standings.map((row) => row.entryId))]));
+  });
+  ctx.progress(60);
+
+  const pools = await ctx.phase('prize-pools', async () => {
+    const since = new Date(startOfUtcDay(new Date()).getTime() - ctx.config.days * dayMs);
+    const rows = await db().prizePool.findMany({ where: { periodStart: { gte: since } }, orderBy: [{ periodStart: 'asc' }, { leagueId: 'asc' }] });
+    for (const pool of rows) {
+      const leagueMembers = members.get(pool.leagueId) ?? new Set<number>();
+      const what = `league ${pool.leagueId}: ${pool.period} prize of ${isoDay(pool.periodStart)}`;
+      if (pool.status === 'finalised' && (pool.winnerEntryId === null || !leagueMembers.has(pool.winnerEntryId))) {
+        problems.push({ kind: 'winner_not_member', leagueId: pool.leagueId, prizePoolId: pool.id, message: `${what} went to entry ${pool.winnerEntryId ?? 'none'}, not a member of the league` });
+      }
+      if (pool.entries > leagueMembers.size) {
+        problems.push({ kind: 'more_entries_than_members', leagueId: pool.leagueId, prizePoolId: pool.id, message: `${what} counts ${pool.entries} entries, the league has ${leagueMembers.size} members` });
+      }
+    }
+    ctx.count('periods', rows.length);
+    ctx.count('poolEntriesCounted', rows.reduce((sum, pool) => sum + pool.entries, 0));
+    return rows;
+  });
+
+  ctx.count('problems', problems.length);
+  const entriesCounted = [...members.values()].reduce((sum, set) => sum + set.size, 0);
+  if (problems.length > 0) ctx.log(`${problems.length} problems: ${problems.slice(0, 5).map((p) => p.message).join('; ')}`);
+  if (ctx.config.failOnProblems && problems.length > 0) {
+    // The data would be as wrong on a retry: fail without one.
+    throw new UnrecoverableError(`${problems.length} leaderboard problems: ${problems.slice(0, 5).map((p) => p.message).join('; ')}`);
+  }
+  ctx.progress(100);
+  return {
+    processed: members.size + pools.length,
+    leagues: members.size,
+    periods: pools.length,
+    entriesCounted,
+    problemCount: problems.length,
+    problems: problems.slice(0, listedProblems),
+    apiRequests: 0,
+  };
+});
+
+export const maintenanceLeagueHandlers = [prizePoolFinalizationHandler, leaderboardValidationHandler] as unknown as JobHandler[];

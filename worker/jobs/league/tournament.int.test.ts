@@ -23,6 +23,7 @@ import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { createUpstreamServer, type UpstreamServer } from '@/scripts/upstream/server.ts';
+import { LeagueListener } from '../../league/league-listener.ts';
 import type { Runner } from '../../runner.ts';
 import { hybridHandlers, type TournamentEventDataResult } from './hybrid.ts';
 import { useLeagueServices } from './league-services.ts';
@@ -266,5 +267,37 @@ describe('the tournament chain', () => {
       }
     }
     expect(tournaments.some((t) => t.kind === 'cup' && t.standings.length % 2 === 1)).toBe(true);
+  });
+});
+
+describe('a gameweek finishing', () => {
+  it('starts the chain at once through NOTIFY: points race (trigger event) → battle race → knockout → cup', async () => {
+    await finishGameweek(4);
+    await run('tournament-event-data');
+    // Gameweek 4 as it was a moment before it finished; the listener hears it finish.
+    await db().event.update({ where: { id: 4 }, data: { finished: false } });
+    const listener = new LeagueListener({ databaseUrl: process.env.DATABASE_URL! });
+    await listener.start();
+    try {
+      const finishedAt = Date.now();
+      await db().event.update({ where: { id: 4 }, data: { finished: true } });
+      const head = await waitFor(() => db().jobRun.findFirst({ where: { jobName: chain[0], trigger: 'event', queuedAt: { gte: new Date(finishedAt - 1_000) } } }), 5_000, 'a points race queued by the NOTIFY');
+      expect(head.queuedAt.getTime() - finishedAt).toBeLessThan(2_000);
+      expect(head.source).toBe('gameweek 4 finished');
+      expect(head.payload).toEqual({ eventId: 4 });
+      const done = await until(head.id, ['completed', 'failed']);
+      expect(done.status).toBe('completed');
+      let cause = done;
+      for (const jobName of chain.slice(1)) {
+        const next = await waitFor(() => db().jobRun.findFirst({ where: { jobName, causedBy: cause.id } }), 15_000, `${jobName} caused by ${cause.id}`);
+        const finished = await until(next.id, ['completed', 'failed']);
+        expect(finished.status).toBe('completed');
+        expect(finished.startedAt!.getTime()).toBeGreaterThanOrEqual(cause.finishedAt!.getTime());
+        expect(resultOf(finished)).toMatchObject({ event: 4 });
+        cause = finished;
+      }
+    } finally {
+      await listener.stop();
+    }
   });
 });

@@ -63,6 +63,12 @@ test('the League pages show what the jobs fetched and follow the season clock; "
   await simulator('/admin/clock', { toEvent: 1, phase: 'finished' });
   expect((await runJob(page.request, 'live-scores-update')).status).toBe('completed');
   await expect(gameweek).toContainText('finished', { timeout: 20_000 });
+  // The worker started one at start-up (the league tables were empty) at the default 10 requests a minute: stop it.
+  for (const status of ['running', 'queued', 'retrying']) {
+    const { runs } = (await (await page.request.get(`/api/runs?job=entry-updates&status=${status}`, { headers })).json()) as { runs: { id: string }[] };
+    for (const run of runs) await page.request.post(`/api/runs/${run.id}/cancel`, { headers });
+  }
+  await expect.poll(async () => ((await (await page.request.get('/api/runs?job=entry-updates&status=running', { headers })).json()) as { runs: unknown[] }).runs.length, { timeout: 15_000 }).toBe(0);
   expect((await runJob(page.request, 'entry-updates')).status).toBe('completed');
 
   await page.getByRole('navigation', { name: 'League' }).getByRole('link', { name: 'Stats' }).click();

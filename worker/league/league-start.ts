@@ -19,11 +19,16 @@ export async function startLeague(): Promise<{ stop(): Promise<void> }> {
   await warmLeagueCache(cache)
     .then((keys) => logger.info({ keys }, 'league cache warmed'))
     .catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'league cache not warmed'));
-  if (findJob('bootstrap-meta') && (await db().event.count()) === 0) {
-    // Workers starting together share the requestId: one bootstrap.
-    const { run, created } = await enqueueRun('bootstrap-meta', { trigger: 'event', source: 'league tables empty at start', actor: 'worker', requestId: `start:${Math.floor(Date.now() / 600_000)}` });
-    if (created) logger.info({ runId: run.id }, 'league tables empty: bootstrap-meta queued');
-  }
+  // Workers starting together share the requestIds: one run each.
+  const requestId = `start:${Math.floor(Date.now() / 600_000)}`;
+  const fill = async (jobName: string, empty: () => Promise<boolean>) => {
+    if (!findJob(jobName) || !(await empty())) return;
+    const { run, created } = await enqueueRun(jobName, { trigger: 'event', source: 'league tables empty at start', actor: 'worker', requestId });
+    if (created) logger.info({ runId: run.id, job: jobName }, 'league tables empty: run queued');
+  };
+  await fill('bootstrap-meta', async () => (await db().event.count()) === 0);
+  // The leagues and their standings, rather than at the next half hour.
+  await fill('entry-updates', async () => (await db().league.count()) === 0);
   return {
     async stop() {
       await listener.stop();

@@ -3,7 +3,7 @@ import { entryAnalyzerJob, trackedEntryUpdaterJob } from '@/lib/jobs/definitions
 import { chooseBaseline, scoreEntry, type Verdict } from '@/lib/league/entry-scoring.ts';
 import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import { tally, unlessGone, workThrough } from './entry-loop.ts';
-import { knownEventIds, markDeleted, storeNewHistory, writeEntrySummary, writeStandingsPage } from './entry-writes.ts';
+import { markDeleted, storeNewHistory, writeEntrySummary, writeStandingsPage } from './entry-writes.ts';
 import { invalidateChanged, withLeagueRun } from './league-run.ts';
 
 /**
@@ -41,7 +41,6 @@ export const trackedEntryUpdaterHandler = defineHandler(
         })
       ).map((entry) => entry.id);
       ctx.count('tracked', tracked.length);
-      const knownEvents = await knownEventIds();
       const leagueIds = new Set<number>();
       const changedKeys: string[] = [];
 
@@ -55,7 +54,7 @@ export const trackedEntryUpdaterHandler = defineHandler(
         }
         const fetchedAt = new Date();
         const written = await db().$transaction(async (tx) => ({
-          history: await storeNewHistory(tx, id, history, knownEvents),
+          history: await storeNewHistory(tx, id, history),
           summary: await writeEntrySummary(tx, entry, fetchedAt),
         }));
         counts.add('historyCreated', written.history.created);
@@ -170,7 +169,6 @@ export const entryAnalyzerHandler = defineHandler(entryAnalyzerJob, (ctx) =>
     const counts = tally(ctx, ['historyCreated', 'historyUpdated', 'historyUnknownEvents', 'analysesCreated', 'analysesUpdated', 'entriesUpdated', 'entriesDeleted']);
     const verdicts: Record<Verdict, number> = { normal: 0, watch: 0, flagged: 0 };
     const changedEntries = new Set<number>();
-    const knownEvents = await knownEventIds();
     const gone = async (id: number) => {
       if (await markDeleted(db(), id)) counts.add('entriesDeleted');
       changedEntries.add(id);
@@ -183,7 +181,7 @@ export const entryAnalyzerHandler = defineHandler(entryAnalyzerJob, (ctx) =>
       async (id) => {
         const history = await unlessGone(upstream.entryHistory(id, options));
         if (!history) return gone(id);
-        const written = await db().$transaction((tx) => storeNewHistory(tx, id, history, knownEvents));
+        const written = await db().$transaction((tx) => storeNewHistory(tx, id, history));
         counts.add('historyCreated', written.created);
         counts.add('historyUpdated', written.updated);
         counts.add('historyUnknownEvents', written.unknownEvents);

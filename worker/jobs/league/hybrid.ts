@@ -1,7 +1,7 @@
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { entryUpdatesJob, tournamentEventDataJob } from '@/lib/jobs/definitions/league/hybrid.ts';
-import { toEntryEventHistoryRow, toEntryRow, type EntryEventHistoryRow } from '@/lib/league/league-data.ts';
+import { toEntryEventHistoryRow, toEntryRow } from '@/lib/league/league-data.ts';
 import { isNotFound } from '@/lib/league/upstream-client.ts';
 import type { UpstreamEntry, UpstreamHistoryRow } from '@/lib/league/upstream-schemas.ts';
 import { knockoutRounds, type TournamentKind } from '@/lib/league/tournament-rules.ts';
@@ -18,6 +18,7 @@ import {
   upsertEntryHistories,
   writeLeagueStandings,
   type FetchedStandings,
+  type HistoryWrite,
 } from './league-store.ts';
 import { eventsRead, loadFinishedEvents, loadTournaments, missingHistories } from './tournament-data.ts';
 import { batchKeepingSuccesses, upstreamBatchOptions, UpstreamRequests, type ItemRequests, type UpstreamBatchConfig } from './upstream-requests.ts';
@@ -53,20 +54,22 @@ async function storeStandings(fetched: BatchResult<FetchedStandings>, cache: Two
     if (!standings) continue;
     const write = await db().$transaction((tx) => writeLeagueStandings(tx, standings));
     summary.leagues.push(standings.league.id);
-    summary.standingsWritten += write.standingsWritten;
+    const standingsWritten = write.standings.created + write.standings.updated;
+    summary.standingsWritten += standingsWritten;
     summary.standingsRemoved += write.standingsRemoved;
     summary.entriesCreated += write.entriesCreated;
-    if (write.leagueChanged || write.standingsWritten + write.standingsRemoved > 0) await cache.invalidatePattern(`league:${standings.league.id}:standings:`);
+    if (write.league !== 'unchanged' || standingsWritten + write.standingsRemoved > 0) await cache.invalidatePattern(`league:${standings.league.id}:standings:`);
     if (!standings.complete) log(`League ${standings.league.id} has more standings pages than were read; rows of entries not seen were kept`, { leagueId: standings.league.id });
   }
   return summary;
 }
 
-/** Rows of a history whose events are stored; the others are counted as skipped. */
-function knownHistoryRows(entryId: number, rows: readonly UpstreamHistoryRow[], knownEvents: ReadonlySet<number>): { rows: EntryEventHistoryRow[]; skipped: number } {
-  const known = rows.filter((row) => knownEvents.has(row.event));
-  return { rows: known.map((row) => toEntryEventHistoryRow(entryId, row)), skipped: rows.length - known.length };
-}
+/** The history rows of fetched entries, to write with markFinal: a row fetched while its event was live is rewritten once the event is final. */
+const historyRows = (fetched: readonly { id: number; history: readonly UpstreamHistoryRow[] }[]) =>
+  fetched.flatMap((answer) => answer.history.map((row) => toEntryEventHistoryRow(answer.id, row)));
+
+/** The entries whose history rows the write created or updated. */
+const historyChanged = (write: HistoryWrite) => [...write.created, ...write.updated].map((row) => row.entryId);
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -115,7 +118,7 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
     processed: 0, created: 0, updated: 0, unchanged: 0, leaguesDiscovered: 0,
   };
   try {
-    const { entryIds, knownEvents } = await ctx.phase('meta', async () => {
+    const entryIds = await ctx.phase('meta', async () => {
       const leagues = await db().league.count();
       if (leagues === 0) {
         ctx.log('No league known yet: discovering the configured ones', { leagueIds: config.leagueIds });
@@ -129,8 +132,7 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
         WHERE NOT e.deleted AND (e.tracked OR EXISTS (SELECT 1 FROM "LeagueStanding" s WHERE s."entryId" = e.id))
         ORDER BY e."lastFetchedAt" ASC NULLS FIRST, e.id ASC
         LIMIT ${config.maxEntries}`;
-      const events = await db().event.findMany({ select: { id: true } });
-      return { entryIds: rows.map((row) => row.id), knownEvents: new Set(events.map((event) => event.id)) };
+      return rows.map((row) => row.id);
     });
     summary.entries = entryIds.length;
 
@@ -147,12 +149,11 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
       for (const batch of chunks(answers, config.batchSize)) {
         ctx.signal.throwIfAborted();
         const fetched = batch.filter((answer) => answer.kind === 'fetched');
-        const histories = fetched.map((answer) => knownHistoryRows(answer.id, answer.history, knownEvents));
-        summary.historyRowsSkipped += histories.reduce((sum, h) => sum + h.skipped, 0);
         const write = await db().$transaction(async (tx) => {
-          const entries = await upsertEntries(tx, fetched.map((answer) => toEntryRow(answer.entry, answer.fetchedAt)));
+          // lastFetchedAt orders the next runs, so it moves on every entry fetched
+          const entries = await upsertEntries(tx, fetched.map((answer) => toEntryRow(answer.entry, answer.fetchedAt)), { recordFetch: true, track: true });
           const deleted = await markEntriesDeleted(tx, batch.filter((answer) => answer.kind === 'deleted').map((answer) => answer.id), new Date());
-          const history = await upsertEntryHistories(tx, histories.flatMap((h) => h.rows));
+          const history = await upsertEntryHistories(tx, historyRows(fetched), { markFinal: true });
           const leagues = await updateStandingTotals(
             tx,
             fetched.map((answer) => ({ entryId: answer.id, total: answer.entry.summary_overall_points, eventTotal: answer.entry.summary_event_points ?? 0 })),
@@ -161,10 +162,11 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
         });
         summary.created += write.entries.created.length;
         summary.updated += write.entries.updated.length;
-        summary.unchanged += write.entries.unchanged.length;
+        summary.unchanged += write.entries.unchanged;
         summary.deleted += write.deleted.length;
-        summary.historyRowsWritten += write.history.written;
-        const changed = new Set([...write.entries.created, ...write.entries.updated, ...write.deleted, ...write.history.entryIds]);
+        summary.historyRowsWritten += write.history.created.length + write.history.updated.length;
+        summary.historyRowsSkipped += write.history.unknownEvents;
+        const changed = new Set([...[...write.entries.created, ...write.entries.updated].map((entry) => entry.id), ...write.deleted, ...historyChanged(write.history)]);
         await cache.invalidate([...changed].map((id) => `entry:${id}`));
         for (const leagueId of write.leagues) await cache.invalidatePattern(`league:${leagueId}:standings:`);
       }
@@ -269,7 +271,6 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
       const events = await db().event.findMany({ select: { id: true, finished: true }, orderBy: { id: 'asc' } });
       return {
         leagueIds: known.length > 0 ? known.map((league) => league.id) : config.leagueIds,
-        knownEvents: new Set(events.map((event) => event.id)),
         firstUnfinished: events.find((event) => !event.finished)?.id,
         lastEvent: events.at(-1)?.id,
       };
@@ -319,16 +320,16 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
         ctx.signal.throwIfAborted();
         const fetched = batch.filter((answer) => answer.kind === 'fetched');
         const write = await db().$transaction(async (tx) => {
-          const history = await upsertEntryHistories(tx, fetched.flatMap((answer) => knownHistoryRows(answer.id, answer.history, meta.knownEvents).rows));
+          const history = await upsertEntryHistories(tx, historyRows(fetched), { markFinal: true });
           // an empty history: the entry has played no event so far, so none it could lack
           await updateStartedEvents(tx, fetched.map((answer) => ({ id: answer.id, startedEvent: answer.history.length > 0 ? Math.min(...answer.history.map((row) => row.event)) : null })), finishedUpTo + 1);
           const deleted = await markEntriesDeleted(tx, batch.filter((answer) => answer.kind === 'deleted').map((answer) => answer.id), new Date());
           return { history, deleted };
         });
         summary.historiesFetched += fetched.length;
-        summary.historyRowsWritten += write.history.written;
+        summary.historyRowsWritten += write.history.created.length + write.history.updated.length;
         summary.deleted += write.deleted.length;
-        await cache.invalidate([...new Set([...write.history.entryIds, ...write.deleted])].map((id) => `entry:${id}`));
+        await cache.invalidate([...new Set([...historyChanged(write.history), ...write.deleted])].map((id) => `entry:${id}`));
       }
     });
     summary.processed = summary.leagues + summary.historiesFetched;

@@ -1,14 +1,14 @@
 import { db } from '@/lib/db.ts';
 import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from '@/lib/jobs/definitions/league/time-based.ts';
-import { toEntryRow, type EntryRow } from '@/lib/league/league-data.ts';
+import { toEntryRow } from '@/lib/league/league-data.ts';
 import { isNotFound } from '@/lib/league/upstream-client.ts';
 import type { UpstreamEntry } from '@/lib/league/upstream-schemas.ts';
 import { BatchFailedError, type BatchResult } from '../../batch/run-batch.ts';
 import { leagueServices } from './league-services.ts';
 import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import { invalidateChanged, withLeagueRun } from './league-run.ts';
+import { markEntriesDeleted, upsertEntries } from './league-store.ts';
 import { assertConsistent, liveEventId, reportTables, writeTables } from './sync-tables.ts';
-import { upsertChanged, type UpsertSpec } from './upsert-changed.ts';
 
 /**
  * Handlers of the time-based league jobs (lib/jobs/definitions/league/time-based.ts). Each
@@ -88,9 +88,6 @@ export const liveScoresUpdateHandler = defineHandler(
   },
 );
 
-/** A fetch time alone is no change: an entry whose summary is the same is not rewritten. */
-const entrySpec: UpsertSpec<EntryRow> = { table: 'Entry', key: ['id'], ignoreForChange: ['lastFetchedAt'] };
-
 /** What entry/N answered: the entry, or null for a 404 (deleted upstream). */
 interface EntryFetch {
   id: number;
@@ -136,12 +133,8 @@ export const picksProcessingHandler = defineHandler(
       const rows = fetched.flatMap(({ entry }) => (entry ? [toEntryRow(entry, fetchedAt)] : []));
       const gone = fetched.flatMap(({ id, entry }) => (entry ? [] : [id]));
       const { outcome, deleted } = await ctx.phase('write', () =>
-        db().$transaction(async (tx) => ({
-          outcome: await upsertChanged(tx, entrySpec, rows),
-          deleted: (await tx.entry.updateManyAndReturn({ where: { id: { in: gone }, deleted: false }, data: { deleted: true }, select: { id: true } })).map(
-            (entry) => entry.id,
-          ),
-        })),
+        // An entry whose summary is the same is not rewritten: its fetch time alone is no change.
+        db().$transaction(async (tx) => ({ outcome: await upsertEntries(tx, rows), deleted: await markEntriesDeleted(tx, gone) })),
       );
       const changed = [...outcome.created, ...outcome.updated].map((entry) => entry.id);
       ctx.count('processed', ids.length);

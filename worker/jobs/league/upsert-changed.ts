@@ -20,6 +20,11 @@ export interface UpsertSpec<Row> {
   key: readonly (keyof Row & string)[];
   /** Columns written but not compared: a change of only these is no change (e.g. a fetch time). */
   ignoreForChange?: readonly (keyof Row & string)[];
+  /**
+   * When a row whose compared columns are all the same is rewritten all the same (and counted
+   * updated): a condition on the stored row (named by the table) and the new one (`EXCLUDED`).
+   */
+  rewriteWhen?: Prisma.Sql;
 }
 
 export interface UpsertOutcome<Row> {
@@ -72,6 +77,7 @@ export async function upsertChanged<Row extends ColumnValues<Row>>(
         "updatedAt" = ${utcNow}
       WHERE ROW(${Prisma.join(compared.map((column) => Prisma.sql`${table}.${identifier(column)}`))})
         IS DISTINCT FROM ROW(${Prisma.join(compared.map((column) => Prisma.sql`EXCLUDED.${identifier(column)}`))})
+        ${spec.rewriteWhen ? Prisma.sql`OR (${spec.rewriteWhen})` : Prisma.empty}
       RETURNING ${Prisma.join(spec.key.map(identifier))}, (xmax = 0) AS "__created"`;
     for (const record of returned) {
       const row = byKey.get(keyOf(spec.key.map((column) => record[column])))!;

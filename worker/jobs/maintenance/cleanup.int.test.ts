@@ -32,6 +32,19 @@ it('removes expired sessions and finished runs past retention, keeps the rest, a
       { id: 'cleanup-young-done', jobName: 'probe', status: 'completed', trigger: 'api', queuedAt: daysAgo(2) },
     ],
   });
+  // Orphans: an old resolved alert, an old alert of a deleted rule, a template of a job gone from the code, an abandoned entry.
+  const rule = await db().alertRule.create({ data: { name: 'kept', condition: { type: 'run-failed' }, severity: 'info' } });
+  await db().alert.createMany({
+    data: [
+      { id: 'cleanup-alert-old-resolved', ruleId: rule.id, subject: 'probe', severity: 'info', title: 't', message: 'm', status: 'resolved', lastAt: daysAgo(40) },
+      { id: 'cleanup-alert-old-open', ruleId: rule.id, subject: 'probe', severity: 'info', title: 't', message: 'm', status: 'open', lastAt: daysAgo(40) },
+      { id: 'cleanup-alert-gone-rule', ruleId: 'deleted-rule', subject: 'probe', severity: 'info', title: 't', message: 'm', status: 'open', lastAt: daysAgo(40) },
+      { id: 'cleanup-alert-young', ruleId: 'deleted-rule', subject: 'probe', severity: 'info', title: 't', message: 'm', status: 'resolved', lastAt: daysAgo(1) },
+    ],
+  });
+  await db().jobDefinition.upsert({ where: { name: 'cleanup-gone-job' }, create: { name: 'cleanup-gone-job', category: 'diagnostics', inCatalog: false }, update: { inCatalog: false } });
+  await db().payloadTemplate.createMany({ data: [{ jobName: 'cleanup-gone-job', name: 'old', payload: {} }, { jobName: 'probe', name: `cleanup-kept-${Date.now()}`, payload: {} }] });
+  await db().entry.createMany({ data: [{ id: 990_001, name: 'abandoned', playerName: 'x', startedEvent: 0, summaryOverallPoints: 0 }, { id: 990_002, name: 'tracked', playerName: 'x', startedEvent: 0, summaryOverallPoints: 0, tracked: true }] });
   const { run } = await enqueueRun('cleanup', { trigger: 'manual' });
   const done = await waitFor(async () => {
     const row = await db().jobRun.findUniqueOrThrow({ where: { id: run.id } });
@@ -44,4 +57,13 @@ it('removes expired sessions and finished runs past retention, keeps the rest, a
   const sessions = await db().session.findMany({ where: { userId: user.id }, select: { id: true } });
   expect(sessions.map((session) => session.id).sort()).toEqual([`s-live-${user.id}`, `s-recent-${user.id}`]);
   expect(done.counters).toMatchObject({ runsDeleted: 2 });
+  const alerts = await db().alert.findMany({ where: { id: { startsWith: 'cleanup-alert-' } }, select: { id: true } });
+  expect(alerts.map((alert) => alert.id).sort()).toEqual(['cleanup-alert-old-open', 'cleanup-alert-young']);
+  expect(await db().payloadTemplate.count({ where: { jobName: 'cleanup-gone-job' } })).toBe(0);
+  expect(await db().payloadTemplate.count({ where: { jobName: 'probe', name: { startsWith: 'cleanup-kept-' } } })).toBe(1);
+  expect((await db().entry.findMany({ where: { id: { in: [990_001, 990_002] } }, select: { id: true } })).map((entry) => entry.id)).toEqual([990_002]);
+  expect(done.result).toMatchObject({ deleted: { orphans: { alerts: expect.any(Number), payloadTemplates: expect.any(Number), entries: expect.any(Number) } } });
+  await db().alert.deleteMany({ where: { id: { startsWith: 'cleanup-alert-' } } });
+  await db().entry.delete({ where: { id: 990_002 } });
+  await db().alertRule.delete({ where: { id: rule.id } });
 });

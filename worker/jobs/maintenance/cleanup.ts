@@ -33,6 +33,26 @@ export const cleanupHandler = defineHandler(cleanupJob, async (ctx) => {
     const cutoff = new Date(Date.now() - 7 * 86_400_000);
     return (await db().workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: cutoff } } })).count;
   });
+
+  // Rows nothing points at any more.
+  const orphans = await ctx.phase('orphans', async () => {
+    const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
+    const alerts = await db().$executeRaw`
+      DELETE FROM "Alert" a WHERE a."lastAt" < ${cutoff}
+        AND (a.status = 'resolved' OR NOT EXISTS (SELECT 1 FROM "AlertRule" r WHERE r.id = a."ruleId"))`;
+    const templates = await db().$executeRaw`
+      DELETE FROM "PayloadTemplate" t WHERE NOT EXISTS (SELECT 1 FROM "JobDefinition" d WHERE d.name = t."jobName" AND d."inCatalog")`;
+    // League entries seen once on a standings page and since left behind: untracked, in no league, with no history.
+    const entries = await db().$executeRaw`
+      DELETE FROM "Entry" e WHERE NOT e.tracked
+        AND NOT EXISTS (SELECT 1 FROM "LeagueStanding" s WHERE s."entryId" = e.id)
+        AND NOT EXISTS (SELECT 1 FROM "EntryEventHistory" h WHERE h."entryId" = e.id)
+        AND NOT EXISTS (SELECT 1 FROM "TournamentStanding" t WHERE t."entryId" = e.id)
+        AND NOT EXISTS (SELECT 1 FROM "TournamentResult" r WHERE e.id IN (r."homeEntryId", r."awayEntryId", r."winnerEntryId"))`;
+    ctx.count('orphansDeleted', alerts + templates + entries);
+    return { alerts, payloadTemplates: templates, entries };
+  });
   ctx.progress(100);
-  return { processed: sessions + runs + heartbeats, deleted: { sessions, runs, workerHeartbeats: heartbeats }, retentionDays, errors: 0 };
+  const orphanCount = orphans.alerts + orphans.payloadTemplates + orphans.entries;
+  return { processed: sessions + runs + heartbeats + orphanCount, deleted: { sessions, runs, workerHeartbeats: heartbeats, orphans }, retentionDays, errors: 0 };
 });

@@ -1,5 +1,6 @@
 import type { TwoLevelCache } from '../cache/two-level-cache.ts';
 import { db } from '../db.ts';
+import type { StandingRow } from './tournament-rules.ts';
 
 /**
  * What the League pages show, read through the two-level cache under the keys the jobs
@@ -136,16 +137,9 @@ export function leagueTournaments(cache: TwoLevelCache, leagueId: number): Promi
   );
 }
 
-export interface TournamentStandingDto {
-  rank: number;
-  entryId: number;
+/** A tournament standing as the jobs write it (see tournament-rules), with the entry's name. */
+export interface TournamentStandingDto extends StandingRow {
   entryName: string;
-  points: number;
-  played: number;
-  won: number;
-  drawn: number;
-  lost: number;
-  eliminated: boolean;
 }
 
 /** A tournament's standings and its latest results. */

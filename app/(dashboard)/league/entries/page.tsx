@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { AutoRefresh } from '@/components/league/auto-refresh.tsx';
 import { AnalysedEntriesTable, TrackedEntriesTable } from '@/components/league/entry-tables.tsx';
 import { TrackEntryForm } from '@/components/league/entry-tracking.tsx';
@@ -19,10 +18,7 @@ export default async function EntriesPage() {
     <div className="space-y-6">
       <AutoRefresh seconds={30} />
       <div>
-        <Link href="/league" className="text-sm text-slate-500 hover:underline">
-          ← League
-        </Link>
-        <h1 className="mt-1 text-xl font-semibold">Entries</h1>
+        <h1 className="text-xl font-semibold">Entries</h1>
       </div>
       {canEdit ? (
         <Panel title="Track an entry" actions={<span>fetched from the upstream, then refreshed every minute</span>}>

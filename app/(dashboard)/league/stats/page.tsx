@@ -39,10 +39,7 @@ export default async function LeagueStatsPage() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <Link href="/league" className="text-sm text-slate-500 hover:underline">
-            ← League
-          </Link>
-          <h1 className="mt-1 text-xl font-semibold">League stats</h1>
+          <h1 className="text-xl font-semibold">League stats</h1>
         </div>
         <UpdateStatsButton disabled={!roleAllows(principal.role, 'jobs:trigger')} />
       </div>

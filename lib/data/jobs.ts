@@ -1,5 +1,5 @@
 import type { JobDefinition as JobRow } from '@/generated/prisma/client.ts';
-import { db } from '../db.ts';
+import { db, Prisma } from '../db.ts';
 import { NotFoundError } from '../errors.ts';
 import { allJobs, findJob } from '../jobs/catalog.ts';
 import type { JobDefinition, ScheduleOptions } from '../jobs/define-job.ts';
@@ -64,13 +64,16 @@ export async function listJobs(): Promise<JobSummaryDto[]> {
           ORDER BY "queuedAt" DESC, id DESC LIMIT 100
         ) recent
       ) durations`,
-    // One index probe per job in the catalog, not a pass over every run.
-    db().$queryRaw<LastRunRow[]>`
-      SELECT last.* FROM unnest(${jobs.map((job) => job.name)}::text[]) AS names(name)
-      CROSS JOIN LATERAL (
-        SELECT "jobName", id, status::text AS status, "queuedAt", "finishedAt", "durationMs"
-        FROM "JobRun" WHERE "jobName" = names.name ORDER BY "queuedAt" DESC, id DESC LIMIT 1
-      ) last`,
+    // One index probe per job in the catalog, not a pass over every run. Each probe names its
+    // job as a value the planner sees: through a lateral join it guessed an average job, chose
+    // the (queuedAt, id) index and read the whole table for jobs that have never run.
+    db().$queryRaw<LastRunRow[]>`${Prisma.join(
+      jobs.map(
+        (job) => Prisma.sql`(SELECT "jobName", id, status::text AS status, "queuedAt", "finishedAt", "durationMs"
+          FROM "JobRun" WHERE "jobName" = ${job.name} ORDER BY "queuedAt" DESC, id DESC LIMIT 1)`,
+      ),
+      ' UNION ALL ',
+    )}`,
   ]);
   const rowByName = new Map(rows.map((row) => [row.name, row]));
   const statsByName = new Map(stats.map((row) => [row.jobName, row]));

@@ -40,10 +40,24 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
+/** Schedules in words, by schedule: the job list asks for every job's on each request. */
+const described = new Map<string, string>();
+
 /** The schedule in words, e.g. "Every minute, between 00:00 and 07:59". */
 export function describeSchedule(schedule: ScheduleOptions | null): string {
   if (!schedule) return 'Manual only';
   if ('every' in schedule) return `Every ${describeInterval(schedule.every)}`;
+  const key = `${schedule.cron}|${schedule.tz ?? ''}`;
+  let words = described.get(key);
+  if (words === undefined) {
+    words = describeCron(schedule);
+    if (described.size > 1_000) described.clear();
+    described.set(key, words);
+  }
+  return words;
+}
+
+function describeCron(schedule: { cron: string; tz?: string }): string {
   const words = cronstrue
     .toString(expandCron(schedule.cron), { use24HourTimeFormat: true, verbose: false })
     .replace(/(?:at )?(\d{2}:\d{2}) through (\d{2}:\d{2})/g, 'between $1 and $2');
@@ -66,6 +80,13 @@ function describeInterval(ms: number): string {
   return `${ms} ms`;
 }
 
+/**
+ * Computed fire times by schedule: they hold from when they were computed until the first of
+ * them passes, and cron-parser takes about a millisecond per schedule (the job list asks for
+ * every job's on each request).
+ */
+const upcoming = new Map<string, { from: number; times: Date[] }>();
+
 /** The next `count` fire times after `from`. */
 export function nextFireTimes(schedule: ScheduleOptions | null, count = 3, from = new Date()): Date[] {
   if (!schedule) return [];
@@ -73,8 +94,15 @@ export function nextFireTimes(schedule: ScheduleOptions | null, count = 3, from 
     const next = Math.floor(from.getTime() / schedule.every) * schedule.every + schedule.every;
     return Array.from({ length: count }, (_, index) => new Date(next + index * schedule.every));
   }
+  const key = `${schedule.cron}|${schedule.tz ?? 'UTC'}|${count}`;
+  const known = upcoming.get(key);
+  const at = from.getTime();
+  if (known && at >= known.from && known.times[0] && at < known.times[0].getTime()) return known.times.map((date) => new Date(date));
   const expression = CronExpressionParser.parse(expandCron(schedule.cron), { tz: schedule.tz ?? 'UTC', currentDate: from });
-  return expression.take(count).map((date) => date.toDate());
+  const times = expression.take(count).map((date) => date.toDate());
+  if (upcoming.size > 1_000) upcoming.clear();
+  upcoming.set(key, { from: at, times });
+  return times.map((date) => new Date(date));
 }
 
 /**

@@ -8,40 +8,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import type { JobRun } from '@/generated/prisma/client.ts';
-import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
+import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
-import { createUpstreamServer, type UpstreamServer, type UpstreamStateView } from '@/scripts/upstream/server.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
-import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
 import { hybridJobs } from '@/lib/jobs/definitions/league/hybrid.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
-import { createRedis, redis } from '@/lib/redis.ts';
+import { redis } from '@/lib/redis.ts';
 import { cancelRun } from '@/lib/runs/cancel-run.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import type { Runner } from '../../runner.ts';
 import { hybridHandlers, type EntryUpdatesResult } from './hybrid.ts';
-import { useLeagueServices } from './league-services.ts';
 import { seedLeague } from './test-support/seed-league.ts';
 import { upstreamRateLimitName } from './upstream-requests.ts';
 
 const prefix = useOwnQueuePrefix('league-hybrid');
 await useOwnDatabase('league_hybrid');
 
-let runner: Runner;
-let upstream: UpstreamServer;
-let baseUrl: string;
-let cache: TwoLevelCache;
+let bed: LeagueJobsTestbed;
 const admin: Principal = { type: 'user', id: 'u1', label: 'admin@test', role: 'admin', grants: [] };
 
-async function simulator(path: string, body?: unknown): Promise<UpstreamStateView> {
-  const response = await fetch(`${baseUrl}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-  return (await response.json()) as UpstreamStateView;
-}
-
-const upstreamRequests = async () => (await simulator('/admin/state')).requests.total;
+const simulator = (path: string, body: unknown) => bed.admin(path, body);
+const upstreamRequests = async () => bed.upstream.state.view().requests.total;
 
 /** Sets entry-updates' config and waits out the worker's one-second config cache. */
 async function configure(config: Record<string, unknown>): Promise<void> {
@@ -55,15 +43,7 @@ async function resetRateLimit(): Promise<void> {
   if (keys.length > 0) await redis().del(...keys);
 }
 
-const until = (id: string, statuses: string[], timeoutMs = 30_000) =>
-  waitFor(
-    async () => {
-      const run = await db().jobRun.findUniqueOrThrow({ where: { id } });
-      return statuses.includes(run.status) ? run : undefined;
-    },
-    timeoutMs,
-    `run ${id} to reach ${statuses.join('|')}`,
-  );
+const until = (id: string, statuses: string[], timeoutMs = 30_000) => bed.untilStatus(id, statuses, timeoutMs);
 
 async function runEntryUpdates(statuses = ['completed', 'failed']): Promise<JobRun> {
   const { run } = await enqueueRun('entry-updates', { trigger: 'api' });
@@ -72,32 +52,22 @@ async function runEntryUpdates(statuses = ['completed', 'failed']): Promise<JobR
 
 beforeAll(async () => {
   registerJobs(hybridJobs);
-  upstream = createUpstreamServer({ entries: 300, speed: 0 });
-  baseUrl = `http://127.0.0.1:${await upstream.listen(0)}`;
-  cache = new TwoLevelCache({ redis: createRedis('client'), prefix });
-  await cache.start();
-  useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl }), cache });
+  bed = await LeagueJobsTestbed.start(prefix, [...hybridHandlers] as never, { entries: 300 });
   await simulator('/admin/clock', { toEvent: 3, phase: 'finished' });
-  await seedLeague({ db: db(), upstream: new UpstreamClient({ baseUrl }), now: new Date(upstream.state.now()) });
-  runner = await startInProcessWorker(prefix, [...hybridHandlers] as never);
+  await seedLeague({ db: db(), upstream: new UpstreamClient({ baseUrl: bed.upstreamUrl }), now: new Date(bed.upstream.state.now()) });
 });
 
-afterAll(async () => {
-  await stopInProcessWorker(runner);
-  useLeagueServices(undefined);
-  await cache?.close();
-  await upstream?.close();
-});
+afterAll(() => bed?.stop());
 
 describe('entry-updates', () => {
   it('discovers the leagues, then writes entries, histories and standings totals; a 404 marks the entry deleted', async () => {
     // discovery reads page 1 of leagues 1..5; the entry with the lowest id there is fetched first
-    const client = new UpstreamClient({ baseUrl });
+    const client = new UpstreamClient({ baseUrl: bed.upstreamUrl });
     const pages = await Promise.all([1, 2, 3, 4, 5].map((league) => client.leagueStandings(league, 1)));
     const gone = Math.min(...pages.flatMap((page) => page.standings.results.map((row) => row.entry)));
     await simulator('/admin/faults', { notFoundEntries: [gone] });
-    await cache.set(`entry:${gone}`, { stale: true });
-    await cache.set('league:1:standings:1', { stale: true });
+    await bed.cache.set(`entry:${gone}`, { stale: true });
+    await bed.cache.set('league:1:standings:1', { stale: true });
     await configure({ requestsPerMinute: 10_000, maxEntries: 30, batchSize: 10 });
     const before = await upstreamRequests();
 
@@ -124,8 +94,8 @@ describe('entry-updates', () => {
       for (const standing of standings) expect(standing.total).toBe(summary.summary_overall_points);
     }
     // the keys of what changed are gone from the cache
-    expect(await cache.get(`entry:${gone}`)).toBeUndefined();
-    expect(await cache.get('league:1:standings:1')).toBeUndefined();
+    expect(await bed.cache.get(`entry:${gone}`)).toBeUndefined();
+    expect(await bed.cache.get('league:1:standings:1')).toBeUndefined();
   });
 
   it('never makes more upstream requests in a minute than requestsPerMinute, across the items of a batch', async () => {

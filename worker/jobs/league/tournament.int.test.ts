@@ -7,47 +7,29 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRun } from '@/generated/prisma/client.ts';
-import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
 import { hybridJobs } from '@/lib/jobs/definitions/league/hybrid.ts';
 import { tournamentJobs } from '@/lib/jobs/definitions/league/tournament.ts';
 import { knockoutRounds } from '@/lib/league/tournament-rules.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
-import { queues } from '@/lib/queue/queues.ts';
-import type { RunJobData } from '@/lib/queue/run-job-data.ts';
-import { createRedis } from '@/lib/redis.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
+import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
-import { createUpstreamServer, type UpstreamServer } from '@/scripts/upstream/server.ts';
 import { LeagueListener } from '../../league/league-listener.ts';
-import type { Runner } from '../../runner.ts';
 import { hybridHandlers, type TournamentEventDataResult } from './hybrid.ts';
-import { useLeagueServices } from './league-services.ts';
 import { seedLeague } from './test-support/seed-league.ts';
 import { tournamentHandlers, type TournamentUpdateResult } from './tournament.ts';
 
 const prefix = useOwnQueuePrefix('league-tournament');
 await useOwnDatabase('league_tournament');
 
-let runner: Runner;
-let upstream: UpstreamServer;
-let baseUrl: string;
-let cache: TwoLevelCache;
+let bed: LeagueJobsTestbed;
 const chain = ['points-race-update', 'battle-race-update', 'knockout-update', 'cup-update'] as const;
 
-const until = (id: string, statuses: string[], timeoutMs = 30_000) =>
-  waitFor(
-    async () => {
-      const run = await db().jobRun.findUniqueOrThrow({ where: { id } });
-      return statuses.includes(run.status) ? run : undefined;
-    },
-    timeoutMs,
-    `run ${id} to reach ${statuses.join('|')}`,
-  );
+const until = (id: string, statuses: string[], timeoutMs = 30_000) => bed.untilStatus(id, statuses, timeoutMs);
 
 async function run(jobName: string, payload: Record<string, unknown> = {}): Promise<JobRun> {
   const { run } = await enqueueRun(jobName, { payload, trigger: 'api' });
@@ -57,18 +39,12 @@ async function run(jobName: string, payload: Record<string, unknown> = {}): Prom
 }
 
 /** A points-race-update fired the way its job scheduler fires it (so its condition is asked). */
-async function fireScheduledPointsRace(): Promise<JobRun> {
-  const id = `scheduled-points-race-${Date.now()}`;
-  const data: RunJobData = { payload: {}, trigger: 'schedule', actor: 'scheduler', source: 'schedule' };
-  await queues().for('tournament').add('points-race-update', data, { jobId: id });
-  return until(id, ['skipped', 'completed', 'failed']);
-}
+const fireScheduledPointsRace = () => bed.fire('points-race-update');
 
 /** Moves the simulator to just after gameweek `event` finished and stores the meta tables as they are then. */
 async function finishGameweek(event: number): Promise<void> {
-  const response = await fetch(`${baseUrl}/admin/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ toEvent: event, phase: 'finished' }) });
-  expect(response.ok).toBe(true);
-  await seedLeague({ db: db(), upstream: new UpstreamClient({ baseUrl }), now: new Date(upstream.state.now()) });
+  await bed.admin('/admin/clock', { toEvent: event, phase: 'finished' });
+  await seedLeague({ db: db(), upstream: new UpstreamClient({ baseUrl: bed.upstreamUrl }), now: new Date(bed.upstream.state.now()) });
 }
 
 /** Runs points-race-update and waits for the chain it enqueues; returns the four runs in chain order. */
@@ -97,23 +73,13 @@ async function snapshot() {
 
 beforeAll(async () => {
   registerJobs([...hybridJobs, ...tournamentJobs]);
-  upstream = createUpstreamServer({ entries: 300, speed: 0 });
-  baseUrl = `http://127.0.0.1:${await upstream.listen(0)}`;
-  cache = new TwoLevelCache({ redis: createRedis('client'), prefix });
-  await cache.start();
-  useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl }), cache });
+  bed = await LeagueJobsTestbed.start(prefix, [...hybridHandlers, ...tournamentHandlers] as never, { entries: 300 });
   await finishGameweek(1);
-  runner = await startInProcessWorker(prefix, [...hybridHandlers, ...tournamentHandlers] as never);
   const config = { ...hybridJobs[1].config.parse({}), requestsPerMinute: 10_000 };
   await db().jobDefinition.update({ where: { name: 'tournament-event-data' }, data: { config } });
 });
 
-afterAll(async () => {
-  await stopInProcessWorker(runner);
-  useLeagueServices(undefined);
-  await cache?.close();
-  await upstream?.close();
-});
+afterAll(() => bed?.stop());
 
 describe('tournament-event-data', () => {
   it("creates each league's four tournaments with its top standings and stores the histories they need", async () => {

@@ -172,15 +172,8 @@ export function scoreTournament(input: TournamentInput): TournamentOutcome {
   }
 }
 
-interface Tally {
-  entryId: number;
-  points: number;
-  played: number;
-  won: number;
-  drawn: number;
-  lost: number;
-  eliminated: boolean;
-}
+/** A standing while it is counted: ranked at the end. */
+type Tally = Omit<StandingRow, 'rank'>;
 
 const roundOf = (input: TournamentInput, eventId: number) => eventId - input.startEvent + 1;
 const tallyOf = (entryId: number): Tally => ({ entryId, points: 0, played: 0, won: 0, drawn: 0, lost: 0, eliminated: false });

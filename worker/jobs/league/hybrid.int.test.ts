@@ -68,6 +68,7 @@ describe('entry-updates', () => {
     await simulator('/admin/faults', { notFoundEntries: [gone] });
     await bed.cache.set(`entry:${gone}`, { stale: true });
     await bed.cache.set('league:1:standings:1', { stale: true });
+    await bed.cache.set('league:list', []);
     await configure({ requestsPerMinute: 10_000, maxEntries: 30, batchSize: 10 });
     const before = await upstreamRequests();
 
@@ -96,6 +97,7 @@ describe('entry-updates', () => {
     // the keys of what changed are gone from the cache
     expect(await bed.cache.get(`entry:${gone}`)).toBeUndefined();
     expect(await bed.cache.get('league:1:standings:1')).toBeUndefined();
+    expect(await bed.cache.get('league:list')).toBeUndefined(); // the League page's list of leagues
   });
 
   it('never makes more upstream requests in a minute than requestsPerMinute, across the items of a batch', async () => {

@@ -58,7 +58,11 @@ async function storeStandings(fetched: BatchResult<FetchedStandings>, cache: Two
     summary.standingsWritten += standingsWritten;
     summary.standingsRemoved += write.standingsRemoved;
     summary.entriesCreated += write.entriesCreated;
-    if (write.league !== 'unchanged' || standingsWritten + write.standingsRemoved > 0) await cache.invalidatePattern(`league:${standings.league.id}:standings:`);
+    if (write.league !== 'unchanged' || standingsWritten + write.standingsRemoved > 0) {
+      // The pages, and the league list (names and member counts).
+      await cache.invalidatePattern(`league:${standings.league.id}:standings:`);
+      await cache.invalidate(['league:list']);
+    }
     if (!standings.complete) log(`League ${standings.league.id} has more standings pages than were read; rows of entries not seen were kept`, { leagueId: standings.league.id });
   }
   return summary;
@@ -287,7 +291,11 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
       Object.assign(summary, { leagues: stored.leagues.length, leaguesFailed: stored.leaguesFailed, standingsWritten: stored.standingsWritten, standingsRemoved: stored.standingsRemoved, entriesCreated: stored.entriesCreated });
       if (standings.failure) throw standings.failure;
       const leagues = await db().league.findMany({ where: { id: { in: meta.leagueIds } }, select: { id: true, name: true }, orderBy: { id: 'asc' } });
-      for (const league of leagues) summary.tournamentsCreated += await ensureTournaments(league, { firstUnfinished: meta.firstUnfinished, lastEvent }, config.maxEntrants, ctx.log);
+      for (const league of leagues) {
+        const created = await ensureTournaments(league, { firstUnfinished: meta.firstUnfinished, lastEvent }, config.maxEntrants, ctx.log);
+        summary.tournamentsCreated += created;
+        if (created > 0) await cache.invalidate([`tournament:league:${league.id}`]);
+      }
     });
 
     const missing = await ctx.phase('meta-histories', async () => {

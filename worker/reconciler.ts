@@ -1,6 +1,7 @@
 import type { Db } from '@/lib/db.ts';
 import { findJob } from '@/lib/jobs/catalog.ts';
-import { kickoffKeys, RedisLock } from '@/lib/locks/redis-lock.ts';
+import { RedisLock } from '@/lib/locks/redis-lock.ts';
+import { kickoffKeys } from '@/lib/redis-keys.ts';
 import { logger } from '@/lib/logger.ts';
 import type { QueueSet } from '@/lib/queue/queues.ts';
 import type { Redis } from 'ioredis';

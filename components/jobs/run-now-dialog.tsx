@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { JobDetailDto } from '@/lib/data/jobs.ts';
-import type { PayloadTemplateDto } from '@/lib/jobs/payload-templates.ts';
+import type { PayloadTemplateDto } from '@/lib/services/payload-templates.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { dataFrom, propertiesOf, SchemaFields, valuesFrom, type FieldValues } from '../forms/schema-fields.tsx';
 import { Button } from '../ui/button.tsx';

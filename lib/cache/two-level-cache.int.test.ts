@@ -7,7 +7,7 @@ import { deleteRedisKeys } from '@/scripts/test/test-resources.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { createRedis } from '../redis.ts';
 import { cacheFamilies, familyOf, ttlMsOf } from './cache-families.ts';
-import { cacheKeys } from './cache-keys.ts';
+import { cacheKeys } from '../redis-keys.ts';
 import { readCacheStats, TwoLevelCache, type TwoLevelCacheOptions } from './two-level-cache.ts';
 
 const prefix = useOwnQueuePrefix('cache');

@@ -5,7 +5,7 @@ import { env } from '../env.ts';
 import { logger } from '../logger.ts';
 import { createRedis } from '../redis.ts';
 import { cacheFamilyNames, familyOf, ttlMsOf, type CacheFamily } from './cache-families.ts';
-import { cacheKeys } from './cache-keys.ts';
+import { cacheKeys } from '../redis-keys.ts';
 import { LruCache } from './lru.ts';
 
 /**

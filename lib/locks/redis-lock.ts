@@ -65,19 +65,3 @@ export class RedisLock {
     }
   }
 }
-
-/** Redis keys Kickoff keeps besides BullMQ's, all under the queue prefix. */
-export const kickoffKeys = {
-  jobLock: (prefix: string, jobName: string) => `${prefix}:kickoff:lock:job:${jobName}`,
-  schedulerSyncLock: (prefix: string) => `${prefix}:kickoff:lock:scheduler-sync`,
-  reconcilerLock: (prefix: string) => `${prefix}:kickoff:lock:reconciler`,
-  alertsLock: (prefix: string) => `${prefix}:kickoff:lock:alerts`,
-  alertsCursor: (prefix: string) => `${prefix}:kickoff:alerts:cursor`,
-  alertsBacklogSince: (prefix: string, ruleId: string) => `${prefix}:kickoff:alerts:backlog-since:${ruleId}`,
-  telegramPollLock: (prefix: string) => `${prefix}:kickoff:lock:telegram-poll`,
-  telegramOffset: (prefix: string) => `${prefix}:kickoff:telegram:offset`,
-  triggerCooldown: (prefix: string, jobName: string, userId: string) => `${prefix}:kickoff:cooldown:${jobName}:${userId}`,
-  manualTriggers: (prefix: string, userId: string) => `${prefix}:kickoff:manual-triggers:${userId}`,
-  cancelled: (prefix: string, runId: string) => `${prefix}:kickoff:cancelled:${runId}`,
-  controlChannel: (prefix: string) => `${prefix}:kickoff:control`,
-};

@@ -4,7 +4,7 @@ import { assertMayActOnJob } from '../auth/grants.ts';
 import { db } from '../db.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { findJob } from '../jobs/catalog.ts';
-import { kickoffKeys } from '../locks/redis-lock.ts';
+import { kickoffKeys } from '../redis-keys.ts';
 import { queues } from '../queue/queues.ts';
 import { redis } from '../redis.ts';
 

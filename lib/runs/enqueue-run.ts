@@ -5,7 +5,8 @@ import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError 
 import { findJob } from '../jobs/catalog.ts';
 import type { JobDefinition } from '../jobs/define-job.ts';
 import type { RunTrigger } from '../jobs/run-state.ts';
-import { kickoffKeys, RedisLock } from '../locks/redis-lock.ts';
+import { RedisLock } from '../locks/redis-lock.ts';
+import { kickoffKeys } from '../redis-keys.ts';
 import { logger } from '../logger.ts';
 import { redis } from '../redis.ts';
 import { backoffFor } from '../queue/backoff.ts';

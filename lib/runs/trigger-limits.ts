@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.ts';
 import { ForbiddenError, RateLimitedError } from '../errors.ts';
-import { kickoffKeys } from '../locks/redis-lock.ts';
+import { kickoffKeys } from '../redis-keys.ts';
 import { queues } from '../queue/queues.ts';
 import { redis } from '../redis.ts';
 import type { Settings } from '../settings.ts';

@@ -13,7 +13,7 @@ import {
 import { categoryNames, type Category } from '@/lib/jobs/categories.ts';
 import type { ScheduleOptions } from '@/lib/jobs/define-job.ts';
 import { lastDueBefore } from '@/lib/jobs/schedule.ts';
-import { kickoffKeys } from '@/lib/locks/redis-lock.ts';
+import { kickoffKeys } from '@/lib/redis-keys.ts';
 import type { QueueSet } from '@/lib/queue/queues.ts';
 import { readSettings } from '@/lib/settings.ts';
 import type { alertConditionSchema, alertScopeSchema } from '@/lib/validations/alerts.ts';

@@ -8,7 +8,8 @@ import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
 import type { Db } from '@/lib/db.ts';
 import { ConflictError, NotFoundError } from '@/lib/errors.ts';
-import { kickoffKeys, RedisLock } from '@/lib/locks/redis-lock.ts';
+import { RedisLock } from '@/lib/locks/redis-lock.ts';
+import { kickoffKeys } from '@/lib/redis-keys.ts';
 import { logger } from '@/lib/logger.ts';
 import { alertChannelSchema } from '@/lib/validations/alerts.ts';
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { sleep } from '../run-context.ts';
+import { kickoffKeys } from '@/lib/redis-keys.ts';
 
 /**
  * A rate limit shared by every worker through Redis: at most `max` calls in any `perMs`
@@ -120,7 +121,7 @@ export class SharedRateLimiter {
   ) {
     if (!(Number.isInteger(options.max) && options.max >= 1)) throw new RangeError(`Rate limit max must be a whole number of at least 1, not ${options.max}`);
     if (!(options.perMs > 0)) throw new RangeError(`Rate limit perMs must be above 0, not ${options.perMs}`);
-    const base = `${prefix}:kickoff:ratelimit:${name}`;
+    const base = kickoffKeys.rateLimit(prefix, name);
     this.keys = { window: `${base}:window`, state: `${base}:state`, outcomes: `${base}:outcomes`, pause: `${base}:pause` };
     this.floor = Math.max(1, Math.ceil(options.max * floorRatio));
   }

@@ -1,6 +1,6 @@
 import { readJsonBody } from '@/lib/api/read-body.ts';
 import { withAuth } from '@/lib/api/with-auth.ts';
-import { listTemplates, saveTemplate } from '@/lib/jobs/payload-templates.ts';
+import { listTemplates, saveTemplate } from '@/lib/services/payload-templates.ts';
 import { templateBodySchema } from '@/lib/validations/templates.ts';
 
 export const GET = withAuth<{ name: string }>('jobs:read', async ({ params }) => Response.json({ templates: await listTemplates(params.name) }));

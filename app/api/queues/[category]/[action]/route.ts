@@ -1,6 +1,6 @@
 import { withAuth } from '@/lib/api/with-auth.ts';
 import { NotFoundError } from '@/lib/errors.ts';
-import { setQueuePaused } from '@/lib/queue/queue-control.ts';
+import { setQueuePaused } from '@/lib/services/queue-control.ts';
 
 /** `POST /api/queues/:category/pause` and `POST /api/queues/:category/resume` (admins). */
 export const POST = withAuth<{ category: string; action: string }>('queues:manage', async ({ params, principal, requestId, ip }) => {

@@ -1,7 +1,7 @@
 import { recordAudit, type AuditActor } from '../audit.ts';
 import { NotFoundError } from '../errors.ts';
 import { isCategory } from '../jobs/categories.ts';
-import { queues } from './queues.ts';
+import { queues } from '../queue/queues.ts';
 
 /** Pauses or resumes a category's queue for every worker (active runs finish). */
 export async function setQueuePaused(category: string, paused: boolean, actor: AuditActor): Promise<{ category: string; paused: boolean }> {

@@ -4,7 +4,7 @@ import { assertMayActOnJob } from '../auth/grants.ts';
 import { db } from '../db.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { templateBodySchema } from '../validations/templates.ts';
-import { findJob } from './catalog.ts';
+import { findJob } from '../jobs/catalog.ts';
 
 export interface PayloadTemplateDto {
   id: string;

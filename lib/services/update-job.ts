@@ -6,8 +6,8 @@ import { queues } from '../queue/queues.ts';
 import { syncSchedulers } from '../queue/schedulers.ts';
 import { redis } from '../redis.ts';
 import type { JobPatch } from '../validations/jobs.ts';
-import { allJobs, findJob } from './catalog.ts';
-import { assertValidSchedule } from './schedule.ts';
+import { allJobs, findJob } from '../jobs/catalog.ts';
+import { assertValidSchedule } from '../jobs/schedule.ts';
 
 /**
  * Changes what people own about a job: enabled, paused-until, schedule, config. The config

@@ -1,0 +1,32 @@
+/**
+ * Every Redis key Kickoff keeps besides BullMQ's own, in one place. All start with the queue
+ * prefix (a hash tag such as `{kickoff}`), so each lands in one slot on Redis Cluster and a
+ * test's prefix owns every key it makes.
+ */
+
+export const kickoffKeys = {
+  jobLock: (prefix: string, jobName: string) => `${prefix}:kickoff:lock:job:${jobName}`,
+  schedulerSyncLock: (prefix: string) => `${prefix}:kickoff:lock:scheduler-sync`,
+  reconcilerLock: (prefix: string) => `${prefix}:kickoff:lock:reconciler`,
+  alertsLock: (prefix: string) => `${prefix}:kickoff:lock:alerts`,
+  alertsCursor: (prefix: string) => `${prefix}:kickoff:alerts:cursor`,
+  alertsBacklogSince: (prefix: string, ruleId: string) => `${prefix}:kickoff:alerts:backlog-since:${ruleId}`,
+  telegramPollLock: (prefix: string) => `${prefix}:kickoff:lock:telegram-poll`,
+  telegramOffset: (prefix: string) => `${prefix}:kickoff:telegram:offset`,
+  triggerCooldown: (prefix: string, jobName: string, userId: string) => `${prefix}:kickoff:cooldown:${jobName}:${userId}`,
+  manualTriggers: (prefix: string, userId: string) => `${prefix}:kickoff:manual-triggers:${userId}`,
+  cancelled: (prefix: string, runId: string) => `${prefix}:kickoff:cancelled:${runId}`,
+  controlChannel: (prefix: string) => `${prefix}:kickoff:control`,
+  /** The shared rate limit of `ctx.batch` / `SharedRateLimiter` called `name`; its keys add `:window`, `:state`, … */
+  rateLimit: (prefix: string, name: string) => `${prefix}:kickoff:ratelimit:${name}`,
+};
+
+/** Keys of the two-level cache (`lib/cache/`). */
+export const cacheKeys = {
+  /** One cached value; `key` is the cache key, such as `live:match:12`. */
+  entry: (prefix: string, key: string) => `${prefix}:kickoff:cache:${key}`,
+  /** Pub/sub channel on which every process hears which local copies to drop. */
+  invalidations: (prefix: string) => `${prefix}:kickoff:cache-invalidations`,
+  /** Hash of hit and miss totals of every process, fields such as `live:hits`. */
+  stats: (prefix: string) => `${prefix}:kickoff:cache-stats`,
+};

@@ -1,13 +1,13 @@
 import type { JobDefinition } from './define-job.ts';
 import { cleanupJob } from './definitions/cleanup.ts';
-import { entryAnalyzerJob, trackedEntryUpdaterJob } from './definitions/league/analysis.ts';
-import { historicalStatsRefreshJob } from './definitions/league/historical.ts';
-import { entryUpdatesJob, tournamentEventDataJob } from './definitions/league/hybrid.ts';
-import { leaderboardValidationJob, prizePoolFinalizationJob } from './definitions/league/maintenance.ts';
-import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from './definitions/league/meta.ts';
-import { statsUpdateJob } from './definitions/league/stats.ts';
-import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from './definitions/league/time-based.ts';
-import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from './definitions/league/tournament.ts';
+import { entryAnalyzerJob, trackedEntryUpdaterJob } from './definitions/league/tracked-entry-updater.ts';
+import { historicalStatsRefreshJob } from './definitions/league/historical-stats-refresh.ts';
+import { entryUpdatesJob, tournamentEventDataJob } from './definitions/league/entry-updates.ts';
+import { leaderboardValidationJob, prizePoolFinalizationJob } from './definitions/league/prize-pool-finalization.ts';
+import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from './definitions/league/bootstrap-meta.ts';
+import { statsUpdateJob } from './definitions/league/stats-update.ts';
+import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from './definitions/league/event-live-update.ts';
+import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from './definitions/league/points-race-update.ts';
 import { probeJob } from './definitions/probe.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TwoLevelCache } from '../cache/two-level-cache.ts';
 import { db } from '../db.ts';
-import { statsStep, statsUpdateJob, type StatsStepName } from '../jobs/definitions/league/stats.ts';
+import { statsStep, statsUpdateJob, type StatsStepName } from '../jobs/definitions/league/stats-update.ts';
 
 /**
  * What the League stats page shows from stats-update's tables (the stats_steps migration),
@@ -95,7 +95,7 @@ export function latestGameweekReport(cache: TwoLevelCache): Promise<GameweekRepo
   });
 }
 
-/** What a completed stats-update run stores as its result (see worker/jobs/league/stats.ts). */
+/** What a completed stats-update run stores as its result (see worker/jobs/league/stats-update.ts). */
 export const statsRunResultSchema = z.object({
   source: z.string(),
   steps: z.array(z.object({ name: z.string(), ms: z.number(), rows: z.number(), ok: z.boolean() })),

@@ -1,7 +1,7 @@
 /**
  * How the league's tournaments are seeded, paired and scored. Pure: given the entrants and
  * their stored event scores, what every round's results and the standings are. The
- * tournament jobs (worker/jobs/league/tournament.ts) recompute a tournament from scratch with
+ * tournament jobs (worker/jobs/league/update-tournaments.ts) recompute a tournament from scratch with
  * these on every run, so a rerun over the same stored scores yields the very same rows
  * (idempotent), and a corrected score corrects every later round.
  *

@@ -1,7 +1,7 @@
 import type { AuditActor } from '../audit.ts';
 import { db } from '../db.ts';
 import { ConflictError } from '../errors.ts';
-import { statsUpdateJob } from '../jobs/definitions/league/stats.ts';
+import { statsUpdateJob } from '../jobs/definitions/league/stats-update.ts';
 import type { EnqueuedRun } from '../runs/enqueue-run.ts';
 import { triggerRun } from '../runs/trigger-run.ts';
 import { readSettings } from '../settings.ts';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { findJob } from '@/lib/jobs/catalog.ts';
 import { db } from '@/lib/db.ts';
-import { statsUpdateJob } from '@/lib/jobs/definitions/league/stats.ts';
+import { statsUpdateJob } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { leagueChannel, leagueNotificationSchema, runsForNotification, type NotifiedRun } from '@/lib/league/league-notifications.ts';
 import { logger } from '@/lib/logger.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';

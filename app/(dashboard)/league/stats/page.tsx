@@ -6,7 +6,7 @@ import { EmptyNote, Panel } from '@/components/ui/panel.tsx';
 import { TableHead } from '@/components/ui/table-head.tsx';
 import { roleAllows } from '@/lib/auth/permissions.ts';
 import { processCache } from '@/lib/cache/process-cache.ts';
-import { statsStep, type StatsStepName } from '@/lib/jobs/definitions/league/stats.ts';
+import { statsStep, type StatsStepName } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { hallOfFame, latestGameweekReport, latestStatsRun, powerRatings, seasonTable } from '@/lib/league/stats-queries.ts';
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { requirePrincipal } from '../../../_lib/session.ts';

@@ -12,11 +12,11 @@ import { runReaching, StatsStage } from '@/scripts/test/stats-stage.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
 import { db } from '@/lib/db.ts';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { statsJobs, statsSteps } from '@/lib/jobs/definitions/league/stats.ts';
+import { statsJobs, statsSteps } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { hallOfFame, latestGameweekReport, latestStatsRun, powerRatings, seasonTable } from '@/lib/league/stats-queries.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
 import { retryRun } from '@/lib/runs/retry-run.ts';
-import { statsHandlers, type StepOutcome } from './stats.ts';
+import { statsHandlers, type StepOutcome } from './stats-update.ts';
 
 const prefix = useOwnQueuePrefix('league-stats');
 await useOwnDatabase('league_stats');

@@ -1,5 +1,5 @@
 import { db, Prisma } from '@/lib/db.ts';
-import { statsSteps, statsUpdateJob, type StatsStep } from '@/lib/jobs/definitions/league/stats.ts';
+import { statsSteps, statsUpdateJob, type StatsStep } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { readSettings } from '@/lib/settings.ts';
 import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
@@ -7,7 +7,7 @@ import { revalidateWebTags } from '../../revalidate-web-tags.ts';
 import { leagueServices } from './league-services.ts';
 
 /**
- * Handler of stats-update (lib/jobs/definitions/league/stats.ts): starts the ten SQL steps at
+ * Handler of stats-update (lib/jobs/definitions/league/stats-update.ts): starts the ten SQL steps at
  * once, each in its own transaction on its own connection, so that (with database cores to
  * spare) the run takes about as long as its slowest step rather than the sum of all, and a
  * failing step rolls back only its own table. Each step's time and outcome is logged and counted; each step that committed drops

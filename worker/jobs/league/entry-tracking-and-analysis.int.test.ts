@@ -12,10 +12,10 @@ import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import type { JobRun } from '@/generated/prisma/client.ts';
 import { db } from '@/lib/db.ts';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { analysisJobs } from '@/lib/jobs/definitions/league/analysis.ts';
+import { analysisJobs } from '@/lib/jobs/definitions/league/tracked-entry-updater.ts';
 import { toEventRow } from '@/lib/league/league-data.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
-import { analysisHandlers } from './analysis.ts';
+import { analysisHandlers } from './tracked-entry-updater.ts';
 
 const prefix = useOwnQueuePrefix('league-analysis');
 await useOwnDatabase('league_analysis');

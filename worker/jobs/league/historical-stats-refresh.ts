@@ -1,11 +1,11 @@
 import { db } from '@/lib/db.ts';
-import { historicalStatsRefreshJob } from '@/lib/jobs/definitions/league/historical.ts';
+import { historicalStatsRefreshJob } from '@/lib/jobs/definitions/league/historical-stats-refresh.ts';
 import { countEntrySeasonStats } from '@/lib/league/entry-season-stats.ts';
 import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import { leagueServices } from './league-services.ts';
 
 /**
- * Handler of historical-stats-refresh (lib/jobs/definitions/league/historical.ts): rebuilds
+ * Handler of historical-stats-refresh (lib/jobs/definitions/league/historical-stats-refresh.ts): rebuilds
  * "EntrySeasonStats" from EntryEventHistory without blocking its readers, then drops every
  * cached `history:` key, which were computed from the view's old contents.
  */

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { db } from '@/lib/db.ts';
 import type { ConfigOf, PayloadOf } from '@/lib/jobs/define-job.ts';
-import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from '@/lib/jobs/definitions/league/tournament.ts';
+import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from '@/lib/jobs/definitions/league/points-race-update.ts';
 import { scoreTournament, type ResultRow, type StandingRow, type TournamentKind } from '@/lib/league/tournament-rules.ts';
 import { defineHandler, type JobHandler, type RunCondition } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';

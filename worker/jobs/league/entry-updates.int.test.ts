@@ -13,12 +13,12 @@ import { waitFor } from '@/scripts/test/wait-for.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
 import { db } from '@/lib/db.ts';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { hybridJobs } from '@/lib/jobs/definitions/league/hybrid.ts';
+import { hybridJobs } from '@/lib/jobs/definitions/league/entry-updates.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import { redis } from '@/lib/redis.ts';
 import { cancelRun } from '@/lib/runs/cancel-run.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import { hybridHandlers, type EntryUpdatesResult } from './hybrid.ts';
+import { hybridHandlers, type EntryUpdatesResult } from './entry-updates.ts';
 import { seedLeague } from './test-support/seed-league.ts';
 import { upstreamRateLimitName } from './upstream-requests.ts';
 

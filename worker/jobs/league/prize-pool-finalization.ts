@@ -1,12 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import { db, type Prisma } from '@/lib/db.ts';
-import { leaderboardValidationJob, prizePoolFinalizationJob } from '@/lib/jobs/definitions/league/maintenance.ts';
+import { leaderboardValidationJob, prizePoolFinalizationJob } from '@/lib/jobs/definitions/league/prize-pool-finalization.ts';
 import { describeStandingsProblem, standingsProblems, type RankedRow } from '@/lib/league/standings-check.ts';
 import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import { tally } from './entry-loop.ts';
 
 /**
- * Handlers of the league maintenance jobs (lib/jobs/definitions/league/maintenance.ts). Both
+ * Handlers of the league maintenance jobs (lib/jobs/definitions/league/prize-pool-finalization.ts). Both
  * read only our own tables: no upstream calls.
  */
 

@@ -1,5 +1,5 @@
 import { db } from '@/lib/db.ts';
-import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from '@/lib/jobs/definitions/league/time-based.ts';
+import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from '@/lib/jobs/definitions/league/event-live-update.ts';
 import { toEntryRow } from '@/lib/league/league-data.ts';
 import { isNotFound } from '@/lib/league/upstream-client.ts';
 import type { UpstreamEntry } from '@/lib/league/upstream-schemas.ts';
@@ -11,7 +11,7 @@ import { markEntriesDeleted, upsertEntries } from './league-store.ts';
 import { assertConsistent, liveEventId, reportTables, writeTables } from './sync-tables.ts';
 
 /**
- * Handlers of the time-based league jobs (lib/jobs/definitions/league/time-based.ts). Each
+ * Handlers of the time-based league jobs (lib/jobs/definitions/league/event-live-update.ts). Each
  * condition reads only the database, so a fire with nothing to do costs one query and no
  * upstream call.
  */

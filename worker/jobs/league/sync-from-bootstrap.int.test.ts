@@ -14,9 +14,9 @@ import { POST as triggerRoute } from '@/app/api/jobs/[name]/trigger/route.ts';
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { metaJobs } from '@/lib/jobs/definitions/league/meta.ts';
+import { metaJobs } from '@/lib/jobs/definitions/league/bootstrap-meta.ts';
 import type { TablesSummary } from './sync-tables.ts';
-import { metaHandlers } from './meta.ts';
+import { metaHandlers } from './sync-from-bootstrap.ts';
 
 const prefix = useOwnQueuePrefix('league-meta');
 await useOwnDatabase('league_meta');

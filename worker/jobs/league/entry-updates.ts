@@ -1,6 +1,6 @@
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
-import { entryUpdatesJob, tournamentEventDataJob } from '@/lib/jobs/definitions/league/hybrid.ts';
+import { entryUpdatesJob, tournamentEventDataJob } from '@/lib/jobs/definitions/league/entry-updates.ts';
 import { toEntryEventHistoryRow, toEntryRow } from '@/lib/league/league-data.ts';
 import { isNotFound } from '@/lib/league/upstream-client.ts';
 import type { UpstreamEntry, UpstreamHistoryRow } from '@/lib/league/upstream-schemas.ts';
@@ -24,7 +24,7 @@ import { eventsRead, loadFinishedEvents, loadTournaments, missingHistories } fro
 import { batchKeepingSuccesses, upstreamBatchOptions, UpstreamRequests, type ItemRequests, type UpstreamBatchConfig } from './upstream-requests.ts';
 
 /**
- * The league's hybrid jobs (lib/jobs/definitions/league/hybrid.ts): each reads from the
+ * The league's hybrid jobs (lib/jobs/definitions/league/entry-updates.ts): each reads from the
  * database what to fetch (meta), fetches it from the upstream in rate-limited batches
  * (external; see upstream-requests.ts), and writes it back in transactions (integration),
  * invalidating the cache keys of what changed once each transaction has committed.

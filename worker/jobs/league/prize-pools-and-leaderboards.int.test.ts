@@ -14,8 +14,8 @@ import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import type { PrizePool } from '@/generated/prisma/client.ts';
 import { db } from '@/lib/db.ts';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { maintenanceLeagueJobs } from '@/lib/jobs/definitions/league/maintenance.ts';
-import { maintenanceLeagueHandlers } from './maintenance.ts';
+import { maintenanceLeagueJobs } from '@/lib/jobs/definitions/league/prize-pool-finalization.ts';
+import { maintenanceLeagueHandlers } from './prize-pool-finalization.ts';
 
 const prefix = useOwnQueuePrefix('league-maintenance');
 await useOwnDatabase('league_maintenance');

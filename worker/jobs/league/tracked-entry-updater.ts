@@ -1,5 +1,5 @@
 import { db, Prisma } from '@/lib/db.ts';
-import { entryAnalyzerJob, trackedEntryUpdaterJob } from '@/lib/jobs/definitions/league/analysis.ts';
+import { entryAnalyzerJob, trackedEntryUpdaterJob } from '@/lib/jobs/definitions/league/tracked-entry-updater.ts';
 import { chooseBaseline, scoreEntry, type Verdict } from '@/lib/league/entry-scoring.ts';
 import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import { tally, unlessGone, workThrough } from './entry-loop.ts';
@@ -7,7 +7,7 @@ import { markDeleted, storeNewHistory, writeEntrySummary, writeStandingsPage } f
 import { invalidateChanged, withLeagueRun } from './league-run.ts';
 
 /**
- * Handlers of the analysis jobs (lib/jobs/definitions/league/analysis.ts). Both work entry by
+ * Handlers of the analysis jobs (lib/jobs/definitions/league/tracked-entry-updater.ts). Both work entry by
  * entry through workThrough (entry-loop.ts): one transaction per entry, a rate limit ends the
  * phase, an upstream error skips the entry, a database error fails the run naming the entry.
  */

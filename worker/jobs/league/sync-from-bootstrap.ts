@@ -1,11 +1,11 @@
-import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from '@/lib/jobs/definitions/league/meta.ts';
+import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from '@/lib/jobs/definitions/league/bootstrap-meta.ts';
 import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { withLeagueRun } from './league-run.ts';
 import { assertConsistent, reportTables, writeTables, type LeagueSource, type LeagueTable } from './sync-tables.ts';
 
 /**
- * Handlers of the meta jobs (lib/jobs/definitions/league/meta.ts). All three are one flow
+ * Handlers of the meta jobs (lib/jobs/definitions/league/bootstrap-meta.ts). All three are one flow
  * over a different set of tables: fetch bootstrap-static (and the fixtures when they are
  * wanted), refuse it whole when it is inconsistent, write the tables in one transaction
  * (changed rows only), then invalidate the cache keys of what changed.

@@ -27,7 +27,7 @@ if (process.argv[1]?.endsWith('bench-worker.ts')) {
     db: db(),
     connect: () => createRedis('worker'),
     prefix: env().QUEUE_PREFIX,
-    handlers: [defineHandler(benchJob, async () => null) as never],
+    handlers: [defineHandler(benchJob, async () => null)],
     concurrency: { diagnostics: Number(process.env.BENCH_CONCURRENCY ?? 50) },
   });
   await runner.start();

@@ -150,7 +150,7 @@ async function throughKickoff(): Promise<{ rate: number; peakRss: number; writes
 }
 
 async function latencyAtLowLoad(samples = 200): Promise<number[]> {
-  const runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix: queuePrefix, handlers: [benchHandler as never], concurrency: { diagnostics: concurrency } });
+  const runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix: queuePrefix, handlers: [benchHandler], concurrency: { diagnostics: concurrency } });
   await runner.start();
   const ids: string[] = [];
   for (let i = 0; i < samples; i += 1) {

@@ -18,11 +18,18 @@ export interface HandlerOptions<TJob extends JobDefinition> {
   condition?: RunCondition<ConfigOf<TJob>>;
 }
 
-/** A job's contract with the code that runs it. */
+/**
+ * A job's contract with the code that runs it. `run` and `condition` are declared as methods,
+ * not as function-typed properties: method parameters are compared bivariantly, so the
+ * handler of one job (whose `ctx.payload` and `ctx.config` are typed from its schemas) is a
+ * `JobHandler` of no job in particular without a cast, and a list of them can be handed to
+ * the runner. That is sound here because the runner calls a handler only with a context
+ * built from the handler's own `job` (its payload and config parsed by that job's schemas).
+ */
 export interface JobHandler<TJob extends JobDefinition = JobDefinition> {
-  job: TJob;
+  readonly job: TJob;
   run(ctx: RunContext<PayloadOf<TJob>, ConfigOf<TJob>>): Promise<unknown>;
-  condition?: RunCondition<ConfigOf<TJob>>;
+  condition?(ctx: ConditionContext<ConfigOf<TJob>>): Promise<boolean | string>;
 }
 
 /** Attaches a handler to a job definition; `ctx.payload` and `ctx.config` are typed from its schemas. */

@@ -1,13 +1,23 @@
 import type { JobDefinition } from './define-job.ts';
 import { cleanupJob } from './definitions/cleanup.ts';
-import { entryAnalyzerJob, trackedEntryUpdaterJob } from './definitions/league/tracked-entry-updater.ts';
+import { battleRaceUpdateJob } from './definitions/league/battle-race-update.ts';
+import { bootstrapMetaJob } from './definitions/league/bootstrap-meta.ts';
+import { cupUpdateJob } from './definitions/league/cup-update.ts';
+import { entryAnalyzerJob } from './definitions/league/entry-analyzer.ts';
+import { entryUpdatesJob } from './definitions/league/entry-updates.ts';
+import { eventLiveUpdateJob } from './definitions/league/event-live-update.ts';
 import { historicalStatsRefreshJob } from './definitions/league/historical-stats-refresh.ts';
-import { entryUpdatesJob, tournamentEventDataJob } from './definitions/league/entry-updates.ts';
-import { leaderboardValidationJob, prizePoolFinalizationJob } from './definitions/league/prize-pool-finalization.ts';
-import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from './definitions/league/bootstrap-meta.ts';
+import { knockoutUpdateJob } from './definitions/league/knockout-update.ts';
+import { leaderboardValidationJob } from './definitions/league/leaderboard-validation.ts';
+import { liveScoresUpdateJob } from './definitions/league/live-scores-update.ts';
+import { phasesUpdateJob } from './definitions/league/phases-update.ts';
+import { picksProcessingJob } from './definitions/league/picks-processing.ts';
+import { pointsRaceUpdateJob } from './definitions/league/points-race-update.ts';
+import { prizePoolFinalizationJob } from './definitions/league/prize-pool-finalization.ts';
 import { statsUpdateJob } from './definitions/league/stats-update.ts';
-import { eventLiveUpdateJob, liveScoresUpdateJob, picksProcessingJob } from './definitions/league/event-live-update.ts';
-import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from './definitions/league/points-race-update.ts';
+import { teamsUpdateJob } from './definitions/league/teams-update.ts';
+import { tournamentEventDataJob } from './definitions/league/tournament-event-data.ts';
+import { trackedEntryUpdaterJob } from './definitions/league/tracked-entry-updater.ts';
 import { probeJob } from './definitions/probe.ts';
 
 /**
@@ -40,6 +50,9 @@ export const jobCatalog = {
 
 export type JobCatalog = typeof jobCatalog;
 export type JobName = keyof JobCatalog;
+
+// Each job sits under its own name (names are literal types): a key that is not its job's name does not compile.
+jobCatalog satisfies { readonly [N in JobName]: { readonly name: N } };
 
 const registry = new Map<string, JobDefinition>(Object.entries(jobCatalog) as [string, JobDefinition][]);
 

@@ -43,9 +43,9 @@ export interface ExclusiveOptions {
   lockTtlMs?: number;
 }
 
-export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extends z.ZodType> {
+export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extends z.ZodType, TName extends string = string> {
   /** Unique kebab-case name; also the BullMQ job name. */
-  name: string;
+  name: TName;
   category: Category;
   description: string;
   schedule?: ScheduleOptions;
@@ -68,8 +68,9 @@ export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extend
   cacheTags?: string[];
 }
 
-export type JobDefinition<TPayload extends z.ZodType = z.ZodType, TConfig extends z.ZodType = z.ZodType> = Readonly<
-  Required<Pick<JobDefinitionOptions<TPayload, TConfig>, 'name' | 'category' | 'description' | 'payload'>> & {
+/** `TName` is the job's name as a literal type, so a handler map keyed by name can tell two jobs of the same shape apart. */
+export type JobDefinition<TPayload extends z.ZodType = z.ZodType, TConfig extends z.ZodType = z.ZodType, TName extends string = string> = Readonly<
+  Required<Pick<JobDefinitionOptions<TPayload, TConfig, TName>, 'name' | 'category' | 'description' | 'payload'>> & {
     schedule: ScheduleOptions | null;
     window: Required<WindowOptions> | null;
     priority: Priority;
@@ -87,9 +88,9 @@ export const defaultTimeoutMs = 10 * 60_000;
 export const defaultLockTtlMs = 5 * 60_000;
 
 /** Declares a job's contract with every default filled in. */
-export function defineJob<TPayload extends z.ZodType, TConfig extends z.ZodType = z.ZodObject<{}>>(
-  options: JobDefinitionOptions<TPayload, TConfig>,
-): JobDefinition<TPayload, TConfig> {
+export function defineJob<TPayload extends z.ZodType, TConfig extends z.ZodType = z.ZodObject<{}>, TName extends string = string>(
+  options: JobDefinitionOptions<TPayload, TConfig, TName>,
+): JobDefinition<TPayload, TConfig, TName> {
   const retry = { ...defaultRetry, ...options.retry };
   if (retry.backoff === 'none') retry.attempts = 1;
   return Object.freeze({

@@ -2,7 +2,7 @@
  * The entry analyzer's scoring, pure (no I/O, no clock): from an entry's stored event history
  * and the average it is measured against, six signals, each worth a share of a 0–100 score
  * (higher is more unusual), and the verdict the score earns. The entry-analyzer job
- * (worker/jobs/league/tracked-entry-updater.ts) feeds it rows and stores what it returns in EntryAnalysis.
+ * (worker/jobs/league/entry-analyzer.ts) feeds it rows and stores what it returns in EntryAnalysis.
  *
  * The thresholds are heuristics: an ordinary manager (points around the average, a few
  * transfers, a season-long account, ordinary ups and downs) scores well below the watch line;

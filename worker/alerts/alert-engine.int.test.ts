@@ -38,7 +38,7 @@ let clockOffsetMs = 0;
 
 beforeAll(async () => {
   await telegram.start();
-  runner = await startInProcessWorker(prefix, [...handlers, alertProbeHandler as never]);
+  runner = await startInProcessWorker(prefix, [...handlers, alertProbeHandler]);
   engine = new AlertEngine({
     db: db(),
     redis: lockConnection,

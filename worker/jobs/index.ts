@@ -1,24 +1,55 @@
+import type { JobCatalog, JobName } from '@/lib/jobs/catalog.ts';
 import type { JobHandler } from '../define-handler.ts';
 import { probeHandler } from './diagnostics/probe.ts';
-import { analysisHandlers } from './league/tracked-entry-updater.ts';
-import { historicalHandlers } from './league/historical-stats-refresh.ts';
-import { hybridHandlers } from './league/entry-updates.ts';
-import { maintenanceLeagueHandlers } from './league/prize-pool-finalization.ts';
-import { metaHandlers } from './league/sync-from-bootstrap.ts';
-import { statsHandlers } from './league/stats-update.ts';
-import { timeBasedHandlers } from './league/event-live-update.ts';
-import { tournamentHandlers } from './league/update-tournaments.ts';
+import { battleRaceUpdateHandler } from './league/battle-race-update.ts';
+import { bootstrapMetaHandler } from './league/bootstrap-meta.ts';
+import { cupUpdateHandler } from './league/cup-update.ts';
+import { entryAnalyzerHandler } from './league/entry-analyzer.ts';
+import { entryUpdatesHandler } from './league/entry-updates.ts';
+import { eventLiveUpdateHandler } from './league/event-live-update.ts';
+import { historicalStatsRefreshHandler } from './league/historical-stats-refresh.ts';
+import { knockoutUpdateHandler } from './league/knockout-update.ts';
+import { leaderboardValidationHandler } from './league/leaderboard-validation.ts';
+import { liveScoresUpdateHandler } from './league/live-scores-update.ts';
+import { phasesUpdateHandler } from './league/phases-update.ts';
+import { picksProcessingHandler } from './league/picks-processing.ts';
+import { pointsRaceUpdateHandler } from './league/points-race-update.ts';
+import { prizePoolFinalizationHandler } from './league/prize-pool-finalization.ts';
+import { statsUpdateHandler } from './league/stats-update.ts';
+import { teamsUpdateHandler } from './league/teams-update.ts';
+import { tournamentEventDataHandler } from './league/tournament-event-data.ts';
+import { trackedEntryUpdaterHandler } from './league/tracked-entry-updater.ts';
 import { cleanupHandler } from './maintenance/cleanup.ts';
 
-/** Every handler the worker runs, one per job in `lib/jobs/catalog.ts`. */
-export const handlers: JobHandler[] = [
-  ...([probeHandler, cleanupHandler] as unknown as JobHandler[]),
-  ...metaHandlers,
-  ...timeBasedHandlers,
-  ...tournamentHandlers,
-  ...hybridHandlers,
-  ...historicalHandlers,
-  ...statsHandlers,
-  ...analysisHandlers,
-  ...maintenanceLeagueHandlers,
-];
+/**
+ * One handler for each job of `lib/jobs/catalog.ts`, under its name (as graphile-worker's
+ * task list): a job without a handler, or a handler under another job's name (job names are
+ * literal types), does not compile.
+ */
+export type HandlerMap = { readonly [N in JobName]: JobHandler<JobCatalog[N]> };
+
+export const handlerMap: HandlerMap = {
+  probe: probeHandler,
+  cleanup: cleanupHandler,
+  'bootstrap-meta': bootstrapMetaHandler,
+  'teams-update': teamsUpdateHandler,
+  'phases-update': phasesUpdateHandler,
+  'event-live-update': eventLiveUpdateHandler,
+  'live-scores-update': liveScoresUpdateHandler,
+  'picks-processing': picksProcessingHandler,
+  'points-race-update': pointsRaceUpdateHandler,
+  'battle-race-update': battleRaceUpdateHandler,
+  'knockout-update': knockoutUpdateHandler,
+  'cup-update': cupUpdateHandler,
+  'entry-updates': entryUpdatesHandler,
+  'tournament-event-data': tournamentEventDataHandler,
+  'historical-stats-refresh': historicalStatsRefreshHandler,
+  'stats-update': statsUpdateHandler,
+  'tracked-entry-updater': trackedEntryUpdaterHandler,
+  'entry-analyzer': entryAnalyzerHandler,
+  'prize-pool-finalization': prizePoolFinalizationHandler,
+  'leaderboard-validation': leaderboardValidationHandler,
+};
+
+/** Every handler the worker runs, as the runner takes them. */
+export const handlers: JobHandler[] = Object.values(handlerMap);

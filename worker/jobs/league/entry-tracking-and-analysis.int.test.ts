@@ -11,15 +11,13 @@ import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import type { JobRun } from '@/generated/prisma/client.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { analysisJobs } from '@/lib/jobs/definitions/league/tracked-entry-updater.ts';
 import { toEventRow } from '@/lib/league/league-data.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
-import { analysisHandlers } from './tracked-entry-updater.ts';
+import { entryAnalyzerHandler } from './entry-analyzer.ts';
+import { trackedEntryUpdaterHandler } from './tracked-entry-updater.ts';
 
 const prefix = useOwnQueuePrefix('league-analysis');
 await useOwnDatabase('league_analysis');
-registerJobs(analysisJobs);
 
 /** The entry the tests track (not one of the simulator's deleted ones, every 97th). */
 const trackedId = 5;
@@ -65,7 +63,7 @@ async function entriesWithHistory(events: number): Promise<number[]> {
 }
 
 beforeAll(async () => {
-  bed = await LeagueJobsTestbed.start(prefix, analysisHandlers, { entries: 300 });
+  bed = await LeagueJobsTestbed.start(prefix, [trackedEntryUpdaterHandler, entryAnalyzerHandler], { entries: 300 });
   client = new UpstreamClient({ baseUrl: bed.upstreamUrl });
   await db().jobDefinition.update({ where: { name: 'entry-analyzer' }, data: { config: { batchSize } } });
   await moveTo(22, 'finished');

@@ -12,13 +12,13 @@ import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { hybridJobs } from '@/lib/jobs/definitions/league/entry-updates.ts';
+import { entryUpdatesJob } from '@/lib/jobs/definitions/league/entry-updates.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import { redis } from '@/lib/redis.ts';
 import { cancelRun } from '@/lib/runs/cancel-run.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import { hybridHandlers, type EntryUpdatesResult } from './entry-updates.ts';
+import { entryUpdatesHandler, type EntryUpdatesResult } from './entry-updates.ts';
+import { tournamentEventDataHandler } from './tournament-event-data.ts';
 import { seedLeague } from './test-support/seed-league.ts';
 import { upstreamRateLimitName } from './upstream-requests.ts';
 
@@ -33,7 +33,7 @@ const upstreamRequests = async () => bed.upstream.state.view().requests.total;
 
 /** Sets entry-updates' config and waits out the worker's one-second config cache. */
 async function configure(config: Record<string, unknown>): Promise<void> {
-  await db().jobDefinition.update({ where: { name: 'entry-updates' }, data: { config: { ...hybridJobs[0].config.parse({}), ...config } } });
+  await db().jobDefinition.update({ where: { name: 'entry-updates' }, data: { config: { ...entryUpdatesJob.config.parse({}), ...config } } });
   await new Promise((resolve) => setTimeout(resolve, 1_100));
 }
 
@@ -51,8 +51,7 @@ async function runEntryUpdates(statuses = ['completed', 'failed']): Promise<JobR
 }
 
 beforeAll(async () => {
-  registerJobs(hybridJobs);
-  bed = await LeagueJobsTestbed.start(prefix, [...hybridHandlers] as never, { entries: 300 });
+  bed = await LeagueJobsTestbed.start(prefix, [entryUpdatesHandler, tournamentEventDataHandler], { entries: 300 });
   await simulator('/admin/clock', { toEvent: 3, phase: 'finished' });
   await seedLeague({ db: db(), upstream: new UpstreamClient({ baseUrl: bed.upstreamUrl }), now: new Date(bed.upstream.state.now()) });
 });

@@ -47,8 +47,8 @@ export async function storeNewHistory(tx: Prisma.TransactionClient, entryId: num
 /**
  * A page of a classic league's standings: the league, its members as Entry rows (a member
  * we do not know yet is added untracked, with what the page tells of it; one we know is left
- * as it is) and their standings. No row is removed: this is one page, and the standings jobs
- * (hybrid.ts) remove the entries that left a league.
+ * as it is) and their standings. No row is removed: this is one page, and the jobs that read
+ * every page (standings-sync.ts) remove the entries that left a league.
  */
 export function writeStandingsPage(tx: Sql, page: LeagueStandings): Promise<StandingsWrite> {
   return writeLeagueStandings(tx, standingsOf(toLeagueRow(page.league), page.standings.results, false));

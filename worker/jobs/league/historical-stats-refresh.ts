@@ -1,7 +1,7 @@
 import { db } from '@/lib/db.ts';
 import { historicalStatsRefreshJob } from '@/lib/jobs/definitions/league/historical-stats-refresh.ts';
 import { countEntrySeasonStats } from '@/lib/league/entry-season-stats.ts';
-import { defineHandler, type JobHandler } from '../../define-handler.ts';
+import { defineHandler } from '../../define-handler.ts';
 import { leagueServices } from './league-services.ts';
 
 /**
@@ -23,5 +23,3 @@ export const historicalStatsRefreshHandler = defineHandler(historicalStatsRefres
   ctx.progress(100);
   return { processed: rows, rows, refreshMs, invalidated, apiRequests: 0 };
 });
-
-export const historicalHandlers = [historicalStatsRefreshHandler] as unknown as JobHandler[];

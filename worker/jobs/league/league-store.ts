@@ -14,8 +14,8 @@ import type { ItemRequests } from './upstream-requests.ts';
 /**
  * The one writer of the league's entry tables (Entry, EntryEventHistory, League,
  * LeagueStanding) for every job that fetches them: entry-updates and tournament-event-data
- * (hybrid.ts), tracked-entry-updater and entry-analyzer (through entry-writes.ts, one entry
- * at a time) and picks-processing (time-based.ts). Each write takes the caller's transaction
+ * (standings-sync.ts), tracked-entry-updater and entry-analyzer (through entry-writes.ts, one entry
+ * at a time) and picks-processing. Each write takes the caller's transaction
  * (or the client) and a list of rows, one entry being a list of one; it writes a row only
  * when a value differs (upsert-changed.ts, `IS DISTINCT FROM`), so `updatedAt` moves only on
  * a change, and tells what it created, updated and left unchanged.

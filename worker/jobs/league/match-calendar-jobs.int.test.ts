@@ -1,6 +1,6 @@
 /**
- * The time-based league jobs (event-live-update, live-scores-update, picks-processing) and
- * historical-stats-refresh on a worker in this process against the upstream simulator (clock
+ * The league jobs tied to the match calendar (event-live-update, live-scores-update,
+ * picks-processing) on a worker in this process against the upstream simulator (clock
  * stopped, moved by the tests), on a database and a queue prefix of their own. The tests
  * follow the season in order: before the first deadline, gameweek 1 live, later in it.
  */
@@ -11,20 +11,17 @@ import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { historicalJobs } from '@/lib/jobs/definitions/league/historical-stats-refresh.ts';
-import { metaJobs } from '@/lib/jobs/definitions/league/bootstrap-meta.ts';
-import { timeBasedJobs } from '@/lib/jobs/definitions/league/event-live-update.ts';
-import { readEntrySeasonStats } from '@/lib/league/entry-season-stats.ts';
 import { toFixtureRow } from '@/lib/league/league-data.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
-import { historicalHandlers } from './historical-stats-refresh.ts';
-import { metaHandlers } from './sync-from-bootstrap.ts';
-import { timeBasedHandlers } from './event-live-update.ts';
+import { bootstrapMetaHandler } from './bootstrap-meta.ts';
+import { eventLiveUpdateHandler } from './event-live-update.ts';
+import { liveScoresUpdateHandler } from './live-scores-update.ts';
+import { phasesUpdateHandler } from './phases-update.ts';
+import { picksProcessingHandler } from './picks-processing.ts';
+import { teamsUpdateHandler } from './teams-update.ts';
 
 const prefix = useOwnQueuePrefix('league-time');
 await useOwnDatabase('league_time');
-registerJobs([...metaJobs, ...timeBasedJobs, ...historicalJobs]);
 
 let bed: LeagueJobsTestbed;
 let upstream: UpstreamClient;
@@ -32,7 +29,14 @@ let upstream: UpstreamClient;
 let other: TwoLevelCache;
 
 beforeAll(async () => {
-  bed = await LeagueJobsTestbed.start(prefix, [...metaHandlers, ...timeBasedHandlers, ...historicalHandlers], { entries: 300 });
+  bed = await LeagueJobsTestbed.start(prefix, [
+    bootstrapMetaHandler,
+    teamsUpdateHandler,
+    phasesUpdateHandler,
+    eventLiveUpdateHandler,
+    liveScoresUpdateHandler,
+    picksProcessingHandler,
+  ], { entries: 300 });
   other = await LeagueJobsTestbed.newCache(prefix);
   upstream = new UpstreamClient({ baseUrl: bed.upstreamUrl });
   expect((await bed.run('bootstrap-meta')).status).toBe('completed');
@@ -142,36 +146,5 @@ describe('picks-processing', () => {
 
     // The simulated season is in August; the real clock is months past its next deadline.
     expect(await bed.fire('picks-processing')).toMatchObject({ status: 'skipped', error: 'no deadline within 24 hours' });
-  });
-});
-
-describe('historical-stats-refresh', () => {
-  it('refreshes the season stats view from the entries’ history and drops the cached history', async () => {
-    await db().entry.createMany({ data: [9001, 9002].map((id) => ({ id, name: `Entry ${id}`, playerName: 'Test', startedEvent: 1, summaryOverallPoints: 0 })) });
-    const history = (entryId: number, eventId: number, points: number, overallRank: number) => ({
-      entryId,
-      eventId,
-      points,
-      totalPoints: points,
-      overallRank,
-      eventTransfers: 0,
-      eventTransfersCost: 0,
-      value: 1000,
-      bank: 0,
-      pointsOnBench: 0,
-    });
-    await db().entryEventHistory.createMany({ data: [history(9001, 1, 50, 1_000), history(9001, 2, 71, 500), history(9002, 1, 40, 2_000)] });
-    expect(await readEntrySeasonStats(db(), [9001, 9002])).toEqual([]);
-    await cacheAll(['history:entry:9001', 'history:season']);
-
-    const run = await bed.run('historical-stats-refresh');
-    expect(run.status).toBe('completed');
-    expect(run.result).toMatchObject({ processed: 2, rows: 2, refreshMs: expect.any(Number) });
-    expect(await readEntrySeasonStats(db(), [9001, 9002])).toEqual([
-      { entryId: 9001, events: 2, points: 121, bestEvent: 71, averagePoints: 60.5, bestOverallRank: 500 },
-      { entryId: 9002, events: 1, points: 40, bestEvent: 40, averagePoints: 40, bestOverallRank: 2_000 },
-    ]);
-    expect((await readEntrySeasonStats(db())).map((row) => row.entryId)).toEqual([9001, 9002]);
-    await expectInvalidated(['history:entry:9001', 'history:season'], []);
   });
 });

@@ -13,13 +13,11 @@ import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import type { PrizePool } from '@/generated/prisma/client.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { maintenanceLeagueJobs } from '@/lib/jobs/definitions/league/prize-pool-finalization.ts';
-import { maintenanceLeagueHandlers } from './prize-pool-finalization.ts';
+import { leaderboardValidationHandler } from './leaderboard-validation.ts';
+import { prizePoolFinalizationHandler } from './prize-pool-finalization.ts';
 
 const prefix = useOwnQueuePrefix('league-maintenance');
 await useOwnDatabase('league_maintenance');
-registerJobs(maintenanceLeagueJobs);
 
 let bed: LeagueJobsTestbed;
 
@@ -42,7 +40,7 @@ const history: [number, number, number, string][] = [
 ];
 
 beforeAll(async () => {
-  bed = await LeagueJobsTestbed.start(prefix, maintenanceLeagueHandlers, { entries: 300 });
+  bed = await LeagueJobsTestbed.start(prefix, [prizePoolFinalizationHandler, leaderboardValidationHandler], { entries: 300 });
   await db().event.createMany({
     data: [1, 2, 3, 4].map((id) => ({ id, name: `Gameweek ${id}`, deadlineTime: at('2026-08-21T17:30:00Z'), isPrevious: false, isCurrent: false, isNext: false, finished: true, dataChecked: true })),
   });

@@ -15,24 +15,21 @@ import { POST as statsUpdateRoute } from '@/app/api/league/stats-update/route.ts
 import { sessionCookieName } from '@/lib/auth/principal.ts';
 import { hashToken, newSessionToken } from '@/lib/auth/tokens.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { statsJobs } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { statsAdminOffReason } from '@/lib/league/trigger-stats-update.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
 import { writeSetting } from '@/lib/settings.ts';
 import { LeagueListener } from '../../league/league-listener.ts';
-import { statsHandlers } from './stats-update.ts';
+import { statsUpdateHandler } from './stats-update.ts';
 
 const prefix = useOwnQueuePrefix('league-stats-triggers');
 const databaseUrl = await useOwnDatabase('league_stats_triggers');
-registerJobs(statsJobs);
 
 let stage: StatsStage;
 let listener: LeagueListener;
 
 beforeAll(async () => {
-  stage = await StatsStage.start(prefix, statsHandlers, { entries: 50, events: 38, finished: 10 });
+  stage = await StatsStage.start(prefix, [statsUpdateHandler], { entries: 50, events: 38, finished: 10 });
   listener = new LeagueListener({ databaseUrl });
   await listener.start();
 });

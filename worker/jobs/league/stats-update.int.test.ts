@@ -3,7 +3,7 @@
  * a full season of league data (2000 entries × 38 gameweeks): the ten steps in parallel, their
  * timings against the same ten run one after another, a failing step that leaves the other
  * nine committed and fails the run naming it, and a retry once it is fixed. The three
- * triggers are in stats-triggers.int.test.ts.
+ * triggers are in stats-update-triggers.int.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
@@ -11,16 +11,14 @@ import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { runReaching, StatsStage } from '@/scripts/test/stats-stage.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { statsJobs, statsSteps } from '@/lib/jobs/definitions/league/stats-update.ts';
+import { statsSteps } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { hallOfFame, latestGameweekReport, latestStatsRun, powerRatings, seasonTable } from '@/lib/league/stats-queries.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
 import { retryRun } from '@/lib/runs/retry-run.ts';
-import { statsHandlers, type StepOutcome } from './stats-update.ts';
+import { statsUpdateHandler, type StepOutcome } from './stats-update.ts';
 
 const prefix = useOwnQueuePrefix('league-stats');
 await useOwnDatabase('league_stats');
-registerJobs(statsJobs);
 
 const admin: Principal = { type: 'user', id: 'u1', label: 'admin@test', role: 'admin', grants: [] };
 
@@ -38,7 +36,7 @@ interface StatsResult {
 let stage: StatsStage;
 
 beforeAll(async () => {
-  stage = await StatsStage.start(prefix, statsHandlers, { entries: 2_000, events: 38 });
+  stage = await StatsStage.start(prefix, [statsUpdateHandler], { entries: 2_000, events: 38 });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { db, Prisma } from '@/lib/db.ts';
 import { statsSteps, statsUpdateJob, type StatsStep } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { readSettings } from '@/lib/settings.ts';
-import { defineHandler, type JobHandler } from '../../define-handler.ts';
+import { defineHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { revalidateWebTags } from '../../revalidate-web-tags.ts';
 import { leagueServices } from './league-services.ts';
@@ -149,5 +149,3 @@ async function invalidate(ctx: RunContext<unknown, unknown>, committed: StatsSte
   ctx.count('tagsRevalidated', web.revalidated.length);
   return { cacheKeysInvalidated, tagsRevalidated: web.revalidated.length };
 }
-
-export const statsHandlers = [statsUpdateHandler] as unknown as JobHandler[];

@@ -13,14 +13,13 @@ import { waitFor } from '@/scripts/test/wait-for.ts';
 import { POST as triggerRoute } from '@/app/api/jobs/[name]/trigger/route.ts';
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { metaJobs } from '@/lib/jobs/definitions/league/bootstrap-meta.ts';
 import type { TablesSummary } from './sync-tables.ts';
-import { metaHandlers } from './sync-from-bootstrap.ts';
+import { bootstrapMetaHandler } from './bootstrap-meta.ts';
+import { phasesUpdateHandler } from './phases-update.ts';
+import { teamsUpdateHandler } from './teams-update.ts';
 
 const prefix = useOwnQueuePrefix('league-meta');
 await useOwnDatabase('league_meta');
-registerJobs(metaJobs);
 
 type MetaResult = TablesSummary & { apiRequests: number };
 
@@ -29,7 +28,7 @@ let bed: LeagueJobsTestbed;
 let other: TwoLevelCache;
 
 beforeAll(async () => {
-  bed = await LeagueJobsTestbed.start(prefix, metaHandlers, { entries: 300 });
+  bed = await LeagueJobsTestbed.start(prefix, [bootstrapMetaHandler, teamsUpdateHandler, phasesUpdateHandler], { entries: 300 });
   other = await LeagueJobsTestbed.newCache(prefix);
 });
 

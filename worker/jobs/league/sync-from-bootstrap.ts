@@ -1,16 +1,14 @@
-import { bootstrapMetaJob, phasesUpdateJob, teamsUpdateJob } from '@/lib/jobs/definitions/league/bootstrap-meta.ts';
-import { defineHandler, type JobHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { withLeagueRun } from './league-run.ts';
 import { assertConsistent, reportTables, writeTables, type LeagueSource, type LeagueTable } from './sync-tables.ts';
 
 /**
- * Handlers of the meta jobs (lib/jobs/definitions/league/bootstrap-meta.ts). All three are one flow
- * over a different set of tables: fetch bootstrap-static (and the fixtures when they are
- * wanted), refuse it whole when it is inconsistent, write the tables in one transaction
- * (changed rows only), then invalidate the cache keys of what changed.
+ * The one flow of the meta jobs (bootstrap-meta, teams-update, phases-update), each over a
+ * different set of tables: fetch bootstrap-static (and the fixtures when they are wanted),
+ * refuse it whole when it is inconsistent, write the tables in one transaction (changed rows
+ * only), then invalidate the cache keys of what changed.
  */
-async function syncFromBootstrap(ctx: RunContext<unknown, unknown>, tables: readonly LeagueTable[]) {
+export async function syncFromBootstrap(ctx: RunContext<unknown, unknown>, tables: readonly LeagueTable[]) {
   return withLeagueRun(ctx, async (upstream, cache) => {
     const options = { signal: ctx.signal };
     const source: LeagueSource = await ctx.phase('fetch', async () => {
@@ -29,11 +27,3 @@ async function syncFromBootstrap(ctx: RunContext<unknown, unknown>, tables: read
     return summary;
   });
 }
-
-export const bootstrapMetaHandler = defineHandler(bootstrapMetaJob, (ctx) => syncFromBootstrap(ctx, ['phases', 'teams', 'events', 'players', 'fixtures']));
-
-export const teamsUpdateHandler = defineHandler(teamsUpdateJob, (ctx) => syncFromBootstrap(ctx, ['teams']));
-
-export const phasesUpdateHandler = defineHandler(phasesUpdateJob, (ctx) => syncFromBootstrap(ctx, ['phases']));
-
-export const metaHandlers = [bootstrapMetaHandler, teamsUpdateHandler, phasesUpdateHandler] as unknown as JobHandler[];

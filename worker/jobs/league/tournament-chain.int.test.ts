@@ -8,9 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRun } from '@/generated/prisma/client.ts';
 import { db } from '@/lib/db.ts';
-import { registerJobs } from '@/lib/jobs/catalog.ts';
-import { hybridJobs } from '@/lib/jobs/definitions/league/entry-updates.ts';
-import { tournamentJobs } from '@/lib/jobs/definitions/league/points-race-update.ts';
+import { tournamentEventDataJob } from '@/lib/jobs/definitions/league/tournament-event-data.ts';
 import { knockoutRounds } from '@/lib/league/tournament-rules.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
@@ -19,9 +17,14 @@ import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { LeagueListener } from '../../league/league-listener.ts';
-import { hybridHandlers, type TournamentEventDataResult } from './entry-updates.ts';
+import { entryUpdatesHandler } from './entry-updates.ts';
+import { tournamentEventDataHandler, type TournamentEventDataResult } from './tournament-event-data.ts';
 import { seedLeague } from './test-support/seed-league.ts';
-import { tournamentHandlers, type TournamentUpdateResult } from './update-tournaments.ts';
+import { battleRaceUpdateHandler } from './battle-race-update.ts';
+import { cupUpdateHandler } from './cup-update.ts';
+import { knockoutUpdateHandler } from './knockout-update.ts';
+import { pointsRaceUpdateHandler } from './points-race-update.ts';
+import type { TournamentUpdateResult } from './update-tournaments.ts';
 
 const prefix = useOwnQueuePrefix('league-tournament');
 await useOwnDatabase('league_tournament');
@@ -72,10 +75,9 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  registerJobs([...hybridJobs, ...tournamentJobs]);
-  bed = await LeagueJobsTestbed.start(prefix, [...hybridHandlers, ...tournamentHandlers] as never, { entries: 300 });
+  bed = await LeagueJobsTestbed.start(prefix, [entryUpdatesHandler, tournamentEventDataHandler, pointsRaceUpdateHandler, battleRaceUpdateHandler, knockoutUpdateHandler, cupUpdateHandler], { entries: 300 });
   await finishGameweek(1);
-  const config = { ...hybridJobs[1].config.parse({}), requestsPerMinute: 10_000 };
+  const config = { ...tournamentEventDataJob.config.parse({}), requestsPerMinute: 10_000 };
   await db().jobDefinition.update({ where: { name: 'tournament-event-data' }, data: { config } });
 });
 

@@ -1,16 +1,18 @@
 import { UnrecoverableError } from 'bullmq';
+import type { z } from 'zod';
 import { db } from '@/lib/db.ts';
-import type { ConfigOf, PayloadOf } from '@/lib/jobs/define-job.ts';
-import { battleRaceUpdateJob, cupUpdateJob, knockoutUpdateJob, pointsRaceUpdateJob } from '@/lib/jobs/definitions/league/points-race-update.ts';
+import type { ConfigOf, JobDefinition, PayloadOf } from '@/lib/jobs/define-job.ts';
+import type { tournamentPayload } from '@/lib/jobs/definitions/league/tournament-payload.ts';
 import { scoreTournament, type ResultRow, type StandingRow, type TournamentKind } from '@/lib/league/tournament-rules.ts';
 import { defineHandler, type JobHandler, type RunCondition } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { leagueServices } from './league-services.ts';
 import type { Sql } from './league-store.ts';
-import { eventsRead, eventsToScore, loadFinishedEvents, loadScores, loadTournaments, missingHistories, type TournamentWithEntrants } from './tournament-data.ts';
+import { eventsRead, eventsToScore, loadFinishedEvents, loadScores, loadTournaments, type TournamentWithEntrants } from './tournament-data.ts';
 
 /**
- * The tournament jobs' handlers: each scores every tournament of its kind from the stored
+ * What the four tournament jobs' handlers share (points-race-update.ts, battle-race-update.ts,
+ * knockout-update.ts, cup-update.ts): each scores every tournament of its kind from the stored
  * event histories (lib/league/tournament-rules.ts), from the tournament's first event up to
  * the payload's event (default: the latest finished one), and reconciles the stored rows
  * with the outcome in one transaction per tournament: results upserted where they differ,
@@ -40,11 +42,12 @@ export interface TournamentUpdateResult {
   apiRequests: number;
 }
 
-/** The four jobs share one contract shape (payload `{ eventId? }`, no config). */
-type TournamentJob = typeof pointsRaceUpdateJob;
+/** The four jobs share one contract shape (payload `{ eventId? }`, no config); each keeps its own name. */
+export type TournamentJob = JobDefinition<typeof tournamentPayload, z.ZodObject<{}>>;
 type TournamentContext = RunContext<PayloadOf<TournamentJob>, ConfigOf<TournamentJob>>;
 
-function tournamentHandler(job: TournamentJob, kind: TournamentKind, condition?: RunCondition<ConfigOf<TournamentJob>>): JobHandler<TournamentJob> {
+/** The handler of a tournament job: scores every tournament of `kind`. */
+export function tournamentHandler<TJob extends TournamentJob>(job: TJob, kind: TournamentKind, condition?: RunCondition<ConfigOf<TournamentJob>>): JobHandler<TJob> {
   return defineHandler(job, (ctx) => updateTournaments(ctx, kind), condition ? { condition } : {});
 }
 
@@ -139,40 +142,3 @@ async function reconcile(sql: Sql, tournament: TournamentWithEntrants, results: 
     UPDATE "Tournament" SET status = ${status}, "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = ${tournament.id} AND status IS DISTINCT FROM ${status}`;
   return { results: written, removed, standings: standingsWritten + statusWritten };
 }
-
-/**
- * Scheduled points-race updates run only when a gameweek finished that some points race has
- * not scored yet (its last scored event is its results' latest), and only once the entrants'
- * final histories for it are stored (tournament-event-data fetches them).
- */
-export const pointsRaceCondition: RunCondition<ConfigOf<TournamentJob>> = async () => {
-  const noNewEvent = 'no finished gameweek since the last update';
-  const finished = await loadFinishedEvents(db());
-  const latest = finished.at(-1)?.id;
-  if (latest === undefined) return noNewEvent;
-  const tournaments = await loadTournaments(db(), ['points_race']);
-  if (tournaments.length === 0) return 'no points race yet: tournament-event-data creates them';
-  const processed = await db().tournamentResult.groupBy({ by: ['tournamentId'], where: { tournamentId: { in: tournaments.map((t) => t.id) } }, _max: { eventId: true } });
-  const lastScored = new Map(processed.map((row) => [row.tournamentId, row._max.eventId ?? 0]));
-  const needs = tournaments
-    .map((t) => ({ entrants: t.entrants, events: eventsToScore(t, finished, latest).filter((event) => event > (lastScored.get(t.id) ?? 0)) }))
-    .filter((need) => need.events.length > 0);
-  if (needs.length === 0) return noNewEvent;
-  const missing = await missingHistories(db(), needs, finished);
-  if (missing.size > 0) {
-    const events = [...new Set([...missing.values()].flat())].sort((a, b) => a - b);
-    return `live results not stored yet: ${missing.size} entries lack event ${events.join(', ')}`;
-  }
-  return true;
-};
-
-/** Points races: event points summed; the chain's head, scheduled after each finished gameweek. */
-export const pointsRaceUpdateHandler = tournamentHandler(pointsRaceUpdateJob, 'points_race', pointsRaceCondition);
-/** Battle races: round robin by seed, win 3 / draw 1. */
-export const battleRaceUpdateHandler = tournamentHandler(battleRaceUpdateJob, 'battle_race');
-/** Knockouts: one round per finished event, the higher score through. */
-export const knockoutUpdateHandler = tournamentHandler(knockoutUpdateJob, 'knockout');
-/** Cups: knockouts seeded from the points race after its first event. */
-export const cupUpdateHandler = tournamentHandler(cupUpdateJob, 'cup');
-
-export const tournamentHandlers = [pointsRaceUpdateHandler, battleRaceUpdateHandler, knockoutUpdateHandler, cupUpdateHandler] as const;

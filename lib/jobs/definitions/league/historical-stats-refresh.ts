@@ -15,5 +15,3 @@ export const historicalStatsRefreshJob = defineJob({
   priority: 'low',
   payload: z.object({}).strict(),
 });
-
-export const historicalJobs = [historicalStatsRefreshJob] as const;

@@ -84,5 +84,3 @@ export const statsUpdateJob = defineJob({
     .strict(),
   cacheTags: statsSteps.flatMap((s) => s.cacheTags),
 });
-
-export const statsJobs = [statsUpdateJob] as const;

@@ -1,0 +1,16 @@
+import { defineJob } from '../../define-job.ts';
+import { eventPayload } from './event-payload.ts';
+
+/**
+ * Every minute while a match is in play: the current gameweek's fixture scores only (one
+ * cheap call). The handler's condition skips a fire while no match is in play.
+ */
+export const liveScoresUpdateJob = defineJob({
+  name: 'live-scores-update',
+  category: 'time-based',
+  description: 'Refreshes the fixture scores of the current gameweek while matches are in play.',
+  schedule: { cron: '* * * * *', tz: 'Europe/London' },
+  timeoutMs: 55_000,
+  // eventId: default the current gameweek (Event.isCurrent).
+  payload: eventPayload,
+});

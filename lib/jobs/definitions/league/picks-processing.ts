@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { defineJob } from '../../define-job.ts';
+
+/**
+ * Before a deadline, when managers make their picks: refreshes the summary of every entry we
+ * know (entry/N), in batches under a concurrency cap; an entry the upstream no longer has
+ * (404) is marked deleted. The handler's condition skips a fire while no deadline is near.
+ */
+export const picksProcessingJob = defineJob({
+  name: 'picks-processing',
+  category: 'time-based',
+  description: 'Refreshes every known entry before the next deadline; marks entries the upstream deleted.',
+  schedule: { cron: '*/5 0-4,18-23 * * *', tz: 'Europe/London' },
+  payload: z.object({}).strict(),
+  config: z.object({
+    /** Scheduled fires run only while the next deadline is at most this many hours ahead. */
+    withinHoursOfDeadline: z.number().min(1).max(7 * 24).default(24),
+    /** Entries per batch (progress is reported after each). */
+    batchSize: z.number().int().min(1).max(1_000).default(100),
+    /** Upstream calls at once. */
+    concurrency: z.number().int().min(1).max(20).default(3),
+  }),
+});

@@ -10,7 +10,7 @@ import { cleanupHandler } from './cleanup.ts';
 const prefix = useOwnQueuePrefix('cleanup');
 let runner: Runner;
 beforeAll(async () => {
-  runner = await startInProcessWorker(prefix, [cleanupHandler as never]);
+  runner = await startInProcessWorker(prefix, [cleanupHandler]);
 });
 afterAll(() => stopInProcessWorker(runner));
 

@@ -18,22 +18,30 @@ export interface AuditActor {
 
 /** Writes one line of the audit log: who did what, when, from where. */
 export async function recordAudit(actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await db().auditLog.create({
-    data: {
-      actorType: actor.principal.type,
-      actorId: actor.principal.id,
-      actor: actor.principal.label,
-      role: actor.principal.role,
-      ip: actor.ip ?? null,
-      requestId: actor.requestId ?? null,
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      before: json(entry.before),
-      after: json(entry.after),
-      details: json(entry.details),
-    },
-  });
+  await recordAudits(actor, [entry]);
+}
+
+/** Writes several lines by one actor in one statement (a bulk action: a line per thing it changed). */
+export async function recordAudits(actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db().auditLog.createMany({ data: entries.map((entry) => auditRow(actor, entry)) });
+}
+
+function auditRow(actor: AuditActor, entry: AuditEntry) {
+  return {
+    actorType: actor.principal.type,
+    actorId: actor.principal.id,
+    actor: actor.principal.label,
+    role: actor.principal.role,
+    ip: actor.ip ?? null,
+    requestId: actor.requestId ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    before: json(entry.before),
+    after: json(entry.after),
+    details: json(entry.details),
+  };
 }
 
 function json(value: unknown): object | undefined {

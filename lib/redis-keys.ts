@@ -13,8 +13,13 @@ export const kickoffKeys = {
   alertsBacklogSince: (prefix: string, ruleId: string) => `${prefix}:kickoff:alerts:backlog-since:${ruleId}`,
   telegramPollLock: (prefix: string) => `${prefix}:kickoff:lock:telegram-poll`,
   telegramOffset: (prefix: string) => `${prefix}:kickoff:telegram:offset`,
-  triggerCooldown: (prefix: string, jobName: string, userId: string) => `${prefix}:kickoff:cooldown:${jobName}:${userId}`,
-  manualTriggers: (prefix: string, userId: string) => `${prefix}:kickoff:manual-triggers:${userId}`,
+  /** rate-limiter-flexible key prefixes (it appends `:<key>`): the cooldown per job and person, runs per person per hour. */
+  triggerCooldownPrefix: (prefix: string) => `${prefix}:kickoff:cooldown`,
+  manualTriggersPrefix: (prefix: string) => `${prefix}:kickoff:manual-triggers`,
+  /** The one run that waits for an exclusive job's holder to end, for runs the system asks for meanwhile (its id). */
+  followUp: (prefix: string, jobName: string) => `${prefix}:kickoff:follow-up:${jobName}`,
+  /** Runs a worker's gate holds back while Kickoff is paused (`<category>/<runId>`), promoted on resume. */
+  heldRuns: (prefix: string) => `${prefix}:kickoff:held`,
   cancelled: (prefix: string, runId: string) => `${prefix}:kickoff:cancelled:${runId}`,
   controlChannel: (prefix: string) => `${prefix}:kickoff:control`,
   /** The shared rate limit of `ctx.batch` / `SharedRateLimiter` called `name`; its keys add `:window`, `:state`, … */

@@ -7,13 +7,13 @@ import type { Db } from './db.ts';
  * reads as the default.
  */
 export const settingSchemas = {
-  /** Scheduled fires run. Off: a fire is recorded as `skipped`. */
+  /** Scheduled fires run. Off: a fire is recorded as `skipped` (lib/jobs/run-policy.ts). */
   'triggers.schedule': z.boolean().default(true),
   /** People may trigger runs from the dashboard. */
   'triggers.manual': z.boolean().default(true),
   /** Services may trigger runs with an API key. */
   'triggers.api': z.boolean().default(true),
-  /** Global pause: schedules stop firing and triggers are refused. */
+  /** Pause everything: no run starts on any worker (see lib/jobs/run-policy.ts for every path). */
   'engine.paused': z.boolean().default(false),
   /** Manual triggers one person may make per hour (admins may override). */
   'triggers.manualPerUserPerHour': z.number().int().min(1).max(10_000).default(10),
@@ -68,18 +68,6 @@ export async function writeSetting<K extends SettingKey>(db: Db, key: K, value: 
     update: { value: parsed as never, updatedBy },
   });
   cache = undefined;
-}
-
-export type TriggerSource = 'schedule' | 'manual' | 'api';
-
-/** Why a trigger source may not start runs now, or null when it may. */
-export function refusalFor(settings: Settings, source: TriggerSource): string | null {
-  if (settings['engine.paused']) return 'Kickoff is paused: no runs start until an admin resumes it';
-  if (!settings[`triggers.${source}`]) {
-    const names = { schedule: 'Scheduled runs', manual: 'Manual triggers', api: 'API triggers' } as const;
-    return `${names[source]} are switched off in Settings`;
-  }
-  return null;
 }
 
 /** Changes settings and records each change, with before and after, in the audit log. */

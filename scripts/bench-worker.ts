@@ -4,12 +4,10 @@
  */
 import { z } from 'zod';
 import { db } from '../lib/db.ts';
-import { env } from '../lib/env.ts';
 import { registerJobs } from '../lib/jobs/catalog.ts';
 import { defineJob } from '../lib/jobs/define-job.ts';
-import { createRedis } from '../lib/redis.ts';
 import { defineHandler } from '../worker/define-handler.ts';
-import { Runner } from '../worker/runner.ts';
+import { startWorker } from '../worker/start-worker.ts';
 
 export const benchJob = defineJob({
   name: 'bench-noop',
@@ -23,18 +21,18 @@ registerJobs([benchJob]);
 if (process.argv[1]?.endsWith('bench-worker.ts')) {
   let peakRss = process.memoryUsage.rss();
   setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50).unref();
-  const runner = new Runner({
-    db: db(),
-    connect: () => createRedis('worker'),
-    prefix: env().QUEUE_PREFIX,
+  // The production assembly, as worker/main.ts starts it (no league pack, no schedulers: only the bench job runs).
+  const worker = await startWorker({
     handlers: [defineHandler(benchJob, async () => null)],
     concurrency: { diagnostics: Number(process.env.BENCH_CONCURRENCY ?? 50) },
+    syncCatalog: false,
+    schedulers: false,
+    league: false,
   });
-  await runner.start();
   console.log('ready');
   process.on('SIGTERM', async () => {
-    await runner.close(10_000);
-    console.log(`writes ${runner.statusWriter.stats.rows} ${runner.statusWriter.stats.statements}`);
+    await worker.stop(10_000);
+    console.log(`writes ${worker.statusWriter.stats.rows} ${worker.statusWriter.stats.statements}`);
     console.log(`peak-rss ${peakRss}`);
     await db().$disconnect();
     process.exit(0);

@@ -42,11 +42,12 @@ const { allJobs } = await import('../lib/jobs/catalog.ts');
 const { db } = await import('../lib/db.ts');
 const { env } = await import('../lib/env.ts');
 const { defaultJobOptions, queues } = await import('../lib/queue/queues.ts');
-const { redis, createRedis } = await import('../lib/redis.ts');
-const { enqueueRun, enqueueRuns } = await import('../lib/runs/enqueue-run.ts');
+const { redis } = await import('../lib/redis.ts');
+const { askForRun, askForRuns } = await import('./test/ask-for-run.ts');
+const { seedRuns, deleteRunsOf } = await import('./test/seed-runs.ts');
 const { defineHandler } = await import('../worker/define-handler.ts');
 const { syncCatalog } = await import('../worker/catalog-sync.ts');
-const { Runner } = await import('../worker/runner.ts');
+const { startWorker } = await import('../worker/start-worker.ts');
 
 const { benchJob } = await import('./bench-worker.ts');
 const benchHandler = defineHandler(benchJob, async () => null);
@@ -126,10 +127,7 @@ async function throughKickoff(): Promise<{ rate: number; peakRss: number; writes
   const lines = createInterface({ input: worker.stdout! });
   const output: string[] = [];
   const ready = new Promise<void>((resolve) => lines.on('line', (text) => (output.push(text), text === 'ready' && resolve())));
-  const ids = await enqueueRuns(
-    'bench-noop',
-    Array.from({ length: jobCount }, (_, i) => ({ payload: { i }, trigger: 'api' as const, actor: 'bench' })),
-  );
+  const ids = await askForRuns('bench-noop', Array.from({ length: jobCount }, (_, i) => ({ i })));
   await ready;
   const began = performance.now();
   const cpuBefore = cpuSeconds();
@@ -150,37 +148,22 @@ async function throughKickoff(): Promise<{ rate: number; peakRss: number; writes
 }
 
 async function latencyAtLowLoad(samples = 200): Promise<number[]> {
-  const runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix: queuePrefix, handlers: [benchHandler], concurrency: { diagnostics: concurrency } });
-  await runner.start();
+  const worker = await startWorker({ handlers: [benchHandler], concurrency: { diagnostics: concurrency }, syncCatalog: false, schedulers: false, league: false });
   const ids: string[] = [];
   for (let i = 0; i < samples; i += 1) {
-    ids.push((await enqueueRun('bench-noop', { payload: { i }, trigger: 'api' })).run.id);
+    ids.push((await askForRun('bench-noop', { payload: { i } })).run.id);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  await runner.statusWriter.flush();
+  await worker.statusWriter.flush();
   await new Promise((resolve) => setTimeout(resolve, 200));
-  await runner.close(5_000);
+  await worker.stop(5_000);
   const rows = await db().jobRun.findMany({ where: { id: { in: ids } }, select: { queuedAt: true, startedAt: true } });
   return rows.filter((row) => row.startedAt).map((row) => row.startedAt!.getTime() - row.queuedAt.getTime());
 }
 
 async function seed(rows: number): Promise<void> {
   const began = performance.now();
-  for (let start = 0; start < rows; start += 250_000) {
-    const end = Math.min(rows, start + 250_000);
-    await db().$executeRawUnsafe(`
-      INSERT INTO "JobRun" (id, "jobName", status, trigger, source, actor, payload, priority, "queuedAt", "startedAt", "finishedAt",
-        "durationMs", attempt, "maxAttempts", attempts, counters, "updatedAt")
-      SELECT 'seed-' || g,
-        (ARRAY['probe','bootstrap-meta','entry-updates','stats-update','cleanup','picks-processing','event-live-update','cup-update'])[1 + g % 8],
-        (ARRAY['completed','completed','completed','completed','failed','skipped','completed','cancelled'])[1 + (g / 8) % 8]::"RunStatus",
-        (ARRAY['schedule','schedule','manual','api','dependency'])[1 + g % 5]::"RunTrigger",
-        'seed', 'bench', jsonb_build_object('matchId', g % 5000), 'medium',
-        now() - make_interval(secs => g), now() - make_interval(secs => g) + interval '10 ms',
-        now() - make_interval(secs => g) + interval '1 second', 990, 1, 3, '[]'::jsonb, '{}'::jsonb, now()
-      FROM generate_series(${start + 1}, ${end}) AS g`);
-  }
-  await db().$executeRawUnsafe('ANALYZE "JobRun"');
+  await seedRuns(rows);
   line(`seeded ${rows.toLocaleString('en')} run rows`, `${((performance.now() - began) / 1_000).toFixed(1)} s`);
 }
 
@@ -233,7 +216,7 @@ try {
     rawRates.push(await rawBullmq());
     kickoff = await throughKickoff();
     kickoffRates.push(kickoff.rate);
-    await db().jobRun.deleteMany({ where: { jobName: 'bench-noop' } });
+    await deleteRunsOf('bench-noop');
     console.log(`  round ${round}: raw ${Math.round(rawRates.at(-1)!)} jobs/s, Kickoff ${Math.round(kickoff.rate)} jobs/s`);
   }
   const raw = percentile(rawRates, 50);

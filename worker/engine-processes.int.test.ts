@@ -13,7 +13,7 @@ import type { RunAttempt } from '@/lib/jobs/run-state.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
 import { redis } from '@/lib/redis.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 
 useOwnQueuePrefix('processes');
 const started: WorkerProcess[] = [];
@@ -85,7 +85,7 @@ describe('exclusive jobs with two workers', () => {
 describe('a killed worker', () => {
   it('has its run picked up by another worker as a new attempt', { timeout: 60_000 }, async () => {
     const [doomed] = await workers(1);
-    const { run } = await enqueueRun('probe', { payload: { sleepMs: 1_500, steps: 3 }, trigger: 'api' });
+    const { run } = await askForRun('probe', { payload: { sleepMs: 1_500, steps: 3 } });
     await waitFor(async () => (await db().jobRun.findUniqueOrThrow({ where: { id: run.id } })).status === 'running', 10_000, 'the run to start');
     await stopWorker(doomed!, 'SIGKILL');
     const [rescuer] = await workers(1);
@@ -102,7 +102,7 @@ describe('a killed worker', () => {
 
   it('stopped with SIGTERM mid-run finishes the run before it exits', { timeout: 30_000 }, async () => {
     const [worker] = await workers(1);
-    const { run } = await enqueueRun('probe', { payload: { sleepMs: 1_200, steps: 2 }, trigger: 'api' });
+    const { run } = await askForRun('probe', { payload: { sleepMs: 1_200, steps: 2 } });
     await waitFor(async () => (await db().jobRun.findUniqueOrThrow({ where: { id: run.id } })).status === 'running', 10_000, 'the run to start');
     await stopWorker(worker!, 'SIGTERM');
     const done = await db().jobRun.findUniqueOrThrow({ where: { id: run.id } });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
+import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { engineHandlers, handlerCalls } from '@/scripts/test/fixtures/engine-jobs.ts';
@@ -16,16 +17,16 @@ import { queues } from '@/lib/queue/queues.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
 import { redis } from '@/lib/redis.ts';
 import { cancelRun } from '@/lib/runs/cancel-run.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun, askForRunInDashboard } from '@/scripts/test/ask-for-run.ts';
 import { retryRun } from '@/lib/runs/retry-run.ts';
-import { triggerRun } from '@/lib/runs/trigger-run.ts';
-import { writeSetting } from '@/lib/settings.ts';
 import { handlers } from './jobs/index.ts';
 import { Reconciler } from './reconciler.ts';
-import { Runner } from './runner.ts';
+import type { StartedWorker } from './start-worker.ts';
 
 const prefix = useOwnQueuePrefix('engine');
-let runner: Runner;
+// The global switches are flipped here: a database of its own keeps other files' runs out of it.
+await useOwnDatabase('engine');
+let runner: StartedWorker;
 const admin: Principal = { type: 'user', id: 'u1', label: 'admin@test', role: 'admin', grants: [] };
 const actor = { principal: admin, requestId: 'req-engine', ip: '127.0.0.1' };
 
@@ -51,7 +52,7 @@ async function fireSchedule(jobName: string, category: 'diagnostics' | 'maintena
 
 describe('retry policy', () => {
   it('retries with its backoff, shows retrying between attempts, and records every attempt', async () => {
-    const { run } = await enqueueRun('fx-flaky', { payload: { failAttempts: 2 }, trigger: 'api' });
+    const { run } = await askForRun('fx-flaky', { payload: { failAttempts: 2 } });
     await until(run.id, ['retrying']);
     const done = await until(run.id, ['completed', 'failed']);
     expect(done.status).toBe('completed');
@@ -68,7 +69,7 @@ describe('retry policy', () => {
   });
 
   it('fails at once on an unrecoverable error', async () => {
-    const { run } = await enqueueRun('fx-flaky', { payload: { unrecoverable: true }, trigger: 'api' });
+    const { run } = await askForRun('fx-flaky', { payload: { unrecoverable: true } });
     const done = await until(run.id, ['completed', 'failed']);
     expect(done.status).toBe('failed');
     expect(done.error).toBe('This input can never work');
@@ -76,7 +77,7 @@ describe('retry policy', () => {
   });
 
   it('waits as long as a rate-limited upstream asks before the next attempt', async () => {
-    const { run } = await enqueueRun('fx-flaky', { payload: { failAttempts: 1, retryAfterMs: 1_500 }, trigger: 'api' });
+    const { run } = await askForRun('fx-flaky', { payload: { failAttempts: 1, retryAfterMs: 1_500 } });
     const done = await until(run.id, ['completed', 'failed']);
     expect(done.status).toBe('completed');
     const attempts = done.attempts as unknown as RunAttempt[];
@@ -99,7 +100,7 @@ describe('payload validation', () => {
 
 describe('timeout and cancel', () => {
   it('aborts a run past its timeout', async () => {
-    const { run } = await enqueueRun('fx-timeout', { payload: { sleepMs: 5_000 }, trigger: 'api' });
+    const { run } = await askForRun('fx-timeout', { payload: { sleepMs: 5_000 } });
     const done = await until(run.id, ['failed', 'completed']);
     expect(done.status).toBe('failed');
     expect(done.error).toBe('Timed out after 300 ms');
@@ -107,7 +108,7 @@ describe('timeout and cancel', () => {
   });
 
   it('stops a running run within a second of cancel', async () => {
-    const { run } = await enqueueRun('probe', { payload: { sleepMs: 20_000, steps: 20 }, trigger: 'api' });
+    const { run } = await askForRun('probe', { payload: { sleepMs: 20_000, steps: 20 } });
     await until(run.id, ['running']);
     const asked = Date.now();
     await cancelRun(run.id, actor);
@@ -120,7 +121,7 @@ describe('timeout and cancel', () => {
   it('removes a queued run from its queue', async () => {
     await queues().for('maintenance').pause();
     try {
-      const { run } = await enqueueRun('fx-serial', { trigger: 'api' });
+      const { run } = await askForRun('fx-serial');
       const cancelled = await cancelRun(run.id, actor);
       expect(cancelled.status).toBe('cancelled');
       expect(await queues().for('maintenance').getJob(run.id)).toBeUndefined();
@@ -130,7 +131,7 @@ describe('timeout and cancel', () => {
   });
 
   it('refuses to cancel a finished run with 409', async () => {
-    const { run } = await enqueueRun('probe', { trigger: 'api' });
+    const { run } = await askForRun('probe');
     await until(run.id, ['completed']);
     await expect(cancelRun(run.id, actor)).rejects.toMatchObject({ code: 'invalid_state' });
   });
@@ -138,7 +139,7 @@ describe('timeout and cancel', () => {
 
 describe('retry of a failed run', () => {
   it('creates a new run with trigger retry pointing back at the failed one', async () => {
-    const { run } = await enqueueRun('probe', { payload: { fail: true }, trigger: 'api' });
+    const { run } = await askForRun('probe', { payload: { fail: true } });
     await until(run.id, ['failed']);
     const { run: retried } = await retryRun(run.id, actor);
     expect(retried).toMatchObject({ trigger: 'retry', retryOf: run.id, jobName: 'probe' });
@@ -150,7 +151,7 @@ describe('retry of a failed run', () => {
 
 describe('dependencies', () => {
   it('runs A → B → C in order, each pointing at the run that caused it', async () => {
-    const { run: a } = await enqueueRun('fx-chain-a', { payload: { sleepMs: 100 }, trigger: 'api' });
+    const { run: a } = await askForRun('fx-chain-a', { payload: { sleepMs: 100 } });
     const c = await waitFor(() => db().jobRun.findFirst({ where: { jobName: 'fx-chain-c', status: 'completed' } }), 15_000, 'C to complete');
     const b = await runOf(c.causedBy!);
     expect(b.jobName).toBe('fx-chain-b');
@@ -184,15 +185,15 @@ describe('windows and conditions', () => {
 
 describe('exclusive jobs (one process; several processes in engine-processes)', () => {
   it('refuses a trigger while one runs with 409 and the holder, and skips a scheduled fire', async () => {
-    const { run } = await enqueueRun('fx-exclusive', { payload: { sleepMs: 1_500 }, trigger: 'api' });
+    const { run } = await askForRun('fx-exclusive', { payload: { sleepMs: 1_500 } });
     await until(run.id, ['running']);
-    const refused = await enqueueRun('fx-exclusive', { trigger: 'api' }).catch((error: unknown) => error);
+    const refused = await askForRun('fx-exclusive').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConflictError);
     expect((refused as ConflictError).details).toEqual({ runId: run.id });
     const fire = await until(await fireSchedule('fx-exclusive', 'diagnostics', 'exclusive-fire-1'), ['skipped', 'completed']);
     expect(fire).toMatchObject({ status: 'skipped', error: `Already running (run ${run.id})` });
     await until(run.id, ['completed']);
-    const { run: after } = await enqueueRun('fx-exclusive', { trigger: 'api' });
+    const { run: after } = await askForRun('fx-exclusive');
     expect((await until(after.id, ['completed'])).status).toBe('completed');
   });
 });
@@ -206,7 +207,7 @@ describe('priorities', () => {
       await queue.add('fx-serial', { payload: { sleepMs: 50 }, trigger: 'schedule', actor: 'scheduler' } satisfies RunJobData, { jobId: `prio-scheduled-${index}`, priority: 13 });
       scheduled.push(`prio-scheduled-${index}`);
     }
-    const { run: manual } = await enqueueRun('fx-serial', { payload: { sleepMs: 50 }, trigger: 'manual' });
+    const { run: manual } = await askForRunInDashboard('fx-serial', { payload: { sleepMs: 50 } });
     await queue.resume();
     const runs = await waitFor(async () => {
       const rows = await db().jobRun.findMany({ where: { id: { in: [...scheduled, manual.id] }, status: 'completed' } });
@@ -217,31 +218,16 @@ describe('priorities', () => {
   });
 });
 
-describe('trigger sources and global pause', () => {
-  it('refuses triggers with 409 and the reason, and skips scheduled fires, while switched off', async () => {
-    await writeSetting(db(), 'triggers.api', false, 'test');
-    const apiKey: Principal = { type: 'apiKey', id: 'k1', label: 'key:test', role: 'admin', grants: [] };
-    await expect(triggerRun('probe', {}, { principal: apiKey })).rejects.toMatchObject({ code: 'triggers_off', message: 'API triggers are switched off in Settings' });
-    await writeSetting(db(), 'triggers.api', true, 'test');
-
-    await writeSetting(db(), 'engine.paused', true, 'test');
-    await expect(triggerRun('probe', {}, actor)).rejects.toMatchObject({ code: 'triggers_off', message: expect.stringMatching(/paused/) });
-    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the worker's settings cache
-    const fire = await until(await fireSchedule('fx-conditional', 'diagnostics', 'paused-fire-1'), ['skipped', 'completed']);
-    expect(fire.status).toBe('skipped');
-    expect(fire.error).toMatch(/paused/);
-    await writeSetting(db(), 'engine.paused', false, 'test');
-  });
-});
+// Every trigger source, the global pause and the job switches on every path: worker/run-policy.int.test.ts.
 
 describe('batches', () => {
   it('puts the batch counts and progress on the run, and fails it below the minimum success ratio', async () => {
-    const { run } = await enqueueRun('fx-batch', { payload: { items: 50, failEvery: 10 }, trigger: 'api' });
+    const { run } = await askForRun('fx-batch', { payload: { items: 50, failEvery: 10 } });
     const done = await until(run.id, ['completed', 'failed']);
     expect(done.status).toBe('completed');
     expect(done.result).toEqual({ succeeded: 45, failed: 5 });
     expect(done.counters).toEqual({ apiCalls: 50, batchSucceeded: 45, batchFailed: 5 });
-    const { run: bad } = await enqueueRun('fx-batch', { payload: { items: 50, failEvery: 3 }, trigger: 'api' });
+    const { run: bad } = await askForRun('fx-batch', { payload: { items: 50, failEvery: 3 } });
     const failed = await until(bad.id, ['completed', 'failed']);
     expect(failed.status).toBe('failed');
     expect(failed.error).toBe('Batch succeeded for 34 of 50 items (68 %), below the minimum 80 %');

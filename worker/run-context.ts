@@ -12,7 +12,7 @@ export interface RunContext<TPayload = unknown, TConfig = unknown> {
   attempt: number;
   payload: TPayload;
   config: TConfig;
-  /** Aborted on timeout, cancel, or worker shutdown past its grace period. */
+  /** Aborted on timeout or cancel. */
   signal: AbortSignal;
   logger: Logger;
   /** Runs `fn` as a named phase: the run shows it as its current phase and logs its start and end. */
@@ -33,7 +33,7 @@ export interface RunContext<TPayload = unknown, TConfig = unknown> {
 
 /** Thrown into a handler's promise when its signal aborts, so a run that ignores it still ends. */
 export class RunAbortedError extends Error {
-  constructor(readonly reason: 'timeout' | 'cancelled' | 'shutdown', message: string) {
+  constructor(readonly reason: 'timeout' | 'cancelled', message: string) {
     super(message);
     this.name = 'RunAbortedError';
   }

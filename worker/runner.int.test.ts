@@ -5,12 +5,12 @@ import { waitFor } from '@/scripts/test/wait-for.ts';
 import { db } from '@/lib/db.ts';
 import { NotFoundError, ValidationError } from '@/lib/errors.ts';
 import type { RunAttempt } from '@/lib/jobs/run-state.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun, askForRunInDashboard } from '@/scripts/test/ask-for-run.ts';
 import { handlers } from './jobs/index.ts';
-import { Runner } from './runner.ts';
+import type { StartedWorker } from './start-worker.ts';
 
 const prefix = useOwnQueuePrefix('runner');
-let runner: Runner;
+let runner: StartedWorker;
 
 beforeAll(async () => {
   runner = await startInProcessWorker(prefix, handlers);
@@ -26,7 +26,7 @@ const finished = (id: string) =>
 
 describe('probe on a real worker', () => {
   it('records a completed run with attempt, timestamps, duration, progress, counters and result', async () => {
-    const { run } = await enqueueRun('probe', { payload: { steps: 3, sleepMs: 60 }, trigger: 'api', actor: 'test' });
+    const { run } = await askForRun('probe', { payload: { steps: 3, sleepMs: 60 } });
     expect(run.status).toBe('queued');
     const done = await finished(run.id);
     expect(done.status).toBe('completed');
@@ -45,7 +45,7 @@ describe('probe on a real worker', () => {
   });
 
   it('records a failed run with its error on the run and on the attempt', async () => {
-    const { run } = await enqueueRun('probe', { payload: { fail: true, steps: 2 }, trigger: 'manual', actor: 'test' });
+    const { run } = await askForRunInDashboard('probe', { payload: { fail: true, steps: 2 } });
     const done = await finished(run.id);
     expect(done.status).toBe('failed');
     expect(done.error).toBe('Probe failed on request after 2 step(s)');
@@ -57,7 +57,7 @@ describe('probe on a real worker', () => {
 
   it('refuses a payload that fails the schema before anything is written', async () => {
     const before = await db().jobRun.count();
-    const error = await enqueueRun('probe', { payload: { sleepMs: -1, steps: 500, extra: 1 }, trigger: 'api' }).catch((e: unknown) => e);
+    const error = await askForRun<string>('probe', { payload: { sleepMs: -1, steps: 500, extra: 1 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     const { fieldErrors } = (error as ValidationError).details as { fieldErrors: Record<string, string[]> };
     expect(Object.keys(fieldErrors).sort()).toEqual(['sleepMs', 'steps']);
@@ -66,12 +66,12 @@ describe('probe on a real worker', () => {
   });
 
   it('refuses an unknown job', async () => {
-    await expect(enqueueRun('no-such-job', { trigger: 'api' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(askForRun('no-such-job')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('yields one run for the same requestId', async () => {
-    const first = await enqueueRun('probe', { trigger: 'api', requestId: 'same-request-1' });
-    const second = await enqueueRun('probe', { trigger: 'api', requestId: 'same-request-1' });
+    const first = await askForRun('probe', { requestId: 'same-request-1' });
+    const second = await askForRun('probe', { requestId: 'same-request-1' });
     expect(first.created).toBe(true);
     expect(second.created).toBe(false);
     expect(second.run.id).toBe(first.run.id);

@@ -29,6 +29,13 @@ const statusByError: [new (...args: never[]) => KickoffError, number][] = [
   [ServiceUnavailableError, 503],
 ];
 
+/** The JSON error shape of a domain error (for answers that carry several outcomes, such as bulk actions). */
+export function errorBody(error: KickoffError): ErrorBody {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (error.details !== undefined) body.error.details = error.details;
+  return body;
+}
+
 /** The one place errors become HTTP responses; anything unexpected is a 500 without internals. */
 export function errorResponse(error: unknown, requestId?: string): Response {
   if (error instanceof ZodError) return errorResponse(ValidationError.fromZod(error), requestId);
@@ -36,9 +43,7 @@ export function errorResponse(error: unknown, requestId?: string): Response {
     const status = statusByError.find(([type]) => error instanceof type)?.[1] ?? 400;
     const headers: HeadersInit = {};
     if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterSeconds);
-    const body: ErrorBody = { error: { code: error.code, message: error.message } };
-    if (error.details !== undefined) body.error.details = error.details;
-    return Response.json(body, { status, headers });
+    return Response.json(errorBody(error), { status, headers });
   }
   logger.error({ err: error, requestId }, 'unhandled error in route handler');
   return Response.json(

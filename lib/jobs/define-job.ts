@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Category } from './categories.ts';
+import type { JobPolicyHook } from './run-policy.ts';
 import type { Priority } from './run-state.ts';
 
 /**
@@ -64,8 +65,17 @@ export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extend
   payload: TPayload;
   /** Validates the job's configuration; its defaults are the initial config. Default: `{}`. */
   config?: TConfig;
-  /** Cache tags the job refreshes, invalidated when a run succeeds. Default: none. */
+  /**
+   * The web app's Next.js cache tags over what the job writes: when a run completes, the
+   * worker revalidates them (through `POST /api/internal/cache/invalidate`). Default: none.
+   */
   cacheTags?: string[];
+  /**
+   * The job's own switch, asked on every path that makes or starts a run (people's requests
+   * are refused with the reason; scheduled, event and dependency runs are skipped with it):
+   * return a reason the run must not happen now, or null. Default: none. See run-policy.ts.
+   */
+  policy?: JobPolicyHook<z.output<TPayload>>;
 }
 
 /** `TName` is the job's name as a literal type, so a handler map keyed by name can tell two jobs of the same shape apart. */
@@ -80,6 +90,7 @@ export type JobDefinition<TPayload extends z.ZodType = z.ZodType, TConfig extend
     dependsOn: string[];
     config: TConfig;
     cacheTags: string[];
+    policy: JobPolicyHook<z.output<TPayload>> | null;
   }
 >;
 
@@ -111,6 +122,7 @@ export function defineJob<TPayload extends z.ZodType, TConfig extends z.ZodType 
     dependsOn: options.dependsOn ?? [],
     config: options.config ?? (z.object({}) as unknown as TConfig),
     cacheTags: options.cacheTags ?? [],
+    policy: options.policy ?? null,
   });
 }
 

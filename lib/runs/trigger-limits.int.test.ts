@@ -6,7 +6,7 @@ import { RateLimitedError } from '../errors.ts';
 import { queues } from '../queue/queues.ts';
 import { redis } from '../redis.ts';
 import { defaultSettings } from '../settings.ts';
-import { enforceManualTriggerLimits } from './trigger-limits.ts';
+import { limitsApplyTo, spendTriggerLimits } from './trigger-limits.ts';
 
 useOwnQueuePrefix('trigger-limits');
 afterAll(async () => {
@@ -16,34 +16,48 @@ afterAll(async () => {
 });
 
 const person = (id: string, role: Principal['role'] = 'operator'): Principal => ({ type: 'user', id, label: `${id}@test`, role, grants: ['*'] });
+const refusedCount = (refusals: (RateLimitedError | null)[]) => refusals.filter((refusal) => refusal !== null).length;
 
-describe('manual trigger limits', () => {
-  it('allows N triggers per person per hour, then answers 429 with the wait', async () => {
+describe('trigger limits', () => {
+  it('allows N runs per person per hour, then answers 429 with the wait', async () => {
     const settings = { ...defaultSettings(), 'triggers.manualPerUserPerHour': 3, 'triggers.jobCooldownSeconds': 0 };
-    for (let index = 0; index < 3; index += 1) await enforceManualTriggerLimits(person('hourly'), 'probe', settings, false);
-    const error = await enforceManualTriggerLimits(person('hourly'), 'probe', settings, false).catch((e: unknown) => e);
+    for (let index = 0; index < 3; index += 1) expect(await spendTriggerLimits(person('hourly'), ['probe'], settings)).toEqual([null]);
+    const [error] = await spendTriggerLimits(person('hourly'), ['probe'], settings);
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAfterSeconds).toBeGreaterThan(3_500);
+    expect(error!.retryAfterSeconds).toBeGreaterThan(3_500);
     // another person is not affected
-    await expect(enforceManualTriggerLimits(person('other'), 'probe', settings, false)).resolves.toBeUndefined();
+    expect(await spendTriggerLimits(person('other'), ['probe'], settings)).toEqual([null]);
   });
 
   it('holds a cooldown per person and job', async () => {
     const settings = { ...defaultSettings(), 'triggers.jobCooldownSeconds': 60 };
-    await enforceManualTriggerLimits(person('cool'), 'probe', settings, false);
-    const error = await enforceManualTriggerLimits(person('cool'), 'probe', settings, false).catch((e: unknown) => e);
+    expect(await spendTriggerLimits(person('cool'), ['probe'], settings)).toEqual([null]);
+    const [error] = await spendTriggerLimits(person('cool'), ['probe'], settings);
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAfterSeconds).toBeGreaterThan(55);
-    await expect(enforceManualTriggerLimits(person('cool'), 'cleanup', settings, false)).resolves.toBeUndefined();
+    expect(error!.retryAfterSeconds).toBeGreaterThan(55);
+    expect(await spendTriggerLimits(person('cool'), ['cleanup'], settings)).toEqual([null]);
   });
 
-  it('lets admins override, refuses the override to others, and never limits API keys', async () => {
-    const settings = { ...defaultSettings(), 'triggers.manualPerUserPerHour': 1, 'triggers.jobCooldownSeconds': 60 };
-    await enforceManualTriggerLimits(person('boss', 'admin'), 'probe', settings, false);
-    await expect(enforceManualTriggerLimits(person('boss', 'admin'), 'probe', settings, false)).rejects.toBeInstanceOf(RateLimitedError);
-    await expect(enforceManualTriggerLimits(person('boss', 'admin'), 'probe', settings, true)).resolves.toBeUndefined();
-    await expect(enforceManualTriggerLimits(person('op'), 'probe', settings, true)).rejects.toMatchObject({ code: 'forbidden' });
-    const key: Principal = { type: 'apiKey', id: 'k', label: 'key:x', role: 'admin', grants: [] };
-    for (let index = 0; index < 5; index += 1) await enforceManualTriggerLimits(key, 'probe', settings, false);
+  it('counts a bulk request as one use of the cooldown and every run against the hour, refusing only the runs past it', async () => {
+    const settings = { ...defaultSettings(), 'triggers.manualPerUserPerHour': 4, 'triggers.jobCooldownSeconds': 60 };
+    const refusals = await spendTriggerLimits(person('bulk'), ['probe', 'probe', 'probe', 'cleanup', 'cleanup', 'cleanup'], settings);
+    expect(refusals.map((refusal) => refusal !== null)).toEqual([false, false, false, false, true, true]);
+    // The refused two were given back (4 used, not 6): with the limit raised to 5, exactly one more fits.
+    const raised = { ...settings, 'triggers.manualPerUserPerHour': 5 };
+    expect(await spendTriggerLimits(person('bulk'), ['fx-a', 'fx-b'], raised).then(refusedCount)).toBe(1);
+  });
+
+  it('never lets parallel requests past the limit', async () => {
+    const settings = { ...defaultSettings(), 'triggers.manualPerUserPerHour': 5, 'triggers.jobCooldownSeconds': 0 };
+    const answers = await Promise.all(Array.from({ length: 30 }, () => spendTriggerLimits(person('racer'), ['probe'], settings)));
+    expect(answers.filter(([refusal]) => refusal === null)).toHaveLength(5);
+    const cooled = { ...settings, 'triggers.jobCooldownSeconds': 60 };
+    const cooldownAnswers = await Promise.all(Array.from({ length: 30 }, () => spendTriggerLimits(person('racer-2'), ['probe'], cooled)));
+    expect(cooldownAnswers.filter(([refusal]) => refusal === null)).toHaveLength(1);
+  });
+
+  it('applies to people signed in, not to API keys', () => {
+    expect(limitsApplyTo(person('someone'))).toBe(true);
+    expect(limitsApplyTo({ type: 'apiKey', id: 'k', label: 'key:x', role: 'admin', grants: [] })).toBe(false);
   });
 });

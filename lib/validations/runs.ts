@@ -21,6 +21,9 @@ export const triggerBodySchema = z
   .strict();
 export type TriggerBody = z.infer<typeof triggerBodySchema>;
 
+/** `POST /api/runs/:id/retry` (the body may be empty). */
+export const retryBodySchema = triggerBodySchema.pick({ override: true });
+
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).transform((value) => new Date(value));
 
 /** `GET /api/runs` */

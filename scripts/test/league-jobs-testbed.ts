@@ -7,10 +7,10 @@ import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import { createRedis } from '@/lib/redis.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 import type { JobHandler } from '@/worker/define-handler.ts';
 import { closeLeagueServices, useLeagueServices } from '@/worker/jobs/league/league-services.ts';
-import type { Runner } from '@/worker/runner.ts';
+import type { StartedWorker } from '@/worker/start-worker.ts';
 import { createUpstreamServer, type UpstreamServer } from '../upstream/server.ts';
 import { startInProcessWorker, stopInProcessWorker } from './in-process-worker.ts';
 import { waitFor } from './wait-for.ts';
@@ -26,7 +26,7 @@ export class LeagueJobsTestbed {
   private constructor(
     readonly upstream: UpstreamServer,
     readonly upstreamUrl: string,
-    private readonly runner: Runner,
+    private readonly runner: StartedWorker,
     cache: TwoLevelCache,
   ) {
     this.cache = cache;
@@ -62,7 +62,7 @@ export class LeagueJobsTestbed {
 
   /** Triggers a run as an API client would and waits for it to end. */
   async run(jobName: string, payload: unknown = {}): Promise<JobRun> {
-    const { run } = await enqueueRun(jobName, { payload, trigger: 'api' });
+    const { run } = await askForRun(jobName, { payload });
     return this.untilFinal(run.id);
   }
 

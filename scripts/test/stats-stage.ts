@@ -9,7 +9,7 @@ import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import { createRedis } from '@/lib/redis.ts';
 import type { JobHandler } from '@/worker/define-handler.ts';
 import { closeLeagueServices, useLeagueServices } from '@/worker/jobs/league/league-services.ts';
-import type { Runner } from '@/worker/runner.ts';
+import type { StartedWorker } from '@/worker/start-worker.ts';
 import { startInProcessWorker, stopInProcessWorker } from './in-process-worker.ts';
 import { seedLeagueStats, type LeagueStatsSeedOptions } from './league-stats-seed.ts';
 import { waitFor } from './wait-for.ts';
@@ -74,7 +74,7 @@ export class StatsStage {
   private constructor(
     readonly web: InternalWebApp,
     readonly cache: TwoLevelCache,
-    private readonly runner: Runner,
+    private readonly runner: StartedWorker,
   ) {}
 
   static async start(prefix: string, handlers: JobHandler[], seed: LeagueStatsSeedOptions): Promise<StatsStage> {

@@ -7,13 +7,13 @@ import { waitFor } from '@/scripts/test/wait-for.ts';
 import { db } from '@/lib/db.ts';
 import { QueueSet } from '@/lib/queue/queues.ts';
 import { createRedis } from '@/lib/redis.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 import { z } from 'zod';
 import { registerJobs } from '@/lib/jobs/catalog.ts';
 import { defineJob } from '@/lib/jobs/define-job.ts';
 import { defineHandler } from '../define-handler.ts';
 import { handlers } from '../jobs/index.ts';
-import type { Runner } from '../runner.ts';
+import type { StartedWorker } from '../start-worker.ts';
 import { AlertEngine } from './alert-engine.ts';
 import { TelegramBot } from './telegram-bot.ts';
 import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
@@ -27,7 +27,7 @@ const alertProbeHandler = defineHandler(alertProbe, async (ctx) => {
   return null;
 });
 const telegram = new FakeTelegram();
-let runner: Runner;
+let runner: StartedWorker;
 let engine: AlertEngine;
 let bot: TelegramBot;
 const lockConnection = createRedis('worker');
@@ -69,7 +69,7 @@ afterAll(async () => {
 const sentTo = (chatId: string) => telegram.sent().filter((call) => String(call.body.chat_id) === chatId);
 
 const runToEnd = async (payload: object) => {
-  const { run } = await enqueueRun('alert-probe', { payload, trigger: 'api' });
+  const { run } = await askForRun('alert-probe', { payload });
   return waitFor(async () => {
     const row = await db().jobRun.findUniqueOrThrow({ where: { id: run.id } });
     return row.status === 'completed' || row.status === 'failed' ? row : undefined;

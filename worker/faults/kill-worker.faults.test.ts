@@ -11,7 +11,7 @@ import { db } from '@/lib/db.ts';
 import type { RunAttempt } from '@/lib/jobs/run-state.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import { redis } from '@/lib/redis.ts';
-import { enqueueRuns } from '@/lib/runs/enqueue-run.ts';
+import { askForRuns } from '@/scripts/test/ask-for-run.ts';
 
 useOwnQueuePrefix('fault-kill');
 const stalledIntervalMs = 3_000;
@@ -28,9 +28,9 @@ afterAll(async () => {
 it('loses no run when a worker is killed with 200 runs in flight', { timeout: 90_000 }, async () => {
   const doomed = await startFixtureWorker(env);
   workers.push(doomed);
-  const ids = await enqueueRuns(
+  const ids = await askForRuns(
     'probe',
-    Array.from({ length: 200 }, (_, index) => ({ payload: { sleepMs: 400 + ((index * 37) % 1_600), steps: 2 }, trigger: 'api' as const })),
+    Array.from({ length: 200 }, (_, index) => ({ sleepMs: 400 + ((index * 37) % 1_600), steps: 2 })),
   );
   await waitFor(async () => (await db().jobRun.count({ where: { id: { in: ids }, status: 'completed' } })) >= 20, 15_000, 'some runs to complete');
   doomed.child.kill('SIGKILL');

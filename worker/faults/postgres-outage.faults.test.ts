@@ -11,7 +11,7 @@ import { startFixtureWorker, stopWorker, type WorkerProcess } from '@/scripts/te
 import { db } from '@/lib/db.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import { redis } from '@/lib/redis.ts';
-import { enqueueRuns } from '@/lib/runs/enqueue-run.ts';
+import { askForRuns } from '@/scripts/test/ask-for-run.ts';
 
 useOwnQueuePrefix('fault-postgres');
 const workers: WorkerProcess[] = [];
@@ -30,7 +30,7 @@ it('keeps running through a 20 s PostgreSQL outage and records every run right a
   const viaProxy = new URL(target);
   viaProxy.port = String(await proxy.start());
   workers.push(await startFixtureWorker({ DATABASE_URL: viaProxy.toString(), FIXTURE_CONCURRENCY: '20' }));
-  const ids = await enqueueRuns('probe', Array.from({ length: 60 }, (_, index) => ({ payload: { sleepMs: 500 + index * 200, steps: 2 }, trigger: 'api' as const })));
+  const ids = await askForRuns('probe', Array.from({ length: 60 }, (_, index) => ({ sleepMs: 500 + index * 200, steps: 2 })));
   await waitFor(async () => (await db().jobRun.count({ where: { id: { in: ids }, status: 'running' } })) >= 10, 15_000, 'runs in flight');
 
   await proxy.cut();

@@ -17,7 +17,7 @@ const { db } = await import('@/lib/db.ts');
 const { ConflictError } = await import('@/lib/errors.ts');
 const { queues } = await import('@/lib/queue/queues.ts');
 const { redis } = await import('@/lib/redis.ts');
-const { enqueueRun } = await import('@/lib/runs/enqueue-run.ts');
+const { askForRun } = await import('@/scripts/test/ask-for-run.ts');
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
@@ -40,19 +40,19 @@ const finished = (id: string) =>
   }, 20_000, `run ${id} to finish`);
 
 it('runs triggers, a schedule, an exclusive job and a dependency chain on a three-node cluster with two workers', { timeout: 90_000 }, async () => {
-  const triggered = await Promise.all(Array.from({ length: 10 }, (_, index) => enqueueRun('probe', { payload: { steps: 2, sleepMs: 50 * index }, trigger: 'api' })));
+  const triggered = await Promise.all(Array.from({ length: 10 }, (_, index) => askForRun('probe', { payload: { steps: 2, sleepMs: 50 * index } })));
   for (const { run } of triggered) expect((await finished(run.id)).status).toBe('completed');
   const workerIds = new Set((await db().jobRun.findMany({ where: { id: { in: triggered.map(({ run }) => run.id) } } })).map((row) => row.workerId));
   expect(workerIds.size).toBeGreaterThanOrEqual(1);
 
-  const { run: holder } = await enqueueRun('fx-exclusive', { payload: { sleepMs: 1_500 }, trigger: 'api' });
+  const { run: holder } = await askForRun('fx-exclusive', { payload: { sleepMs: 1_500 } });
   await waitFor(async () => (await db().jobRun.findUniqueOrThrow({ where: { id: holder.id } })).status === 'running', 10_000, 'the exclusive run to start');
-  const refused = await enqueueRun('fx-exclusive', { trigger: 'api' }).catch((error: unknown) => error);
+  const refused = await askForRun('fx-exclusive').catch((error: unknown) => error);
   expect(refused).toBeInstanceOf(ConflictError);
   expect((refused as InstanceType<typeof ConflictError>).details).toEqual({ runId: holder.id });
   expect((await finished(holder.id)).status).toBe('completed');
 
-  const { run: head } = await enqueueRun('fx-chain-a', { payload: { sleepMs: 50 }, trigger: 'api' });
+  const { run: head } = await askForRun('fx-chain-a', { payload: { sleepMs: 50 } });
   const tail = await waitFor(() => db().jobRun.findFirst({ where: { jobName: 'fx-chain-c', status: 'completed' } }), 20_000, 'the chain to reach C');
   const middle = await db().jobRun.findUniqueOrThrow({ where: { id: tail.causedBy! } });
   expect(middle.causedBy).toBe(head.id);

@@ -15,7 +15,7 @@ const workers: WorkerProcess[] = [];
 const { db } = await import('@/lib/db.ts');
 const { queues } = await import('@/lib/queue/queues.ts');
 const { redis } = await import('@/lib/redis.ts');
-const { enqueueRuns } = await import('@/lib/runs/enqueue-run.ts');
+const { askForRuns } = await import('@/scripts/test/ask-for-run.ts');
 
 beforeAll(async () => {
   server = new TestRedisServer(await freePort());
@@ -34,7 +34,7 @@ afterAll(async () => {
 it('reconnects by itself after a Redis restart and completes every run', { timeout: 90_000 }, async () => {
   const env = { REDIS_URL: server.url, FIXTURE_STALLED_INTERVAL_MS: '3000', FIXTURE_RECONCILE_MS: '2000', FIXTURE_CONCURRENCY: '50' };
   workers.push(await startFixtureWorker(env), await startFixtureWorker(env));
-  const ids = await enqueueRuns('probe', Array.from({ length: 60 }, (_, index) => ({ payload: { sleepMs: 300 + (index % 10) * 150, steps: 3 }, trigger: 'api' as const })));
+  const ids = await askForRuns('probe', Array.from({ length: 60 }, (_, index) => ({ sleepMs: 300 + (index % 10) * 150, steps: 3 })));
   await waitFor(async () => (await db().jobRun.count({ where: { id: { in: ids }, status: 'running' } })) > 10, 15_000, 'runs in flight');
 
   await server.stop();

@@ -1,11 +1,8 @@
 import pg from 'pg';
 import { findJob } from '@/lib/jobs/catalog.ts';
-import { db } from '@/lib/db.ts';
-import { statsUpdateJob } from '@/lib/jobs/definitions/league/stats-update.ts';
-import { leagueChannel, leagueNotificationSchema, runsForNotification, type NotifiedRun } from '@/lib/league/league-notifications.ts';
+import { leagueChannel, leagueNotificationSchema, runsForNotification } from '@/lib/league/league-notifications.ts';
 import { logger } from '@/lib/logger.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import { readSettings } from '@/lib/settings.ts';
+import { createRuns } from '@/lib/runs/create-runs.ts';
 
 export interface LeagueListenerOptions {
   databaseUrl: string;
@@ -57,27 +54,18 @@ export class LeagueListener {
       logger.warn({ payload, err: error instanceof Error ? error.message : String(error) }, 'unreadable league notification');
       return;
     }
-    for (const run of runsForNotification(notification)) {
-      if (!findJob(run.job)) continue;
-      try {
-        const refusal = await refusalForNotifiedRun(run);
-        if (refusal) {
-          logger.info({ job: run.job, reason: run.reason, refusal }, 'run not queued for a league change');
-          continue;
-        }
-        // A payload that says where it came from (stats-update's `post-match`) names the run's source too.
-        const source = typeof run.payload.source === 'string' ? run.payload.source : run.reason;
-        const { run: queued, created } = await enqueueRun(run.job, { trigger: 'event', payload: run.payload, requestId: run.requestId, source, actor: 'database' });
-        if (created) logger.info({ runId: queued.id, job: run.job, reason: run.reason }, 'run queued by a league change');
-      } catch (error) {
-        logger.warn({ job: run.job, reason: run.reason, err: error instanceof Error ? error.message : String(error) }, 'could not queue a run for a league change');
-      }
-    }
+    const runs = runsForNotification(notification).filter((run) => findJob(run.job));
+    if (runs.length === 0) return;
+    // The run pipeline applies every switch (pause, the job's own, stats-update's post-match source);
+    // a payload that says where it came from (stats-update's `post-match`) names the run's source too.
+    const outcomes = await createRuns(
+      { kind: 'system', trigger: 'event', actor: 'database' },
+      runs.map((run) => ({ job: run.job, payload: run.payload, requestId: run.requestId, source: typeof run.payload.source === 'string' ? run.payload.source : run.reason })),
+    ).catch((error: unknown) => runs.map(() => ({ ok: false as const, error: error instanceof Error ? error : new Error(String(error)) })));
+    outcomes.forEach((outcome, index) => {
+      const { job, reason } = runs[index]!;
+      if (!outcome.ok) logger.warn({ job, reason, err: outcome.error.message }, 'could not queue a run for a league change');
+      else if (outcome.created || outcome.coalesced) logger.info({ runId: outcome.run.id, job, reason, status: outcome.run.status, coalesced: outcome.coalesced ?? false }, 'run queued by a league change');
+    });
   }
-}
-
-/** Why a run a league change calls for must not be queued now (a setting switched it off), or null. */
-async function refusalForNotifiedRun(run: NotifiedRun): Promise<string | null> {
-  if (run.job === statsUpdateJob.name && !(await readSettings(db()))['stats.postMatch']) return 'Post-match stats are switched off in Settings';
-  return null;
 }

@@ -3,7 +3,7 @@ import { env } from '@/lib/env.ts';
 import { findJob } from '@/lib/jobs/catalog.ts';
 import { warmLeagueCache } from '@/lib/league/league-queries.ts';
 import { logger } from '@/lib/logger.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { createRun } from '@/lib/runs/create-runs.ts';
 import { closeLeagueServices, leagueServices } from '../jobs/league/league-services.ts';
 import { LeagueListener } from './league-listener.ts';
 
@@ -23,7 +23,7 @@ export async function startLeague(): Promise<{ stop(): Promise<void> }> {
   const requestId = `start:${Math.floor(Date.now() / 600_000)}`;
   const fill = async (jobName: string, empty: () => Promise<boolean>) => {
     if (!findJob(jobName) || !(await empty())) return;
-    const { run, created } = await enqueueRun(jobName, { trigger: 'event', source: 'league tables empty at start', actor: 'worker', requestId });
+    const { run, created } = await createRun({ kind: 'system', trigger: 'event', actor: 'worker' }, { job: jobName, source: 'league tables empty at start', requestId });
     if (created) logger.info({ runId: run.id, job: jobName }, 'league tables empty: run queued');
   };
   await fill('bootstrap-meta', async () => (await db().event.count()) === 0);

@@ -1,7 +1,11 @@
 import type pg from 'pg';
 import type { Db } from '@/lib/db.ts';
-import type { Priority, RunAttempt, RunStatus, RunTrigger } from '@/lib/jobs/run-state.ts';
+import type { Job } from 'bullmq';
+import type { JobDefinition } from '@/lib/jobs/define-job.ts';
+import type { Priority, RunTrigger } from '@/lib/jobs/run-state.ts';
 import { logger } from '@/lib/logger.ts';
+import type { RunJobData } from '@/lib/queue/run-job-data.ts';
+import { writeEvents, writeProgress, writeTransitions, type RunEventRow, type RunTransition } from '@/lib/runs/run-store.ts';
 
 export interface AttemptStart {
   runId: string;
@@ -12,6 +16,27 @@ export interface AttemptStart {
   startedAt: Date;
   /** Used only when the row does not exist yet (a scheduled fire). */
   seed: { trigger: RunTrigger; source: string | null; actor: string | null; requestId: string | null; payload: unknown; priority: Priority; queuedAt: Date };
+}
+
+/** The attempt BullMQ hands a worker: a run recovered from a stalled worker counts as a new attempt. */
+export function attemptStartOf(job: Job<RunJobData>, definition: JobDefinition | undefined, workerId: string): AttemptStart {
+  return {
+    runId: job.id!,
+    jobName: job.name,
+    attempt: job.attemptsMade + 1 + (job.stalledCounter ?? 0),
+    maxAttempts: job.opts.attempts ?? 1,
+    workerId,
+    startedAt: new Date(),
+    seed: {
+      trigger: job.data.trigger,
+      source: job.data.source ?? null,
+      actor: job.data.actor ?? null,
+      requestId: job.data.requestId ?? null,
+      payload: job.data.payload,
+      priority: definition?.priority ?? 'medium',
+      queuedAt: new Date(job.timestamp),
+    },
+  };
 }
 
 export type AttemptOutcome =
@@ -27,53 +52,17 @@ export interface RunStatusWriterOptions {
   progressFlushMs?: number;
 }
 
-/** A run's latest known state, folded from every transition not yet written. */
-interface PendingRow {
-  id: string;
-  jobName: string;
-  status: RunStatus;
-  trigger: RunTrigger;
-  source: string | null;
-  actor: string | null;
-  requestId: string | null;
-  payload: unknown;
-  priority: Priority;
-  queuedAt: string;
-  maxAttempts: number;
-  attempt: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  workerId: string;
-  result: unknown;
-  error: string | null;
-  errorStack: string | null;
-  phase: string | null;
-  counters: Record<string, number> | null;
-  /** Attempts to add or replace (matched by number). */
-  attempts: RunAttempt[];
-}
-
-interface PendingEvent {
-  runId: string;
-  attempt: number;
-  kind: 'phase' | 'log';
-  level: string;
-  message: string;
-  fields: Record<string, unknown> | null;
-  at: string;
-}
-
 /**
  * Writes run transitions to PostgreSQL in batches: transitions are folded per run in memory
- * and written every few milliseconds (or every few hundred runs) by one upsert. A write is
- * guarded by attempt number and state rank, so a late write never moves a run backwards
- * (never `running` after `completed`). When PostgreSQL is unreachable the batch is kept and
+ * and written every few milliseconds (or every few hundred runs) by one upsert
+ * (`writeTransitions` in the run store, guarded by attempt number and state rank, so a late
+ * write never moves a run backwards: never `running` after `completed`). When PostgreSQL is unreachable the batch is kept and
  * retried with backoff while jobs keep running; what a crash loses before a flush is
  * repaired by the reconciler from BullMQ's own job state.
  */
 export class RunStatusWriter {
-  private pending = new Map<string, PendingRow>();
-  private events: PendingEvent[] = [];
+  private pending = new Map<string, RunTransition>();
+  private events: RunEventRow[] = [];
   private readonly pendingProgress = new Map<string, { progress?: number; phase?: string | null; counters?: Record<string, number> }>();
   private flushTimer: NodeJS.Timeout | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
@@ -173,11 +162,11 @@ export class RunStatusWriter {
     if (!done) logger.error({ pendingRuns: this.pending.size }, 'run transitions not written before shutdown; the reconciler will repair them');
   }
 
-  private fold(start: AttemptStart, change: Partial<PendingRow>): void {
+  private fold(start: AttemptStart, change: Partial<RunTransition>): void {
     const current = this.pending.get(start.runId);
     const attempts = new Map((current?.attempts ?? []).map((entry) => [entry.attempt, entry]));
     for (const entry of change.attempts ?? []) attempts.set(entry.attempt, { ...attempts.get(entry.attempt), ...entry });
-    const row: PendingRow = {
+    const row: RunTransition = {
       id: start.runId,
       jobName: start.jobName,
       trigger: start.seed.trigger,
@@ -201,7 +190,7 @@ export class RunStatusWriter {
       ...current,
       attempts: [],
     };
-    for (const key of Object.keys(change) as (keyof PendingRow)[]) {
+    for (const key of Object.keys(change) as (keyof RunTransition)[]) {
       if (change[key] !== undefined) (row as unknown as Record<string, unknown>)[key] = change[key];
     }
     row.attempts = [...attempts.values()];
@@ -252,64 +241,14 @@ export class RunStatusWriter {
     return this.flushing;
   }
 
-  private async write(rows: PendingRow[], events: PendingEvent[]): Promise<void> {
+  private async write(rows: RunTransition[], events: RunEventRow[]): Promise<void> {
     if (rows.length > 0) {
-      const json = JSON.stringify(rows.map((row) => ({ ...row, result: row.result === undefined ? null : row.result, hasResult: row.result !== undefined })));
-      await this.sql.query(
-        `INSERT INTO "JobRun" AS r (id, "jobName", status, trigger, source, actor, "requestId", payload, priority, "queuedAt",
-          "maxAttempts", attempt, "startedAt", "finishedAt", "durationMs", "workerId", result, error, "errorStack",
-          progress, phase, counters, attempts, "updatedAt")
-        SELECT t.id, t."jobName", t.status::"RunStatus", t.trigger::"RunTrigger", t.source, t.actor, t."requestId",
-          COALESCE(t.payload, '{}'::jsonb), t.priority::"JobPriority", t."queuedAt", t."maxAttempts", t.attempt, t."startedAt",
-          t."finishedAt",
-          CASE WHEN t."finishedAt" IS NOT NULL
-            THEN GREATEST(0, (EXTRACT(EPOCH FROM (t."finishedAt" - COALESCE(t."startedAt", t."finishedAt"))) * 1000)::int) END,
-          t."workerId", CASE WHEN t."hasResult" THEN t.result END, t.error, t."errorStack",
-          CASE WHEN t.status = 'completed' THEN 100 ELSE 0 END, t.phase, COALESCE(t.counters, '{}'::jsonb),
-          COALESCE(t.attempts, '[]'::jsonb), now()
-        FROM jsonb_to_recordset($1::jsonb) AS t(id text, "jobName" text, status text, trigger text, source text, actor text,
-          "requestId" text, payload jsonb, priority text, "queuedAt" timestamp, "maxAttempts" int, attempt int,
-          "startedAt" timestamp, "finishedAt" timestamp, "workerId" text, result jsonb, "hasResult" boolean, error text,
-          "errorStack" text, phase text, counters jsonb, attempts jsonb)
-        ON CONFLICT (id) DO UPDATE SET
-          status = EXCLUDED.status,
-          attempt = GREATEST(r.attempt, EXCLUDED.attempt),
-          "maxAttempts" = EXCLUDED."maxAttempts",
-          "startedAt" = COALESCE(r."startedAt", EXCLUDED."startedAt"),
-          "finishedAt" = EXCLUDED."finishedAt",
-          "durationMs" = CASE WHEN EXCLUDED."finishedAt" IS NOT NULL
-            THEN GREATEST(0, (EXTRACT(EPOCH FROM (EXCLUDED."finishedAt" - COALESCE(r."startedAt", EXCLUDED."startedAt", EXCLUDED."finishedAt"))) * 1000)::int) END,
-          "workerId" = COALESCE(EXCLUDED."workerId", r."workerId"),
-          result = COALESCE(EXCLUDED.result, r.result),
-          error = EXCLUDED.error,
-          "errorStack" = EXCLUDED."errorStack",
-          progress = CASE WHEN EXCLUDED.status = 'completed' THEN 100 ELSE r.progress END,
-          phase = COALESCE(EXCLUDED.phase, r.phase),
-          counters = CASE WHEN EXCLUDED.counters = '{}'::jsonb THEN r.counters ELSE EXCLUDED.counters END,
-          attempts = (
-            SELECT COALESCE(jsonb_agg(entry ORDER BY (entry->>'attempt')::int), '[]'::jsonb) FROM (
-              SELECT old.entry FROM jsonb_array_elements(r.attempts) AS old(entry)
-              WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(EXCLUDED.attempts) AS new(entry) WHERE new.entry->'attempt' = old.entry->'attempt')
-              UNION ALL SELECT new.entry FROM jsonb_array_elements(EXCLUDED.attempts) AS new(entry)
-            ) merged),
-          "updatedAt" = now()
-        WHERE r.status NOT IN ('completed', 'failed', 'cancelled', 'skipped')
-          AND (EXCLUDED.attempt > r.attempt OR (EXCLUDED.attempt = r.attempt AND
-            (CASE EXCLUDED.status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 WHEN 'retrying' THEN 2 ELSE 3 END) >=
-            (CASE r.status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 WHEN 'retrying' THEN 2 ELSE 3 END)))`,
-        [json],
-      );
+      await writeTransitions(this.sql, rows);
       this.stats.rows += rows.length;
       this.stats.statements += 1;
     }
     if (events.length > 0) {
-      await this.sql.query(
-        `INSERT INTO "RunEvent" ("runId", attempt, kind, level, message, fields, at)
-        SELECT e."runId", e.attempt, e.kind, e.level, e.message, e.fields, e.at
-        FROM jsonb_to_recordset($1::jsonb) AS e("runId" text, attempt int, kind text, level text, message text, fields jsonb, at timestamp)
-        WHERE EXISTS (SELECT 1 FROM "JobRun" WHERE id = e."runId")`,
-        [JSON.stringify(events)],
-      );
+      await writeEvents(this.sql, events);
       this.stats.statements += 1;
     }
   }
@@ -318,21 +257,13 @@ export class RunStatusWriter {
     const updates = [...this.pendingProgress.entries()];
     this.pendingProgress.clear();
     await Promise.all(
-      updates.map(([runId, update]) => {
-        const data: { progress?: number; phase?: string | null; counters?: object } = {};
-        if (update.progress !== undefined) data.progress = Math.max(0, Math.min(100, Math.round(update.progress)));
-        if (update.phase !== undefined) data.phase = update.phase;
-        if (update.counters) data.counters = update.counters;
-        return this.db.jobRun
-          .updateMany({ where: { id: runId, status: 'running' }, data })
-          .catch((error: unknown) => logger.warn({ err: error, runId }, 'could not record progress'));
-      }),
+      updates.map(([runId, update]) => writeProgress(runId, update, this.db).catch((error: unknown) => logger.warn({ err: error, runId }, 'could not record progress'))),
     );
   }
 }
 
 /** An older pending row under a newer one: the newer state wins, attempts are merged. */
-function mergeRows(older: PendingRow, newer: PendingRow): PendingRow {
+function mergeRows(older: RunTransition, newer: RunTransition): RunTransition {
   const attempts = new Map(older.attempts.map((entry) => [entry.attempt, entry]));
   for (const entry of newer.attempts) attempts.set(entry.attempt, { ...attempts.get(entry.attempt), ...entry });
   return { ...newer, startedAt: older.startedAt ?? newer.startedAt, result: newer.result ?? older.result, attempts: [...attempts.values()] };

@@ -16,7 +16,7 @@ import { entryUpdatesJob } from '@/lib/jobs/definitions/league/entry-updates.ts'
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import { redis } from '@/lib/redis.ts';
 import { cancelRun } from '@/lib/runs/cancel-run.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 import { entryUpdatesHandler, type EntryUpdatesResult } from './entry-updates.ts';
 import { tournamentEventDataHandler } from './tournament-event-data.ts';
 import { seedLeague } from './test-support/seed-league.ts';
@@ -46,7 +46,7 @@ async function resetRateLimit(): Promise<void> {
 const until = (id: string, statuses: string[], timeoutMs = 30_000) => bed.untilStatus(id, statuses, timeoutMs);
 
 async function runEntryUpdates(statuses = ['completed', 'failed']): Promise<JobRun> {
-  const { run } = await enqueueRun('entry-updates', { trigger: 'api' });
+  const { run } = await askForRun('entry-updates');
   return until(run.id, statuses);
 }
 
@@ -105,7 +105,7 @@ describe('entry-updates', () => {
     await configure({ requestsPerMinute: 30, maxEntries: 20 });
     const before = await upstreamRequests();
     const startedAt = Date.now();
-    const { run } = await enqueueRun('entry-updates', { trigger: 'api' });
+    const { run } = await askForRun('entry-updates');
     await waitFor(async () => (await upstreamRequests()) - before >= 30, 20_000, '30 upstream requests');
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const made = (await upstreamRequests()) - before;

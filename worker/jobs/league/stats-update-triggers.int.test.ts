@@ -15,7 +15,7 @@ import { POST as statsUpdateRoute } from '@/app/api/league/stats-update/route.ts
 import { sessionCookieName } from '@/lib/auth/principal.ts';
 import { hashToken, newSessionToken } from '@/lib/auth/tokens.ts';
 import { db } from '@/lib/db.ts';
-import { statsAdminOffReason } from '@/lib/league/trigger-stats-update.ts';
+import { statsSourceSwitches } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
 import { writeSetting } from '@/lib/settings.ts';
@@ -99,8 +99,8 @@ describe('admin: POST /api/league/stats-update', () => {
     const before = (await statsRuns()).length;
     const response = await post(apiRequest('/api/league/stats-update', key, { method: 'POST' }));
     expect(response.status).toBe(409);
-    expect(await response.json()).toEqual({ error: { code: 'stats_admin_off', message: statsAdminOffReason } });
-    expect(statsAdminOffReason).toBe('Stats updates from the dashboard are switched off in Settings');
+    expect(await response.json()).toEqual({ error: { code: 'stats_source_off', message: statsSourceSwitches.admin.offReason } });
+    expect(statsSourceSwitches.admin.offReason).toBe('Stats updates from the dashboard are switched off in Settings');
     expect(await statsRuns()).toHaveLength(before);
   });
 

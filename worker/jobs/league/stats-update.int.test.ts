@@ -13,7 +13,7 @@ import type { Principal } from '@/lib/auth/principal.ts';
 import { db } from '@/lib/db.ts';
 import { statsSteps } from '@/lib/jobs/definitions/league/stats-update.ts';
 import { hallOfFame, latestGameweekReport, latestStatsRun, powerRatings, seasonTable } from '@/lib/league/stats-queries.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 import { retryRun } from '@/lib/runs/retry-run.ts';
 import { statsUpdateHandler, type StepOutcome } from './stats-update.ts';
 
@@ -54,7 +54,7 @@ async function tables(): Promise<Record<string, { rows: number; computedAt: Date
   return Object.fromEntries(entries);
 }
 
-const statsRun = async (payload: Record<string, unknown> = { source: 'admin' }) => (await enqueueRun('stats-update', { payload, trigger: 'api' })).run;
+const statsRun = async (payload: Record<string, unknown> = { source: 'admin' }) => (await askForRun('stats-update', { payload })).run;
 
 describe('stats-update', () => {
   it('rebuilds all ten tables at once, reporting each step\'s time, the total and their sum', async () => {

@@ -1,6 +1,5 @@
 import { db, Prisma } from '@/lib/db.ts';
 import { statsSteps, statsUpdateJob, type StatsStep } from '@/lib/jobs/definitions/league/stats-update.ts';
-import { readSettings } from '@/lib/settings.ts';
 import { defineHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { revalidateWebTags } from '../../revalidate-web-tags.ts';
@@ -22,8 +21,6 @@ export interface StepOutcome {
   ok: boolean;
   error?: string;
 }
-
-const nightlyOffReason = 'Nightly stats are switched off in Settings';
 
 class StepFailure extends Error {
   constructor(
@@ -124,9 +121,6 @@ export const statsUpdateHandler = defineHandler(
       apiRequests: 0,
       ...invalidated,
     };
-  },
-  {
-    condition: async () => ((await readSettings(db()))['stats.cron'] ? true : nightlyOffReason),
   },
 );
 

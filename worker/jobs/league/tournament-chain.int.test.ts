@@ -11,7 +11,7 @@ import { db } from '@/lib/db.ts';
 import { tournamentEventDataJob } from '@/lib/jobs/definitions/league/tournament-event-data.ts';
 import { knockoutRounds } from '@/lib/league/tournament-rules.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
@@ -35,7 +35,7 @@ const chain = ['points-race-update', 'battle-race-update', 'knockout-update', 'c
 const until = (id: string, statuses: string[], timeoutMs = 30_000) => bed.untilStatus(id, statuses, timeoutMs);
 
 async function run(jobName: string, payload: Record<string, unknown> = {}): Promise<JobRun> {
-  const { run } = await enqueueRun(jobName, { payload, trigger: 'api' });
+  const { run } = await askForRun(jobName, { payload });
   const done = await until(run.id, ['completed', 'failed']);
   expect(done.error).toBeNull();
   return done;
@@ -192,7 +192,7 @@ describe('the tournament chain', () => {
   });
 
   it('refuses an event that has not finished, without retrying', async () => {
-    const { run: asked } = await enqueueRun('points-race-update', { payload: { eventId: 30 }, trigger: 'api' });
+    const { run: asked } = await askForRun('points-race-update', { payload: { eventId: 30 } });
     const failed = await until(asked.id, ['failed', 'completed']);
     expect(failed).toMatchObject({ status: 'failed', error: 'Event 30 has not finished: tournaments are scored on finished events only' });
     expect(failed.attempts as unknown[]).toHaveLength(1);

@@ -3,12 +3,12 @@ import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-pro
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { db } from '@/lib/db.ts';
-import { enqueueRun } from '@/lib/runs/enqueue-run.ts';
-import { Runner } from '../../runner.ts';
+import { askForRunInDashboard } from '@/scripts/test/ask-for-run.ts';
+import type { StartedWorker } from '../../start-worker.ts';
 import { cleanupHandler } from './cleanup.ts';
 
 const prefix = useOwnQueuePrefix('cleanup');
-let runner: Runner;
+let runner: StartedWorker;
 beforeAll(async () => {
   runner = await startInProcessWorker(prefix, [cleanupHandler]);
 });
@@ -45,7 +45,7 @@ it('removes expired sessions and finished runs past retention, keeps the rest, a
   await db().jobDefinition.upsert({ where: { name: 'cleanup-gone-job' }, create: { name: 'cleanup-gone-job', category: 'diagnostics', inCatalog: false }, update: { inCatalog: false } });
   await db().payloadTemplate.createMany({ data: [{ jobName: 'cleanup-gone-job', name: 'old', payload: {} }, { jobName: 'probe', name: `cleanup-kept-${Date.now()}`, payload: {} }] });
   await db().entry.createMany({ data: [{ id: 990_001, name: 'abandoned', playerName: 'x', startedEvent: 0, summaryOverallPoints: 0 }, { id: 990_002, name: 'tracked', playerName: 'x', startedEvent: 0, summaryOverallPoints: 0, tracked: true }] });
-  const { run } = await enqueueRun('cleanup', { trigger: 'manual' });
+  const { run } = await askForRunInDashboard('cleanup');
   const done = await waitFor(async () => {
     const row = await db().jobRun.findUniqueOrThrow({ where: { id: run.id } });
     return row.status === 'completed' || row.status === 'failed' ? row : undefined;

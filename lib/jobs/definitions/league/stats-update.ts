@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SettingKey } from '../../../settings.ts';
 import { defineJob } from '../../define-job.ts';
 
 /**
@@ -59,6 +60,13 @@ export function statsStep(name: StatsStepName): StatsStep {
 export const statsSources = ['post-match', 'admin', 'cron'] as const;
 export type StatsSource = (typeof statsSources)[number];
 
+/** Each source's switch in Settings, and what a run of a source that is off is told. */
+export const statsSourceSwitches = {
+  'post-match': { setting: 'stats.postMatch', offReason: 'Post-match stats are switched off in Settings' },
+  admin: { setting: 'stats.admin', offReason: 'Stats updates from the dashboard are switched off in Settings' },
+  cron: { setting: 'stats.cron', offReason: 'Nightly stats are switched off in Settings' },
+} as const satisfies Record<StatsSource, { setting: SettingKey; offReason: string }>;
+
 export const statsUpdateJob = defineJob({
   name: 'stats-update',
   category: 'stats',
@@ -82,5 +90,12 @@ export const statsUpdateJob = defineJob({
         .optional(),
     })
     .strict(),
-  cacheTags: statsSteps.flatMap((s) => s.cacheTags),
+  // The source that asked is the payload's: a run of a source switched off is refused (a
+  // person) or skipped (the nightly fire, a gameweek's NOTIFY), on every path, retries included.
+  policy: ({ payload, settings }) => {
+    const source = statsSourceSwitches[payload.source];
+    return settings[source.setting] ? null : { code: 'stats_source_off', reason: source.offReason };
+  },
+  // No `cacheTags` here: the handler revalidates each step's tags as soon as that step commits,
+  // so the pages of the steps that succeeded refresh even when another step fails.
 });

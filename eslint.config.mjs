@@ -7,6 +7,9 @@ const forbid = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group, message })) }],
 });
 
+const jobRunWrites = 'create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany';
+const runSqlWrite = '/(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+"JobRun"/i';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.next/**', 'generated/**', 'test-results/**', 'next-env.d.ts'] },
   {
@@ -30,6 +33,23 @@ export default tseslint.config(
     // Tests may set the stage with the worker's pieces (a synced catalog); the app may not.
     ignores: ['**/*.test.ts'],
     rules: forbid([['@/worker/*', '**/worker/*']], 'the web app never imports the worker (it only holds queues)'),
+  },
+  {
+    // One writer of JobRun: every insert, update and delete of a run lives in the run store, with
+    // its guard (lib/runs/run-store.ts). Tests and test support may set a scene directly.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['lib/runs/run-store.ts', '**/*.test.ts', 'scripts/test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `MemberExpression[object.property.name='jobRun'][property.name=/^(${jobRunWrites})$/]`,
+          message: 'JobRun is written only by the run store (lib/runs/run-store.ts): call one of its functions',
+        },
+        { selector: `TemplateElement[value.raw=${runSqlWrite}]`, message: 'JobRun is written only by the run store (lib/runs/run-store.ts)' },
+        { selector: `Literal[value=${runSqlWrite}]`, message: 'JobRun is written only by the run store (lib/runs/run-store.ts)' },
+      ],
+    },
   },
   {
     files: ['worker/**/*.ts'],

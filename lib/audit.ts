@@ -23,8 +23,9 @@ export async function recordAudit(actor: AuditActor, entry: AuditEntry): Promise
 
 /** Writes several lines by one actor in one statement (a bulk action: a line per thing it changed). */
 export async function recordAudits(actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db().auditLog.createMany({ data: entries.map((entry) => auditRow(actor, entry)) });
+  for (let start = 0; start < entries.length; start += 1_000) {
+    await db().auditLog.createMany({ data: entries.slice(start, start + 1_000).map((entry) => auditRow(actor, entry)) });
+  }
 }
 
 function auditRow(actor: AuditActor, entry: AuditEntry) {

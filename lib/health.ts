@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 
 export interface DependencyCheck {
   ok: boolean;
@@ -32,9 +32,15 @@ export function checkPostgres(url: string, database?: string): Promise<Dependenc
   });
 }
 
-export function checkRedis(url: string): Promise<DependencyCheck> {
+/** The Redis in use: the cluster when `REDIS_CLUSTER_NODES` is set (as every connection Kickoff makes), else `REDIS_URL`. */
+export function checkRedis(settings: { REDIS_URL: string; REDIS_CLUSTER_NODES: readonly { host: string; port: number }[] }): Promise<DependencyCheck> {
   return timed(async () => {
-    const client = new Redis(url, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const nodes = settings.REDIS_CLUSTER_NODES;
+    const options = { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0 } as const;
+    const client =
+      nodes.length > 0
+        ? new Cluster([...nodes], { lazyConnect: true, clusterRetryStrategy: () => null, redisOptions: options })
+        : new Redis(settings.REDIS_URL, { ...options, retryStrategy: () => null });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -43,6 +49,12 @@ export function checkRedis(url: string): Promise<DependencyCheck> {
       client.disconnect();
     }
   });
+}
+
+/** Where `checkRedis` looked, for messages. */
+export function redisTarget(settings: { REDIS_URL: string; REDIS_CLUSTER_NODES: readonly { host: string; port: number }[] }): string {
+  const nodes = settings.REDIS_CLUSTER_NODES;
+  return nodes.length > 0 ? `the Redis Cluster at ${nodes.map((node) => `${node.host}:${node.port}`).join(',')} (REDIS_CLUSTER_NODES)` : maskUrl(settings.REDIS_URL);
 }
 
 /** Hides the password in a connection URL before it is printed. */

@@ -26,6 +26,7 @@ if (process.argv[1]?.endsWith('bench-worker.ts')) {
     handlers: [defineHandler(benchJob, async () => null)],
     concurrency: { diagnostics: Number(process.env.BENCH_CONCURRENCY ?? 50) },
     syncCatalog: false,
+    bootstrapAccess: false,
     schedulers: false,
     league: false,
   });

@@ -148,7 +148,7 @@ async function throughKickoff(): Promise<{ rate: number; peakRss: number; writes
 }
 
 async function latencyAtLowLoad(samples = 200): Promise<number[]> {
-  const worker = await startWorker({ handlers: [benchHandler], concurrency: { diagnostics: concurrency }, syncCatalog: false, schedulers: false, league: false });
+  const worker = await startWorker({ handlers: [benchHandler], concurrency: { diagnostics: concurrency }, syncCatalog: false, bootstrapAccess: false, schedulers: false, league: false });
   const ids: string[] = [];
   for (let i = 0; i < samples; i += 1) {
     ids.push((await askForRun('bench-noop', { payload: { i } })).run.id);

@@ -1,5 +1,7 @@
 import type { Db } from '@/lib/db.ts';
 import { findJob } from '@/lib/jobs/catalog.ts';
+import { repairableStatuses } from '@/lib/jobs/run-state.ts';
+import { repairFromQueue } from '@/lib/runs/run-store.ts';
 import { RedisLock } from '@/lib/locks/redis-lock.ts';
 import { kickoffKeys } from '@/lib/redis-keys.ts';
 import { logger } from '@/lib/logger.ts';
@@ -53,7 +55,7 @@ export class Reconciler {
     const { db, queues } = this.options;
     const staleBefore = new Date(Date.now() - (this.options.staleAfterMs ?? 60_000));
     const rows = await db.jobRun.findMany({
-      where: { status: { in: ['queued', 'running', 'retrying'] }, updatedAt: { lt: staleBefore } },
+      where: { status: { in: [...repairableStatuses] }, updatedAt: { lt: staleBefore } },
       select: { id: true, jobName: true, status: true },
       take: 500,
     });
@@ -64,11 +66,7 @@ export class Reconciler {
       const state = job ? await job.getState() : 'missing';
       const now = new Date();
       if (state === 'completed' && job) {
-        await db.jobRun.updateMany({
-          where: { id: row.id, status: { in: ['queued', 'running', 'retrying'] } },
-          data: { status: 'completed', finishedAt: job.finishedOn ? new Date(job.finishedOn) : now, result: job.returnvalue ?? undefined, progress: 100 },
-        });
-        result.completed += 1;
+        if (await repairFromQueue(row.id, { status: 'completed', finishedAt: job.finishedOn ? new Date(job.finishedOn) : now, result: job.returnvalue }, db)) result.completed += 1;
       } else if (state === 'failed' || state === 'missing' || state === 'unknown') {
         const reason =
           state === 'failed' && job
@@ -76,11 +74,7 @@ export class Reconciler {
             : definition
               ? 'Lost: the queue no longer has this run (it was removed or Redis lost it)'
               : `Lost: job "${row.jobName}" is no longer in the catalog`;
-        await db.jobRun.updateMany({
-          where: { id: row.id, status: { in: ['queued', 'running', 'retrying'] } },
-          data: { status: 'failed', finishedAt: now, error: reason },
-        });
-        result.failed += 1;
+        if (await repairFromQueue(row.id, { status: 'failed', finishedAt: now, error: reason }, db)) result.failed += 1;
       }
     }
     if (result.failed + result.completed > 0) logger.warn(result, 'reconciled runs the queue had finished or lost');

@@ -1,25 +1,24 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '@/lib/db.ts';
+import type { JobDefinition } from '@/lib/jobs/define-job.ts';
 import { categories, type Category } from '@/lib/jobs/categories.ts';
 import { failedAttemptOutcome } from '@/lib/jobs/run-state.ts';
 import { logger } from '@/lib/logger.ts';
-import { retryDelay } from '@/lib/queue/backoff.ts';
-import { queueNameFor } from '@/lib/queue/names.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
+import { afterSuccess } from './after-success.ts';
 import { BullMirror } from './bull-mirror.ts';
 import { CancelChannel } from './cancel-channel.ts';
+import { closeCategoryWorkers, startCategoryWorker } from './category-worker.ts';
 import type { JobHandler } from './define-handler.ts';
-import { queueDependents } from './dependents.ts';
 import { JobStateCache } from './job-state-cache.ts';
 import { lazyChild } from './lazy-logger.ts';
 import { makeRunContext, type RunReport } from './make-run-context.ts';
 import { RunAbortedError } from './run-context.ts';
 import { runWithDeadline } from './run-deadline.ts';
 import { RunGate } from './run-gate.ts';
-import { revalidateWebTags } from './revalidate-web-tags.ts';
 import { attemptStartOf, type RunStatusWriter } from './status/run-status-writer.ts';
 
 export interface RunnerOptions {
@@ -47,6 +46,7 @@ export class Runner {
   readonly workerId: string;
   private readonly workers = new Map<Category, Worker<RunJobData>>();
   private readonly handlers: Map<string, JobHandler>;
+  private readonly jobs: JobDefinition[];
   private readonly active = new Map<string, AbortController>();
   private readonly redis: Redis;
   private readonly cancels: CancelChannel;
@@ -56,6 +56,7 @@ export class Runner {
   constructor(private readonly options: RunnerOptions) {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
     this.handlers = new Map(options.handlers.map((handler) => [handler.job.name, handler]));
+    this.jobs = options.handlers.map((handler) => handler.job);
     this.redis = options.connect();
     this.cancels = new CancelChannel(options.connect, this.redis, options.prefix, (runId) => this.abort(runId));
     this.gate = new RunGate({ db: options.db, redis: this.redis, prefix: options.prefix, cancels: this.cancels, jobStates: new JobStateCache(options.db) });
@@ -73,17 +74,12 @@ export class Runner {
     await this.cancels.start();
     for (const category of new Set([...this.handlers.values()].map((handler) => handler.job.category))) {
       if (this.options.only && !this.options.only.includes(category)) continue;
-      // Two parameters: BullMQ then skips its own per-job abort controller; cancel and timeout use Kickoff's.
-      const worker = new Worker<RunJobData>(queueNameFor(category), (job, token) => this.process(job, token), {
+      const worker = startCategoryWorker(category, (job, token) => this.process(job, token), {
         connection: this.options.connect(),
         prefix: this.options.prefix,
         concurrency: this.options.concurrency?.[category] ?? categories[category].concurrency,
-        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
-        lockDuration: this.options.stalledIntervalMs ?? 30_000,
-        maxStalledCount: 2,
-        settings: { backoffStrategy: (attemptsMade, type, error, job) => retryDelay(type, Number((job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 0), attemptsMade, error) },
+        stalledIntervalMs: this.options.stalledIntervalMs ?? 30_000,
       });
-      worker.on('error', (error) => logger.warn({ err: error, category }, 'queue worker error'));
       this.workers.set(category, worker);
     }
   }
@@ -95,17 +91,9 @@ export class Runner {
     return controller !== undefined;
   }
 
-  /**
-   * Stops taking work and waits for active runs up to `timeoutMs`; runs still going then are
-   * abandoned to BullMQ's stalled-job recovery, which hands them to another worker.
-   */
+  /** Stops taking work and lets active runs finish for up to `timeoutMs` (see `closeCategoryWorkers`). */
   async close(timeoutMs: number): Promise<void> {
-    const graceful = Promise.all([...this.workers.values()].map((worker) => worker.close()));
-    const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref())]);
-    if (timedOut) {
-      logger.warn({ activeRuns: this.active.size }, 'shutdown grace period over; leaving active runs to another worker');
-      await Promise.all([...this.workers.values()].map((worker) => worker.close(true)));
-    }
+    await closeCategoryWorkers([...this.workers.values()], timeoutMs, () => this.active.size);
     await this.mirror.close();
     this.cancels.stop();
     this.redis.disconnect();
@@ -128,8 +116,7 @@ export class Runner {
     }
 
     const definition = handler?.job;
-    const lockTtlMs = definition?.exclusive?.lockTtlMs ?? 0;
-    const renewal = gate.lock ? setInterval(() => void gate.lock!.renew(start.runId, lockTtlMs).catch(() => {}), lockTtlMs / 3) : null;
+    const stopRenewal = gate.lock?.keepAlive(start.runId, definition?.exclusive?.lockTtlMs ?? 0);
     const report: RunReport = { counters: {}, phase: null };
     const controller = new AbortController();
     this.active.set(start.runId, controller);
@@ -140,7 +127,7 @@ export class Runner {
       const ctx = makeRunContext({ job, definition, attempt: start.attempt, payload: gate.payload, config: gate.config, signal: controller.signal, logger: log, report, writer, mirror: this.mirror, redis: this.redis, prefix: this.options.prefix });
       const result = await runWithDeadline(() => handler.run(ctx), controller, definition.timeoutMs);
       writer.attemptFinished(start, new Date(), { status: 'completed', result }, report);
-      await this.afterSuccess(definition, start.runId, log);
+      await afterSuccess(this.jobs, definition, start.runId, writer, log);
       await this.mirror.finish(job, true);
       return result;
     } catch (error) {
@@ -155,21 +142,8 @@ export class Runner {
       throw err;
     } finally {
       this.active.delete(start.runId);
-      if (renewal) clearInterval(renewal);
+      stopRenewal?.();
       await gate.lock?.release(start.runId).catch(() => {});
-    }
-  }
-
-  /** Dependents must see this run completed: it is written before they are queued. */
-  private async afterSuccess(definition: JobHandler['job'], runId: string, log: typeof logger): Promise<void> {
-    const jobs = [...this.handlers.values()].map((handler) => handler.job);
-    const hasDependents = jobs.some((job) => job.dependsOn.includes(definition.name));
-    if (!hasDependents && definition.cacheTags.length === 0) return;
-    await this.options.statusWriter.flush();
-    if (hasDependents) await queueDependents(jobs, definition, runId, log).catch((error: unknown) => log.warn({ err: error }, 'could not queue dependents'));
-    if (definition.cacheTags.length > 0) {
-      const web = await revalidateWebTags(definition.cacheTags);
-      if (!web.ok) log.warn({ err: web.error, tags: definition.cacheTags }, 'web cache tags not revalidated');
     }
   }
 }

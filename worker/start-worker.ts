@@ -38,8 +38,10 @@ export interface StartWorkerOptions {
   /** BullMQ's stalled-job interval. Default: 30 s. */
   stalledIntervalMs?: number;
   statusWriter?: RunStatusWriterOptions;
-  /** Sync the catalog into PostgreSQL and create the bootstrap admin and API key first. Default: true. */
+  /** Sync the catalog into PostgreSQL first. Default: true. */
   syncCatalog?: boolean;
+  /** Create the bootstrap admin and API key when missing (BOOTSTRAP_*). Default: true. */
+  bootstrapAccess?: boolean;
   /** Keep BullMQ's job schedulers in line with the catalog. Default: true. */
   schedulers?: boolean;
   /** Report liveness every few seconds. Default: true. */
@@ -71,10 +73,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   const db = options.db ?? sharedDb();
   const connect = options.connect ?? (() => createRedis('worker'));
   const prefix = settings.QUEUE_PREFIX;
-  if (options.syncCatalog ?? true) {
-    await syncCatalog(db, allJobs());
-    await bootstrapAccess(db, settings);
-  }
+  if (options.syncCatalog ?? true) await syncCatalog(db, allJobs());
+  if (options.bootstrapAccess ?? true) await bootstrapAccess(db, settings);
 
   const statusPool = createPgPool(settings.DATABASE_URL);
   const statusWriter = new RunStatusWriter(db, statusPool, options.statusWriter);

@@ -59,7 +59,7 @@ export function UpdateStatsButton({ disabled = false }: { disabled?: boolean }) 
         </p>
       ) : null}
       {run?.status === 'completed' ? <p className="text-slate-500">Stats updated{run.durationMs !== null ? ` in ${run.durationMs} ms` : ''}.</p> : null}
-      {run && (run.status === 'failed' || run.status === 'skipped' || run.status === 'cancelled') ? (
+      {run && isFinal(run.status) && run.status !== 'completed' ? (
         <p role="alert" className="max-w-md text-right text-rose-700 dark:text-rose-300">
           {run.error ?? `The run ended ${run.status}`}
         </p>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import { isActive } from '@/lib/jobs/run-state.ts';
+import { isActive, isCancellable, isRetryable } from '@/lib/jobs/run-state.ts';
 import type { RunDetailDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
@@ -73,12 +73,12 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
           <p className="mt-1 font-mono text-xs text-slate-500">{run.id}</p>
         </div>
         <div className="flex gap-2">
-          {canRetry && (run.status === 'failed' || run.status === 'cancelled') ? (
+          {canRetry && isRetryable(run.status) ? (
             <Button variant="primary" onClick={() => retry.mutate(run.id)} disabled={retry.isPending}>
               Retry
             </Button>
           ) : null}
-          {canCancel && isActive(run.status) ? (
+          {canCancel && isCancellable(run.status) ? (
             <Button variant="danger" onClick={() => cancel.mutate(run.id)} disabled={cancel.isPending}>
               Cancel
             </Button>

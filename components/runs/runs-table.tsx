@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { JobSummaryDto } from '@/lib/data/jobs.ts';
-import { runStatuses, runTriggers } from '@/lib/jobs/run-state.ts';
+import { isCancellable, isRetryable, runStatuses, runTriggers } from '@/lib/jobs/run-state.ts';
 import type { RunDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
@@ -217,7 +217,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
                   <tr key={run.id} data-run-id={run.id} data-job={run.jobName} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
                     {canRetry ? (
                       <td className="px-4 py-2">
-                        {run.status === 'failed' || run.status === 'cancelled' ? (
+                        {isRetryable(run.status) ? (
                           <input type="checkbox" aria-label={`Select run ${run.id}`} checked={selected.has(run.id)} onChange={() => toggle(run.id)} />
                         ) : null}
                       </td>
@@ -259,12 +259,12 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
                     <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatTime(run.startedAt ?? run.queuedAt)}</td>
                     <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatDuration(durationOf(run, now))}</td>
                     <td className="px-4 py-2 text-right">
-                      {canRetry && (run.status === 'failed' || run.status === 'cancelled') ? (
+                      {canRetry && isRetryable(run.status) ? (
                         <Button size="sm" disabled={retry.isPending && retry.variables === run.id} onClick={() => retry.mutate(run.id, { onSuccess: ({ run: next }) => setNotice(`Retry queued as run ${next.id.slice(0, 8)}`) })}>
                           Retry
                         </Button>
                       ) : null}
-                      {canCancel && (run.status === 'queued' || run.status === 'running' || run.status === 'retrying') ? (
+                      {canCancel && isCancellable(run.status) ? (
                         <Button size="sm" variant="danger" disabled={cancel.isPending && cancel.variables === run.id} onClick={() => cancel.mutate(run.id)}>
                           Cancel
                         </Button>

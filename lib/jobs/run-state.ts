@@ -78,8 +78,8 @@ const includes = (list: readonly RunStatus[], status: RunStatus) => list.include
 
 export const isFinal = (status: RunStatus): boolean => includes(finalStatuses, status);
 export const isActive = (status: RunStatus): boolean => includes(activeStatuses, status);
-export const canRetry = (status: RunStatus): boolean => includes(retryableStatuses, status);
-export const canCancel = (status: RunStatus): boolean => includes(cancellableStatuses, status);
+export const isRetryable = (status: RunStatus): boolean => includes(retryableStatuses, status);
+export const isCancellable = (status: RunStatus): boolean => includes(cancellableStatuses, status);
 export const isWaiting = (status: RunStatus): boolean => includes(waitingStatuses, status);
 
 /**

@@ -41,6 +41,12 @@ export class RedisLock {
     return result === 1;
   }
 
+  /** Renews the lock for `owner` every third of its TTL until the returned function is called. */
+  keepAlive(owner: string, ttlMs: number): () => void {
+    const renewal = setInterval(() => void this.renew(owner, ttlMs).catch(() => {}), Math.max(100, ttlMs / 3));
+    return () => clearInterval(renewal);
+  }
+
   holder(): Promise<string | null> {
     return this.redis.get(this.key);
   }
@@ -56,11 +62,11 @@ export class RedisLock {
       if (Date.now() >= deadline) return { ran: false };
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
     }
-    const renewal = setInterval(() => void this.renew(owner, ttlMs).catch(() => {}), Math.max(100, ttlMs / 3));
+    const stopRenewal = this.keepAlive(owner, ttlMs);
     try {
       return { ran: true, value: await fn() };
     } finally {
-      clearInterval(renewal);
+      stopRenewal();
       await this.release(owner).catch(() => {});
     }
   }

@@ -4,7 +4,7 @@ import { assertMayActOnJob } from '../auth/grants.ts';
 import { db } from '../db.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { findJob } from '../jobs/catalog.ts';
-import { canCancel, cancellableStatuses, isWaiting } from '../jobs/run-state.ts';
+import { cancellableStatuses, isCancellable, isWaiting } from '../jobs/run-state.ts';
 import { queues } from '../queue/queues.ts';
 import { kickoffKeys } from '../redis-keys.ts';
 import { redis } from '../redis.ts';
@@ -29,7 +29,7 @@ export async function cancelRun(runId: string, actor: AuditActor): Promise<JobRu
   if (!run) throw new NotFoundError('Run', runId);
   const job = findJob(run.jobName);
   if (job) assertMayActOnJob(actor.principal, job);
-  if (!canCancel(run.status)) {
+  if (!isCancellable(run.status)) {
     throw new ConflictError('invalid_state', `Run is ${run.status}; only ${cancellableStatuses.join(', ')} runs can be cancelled`, { status: run.status });
   }
   const prefix = queues().prefix;

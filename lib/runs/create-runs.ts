@@ -313,6 +313,6 @@ async function addToQueues(entries: { item: Pending; run: JobRun }[]): Promise<v
     }));
     const queue = queues().for(category);
     if (jobs.length === 1) await queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
-    else await queue.addBulk(jobs);
+    else for (let start = 0; start < jobs.length; start += 1_000) await queue.addBulk(jobs.slice(start, start + 1_000));
   }
 }

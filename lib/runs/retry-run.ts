@@ -3,7 +3,7 @@ import type { AuditActor } from '../audit.ts';
 import { db } from '../db.ts';
 import { ConflictError, KickoffError, NotFoundError } from '../errors.ts';
 import { findJob } from '../jobs/catalog.ts';
-import { canRetry, retryableStatuses } from '../jobs/run-state.ts';
+import { isRetryable, retryableStatuses } from '../jobs/run-state.ts';
 import { createRun, createRuns, type CreatedRun, type RunOutcome, type RunRequest } from './create-runs.ts';
 
 export interface RetryOptions {
@@ -35,7 +35,7 @@ export async function retryRuns(runIds: readonly string[], actor: AuditActor, op
 function retryRequest(run: JobRun | null, runId: string): RunRequest | KickoffError {
   if (!run) return new NotFoundError('Run', runId);
   if (!findJob(run.jobName)) return new ConflictError('job_gone', `Job "${run.jobName}" is no longer in the catalog`);
-  if (!canRetry(run.status)) {
+  if (!isRetryable(run.status)) {
     return new ConflictError('invalid_state', `Run is ${run.status}; only ${retryableStatuses.join(' or ')} runs can be retried`, { status: run.status });
   }
   return { job: run.jobName, payload: run.payload, retryOf: run.id };

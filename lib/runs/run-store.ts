@@ -40,7 +40,13 @@ export interface NewRun {
  * not written (the caller returns the earlier run); the rows written come back.
  */
 export async function insertRuns(rows: readonly NewRun[], client: Db = db()): Promise<JobRun[]> {
-  if (rows.length === 0) return [];
+  const written: JobRun[] = [];
+  // 1 000 rows a statement keeps each under PostgreSQL's 65 535 bound parameters.
+  for (let start = 0; start < rows.length; start += 1_000) written.push(...(await insertChunk(rows.slice(start, start + 1_000), client)));
+  return written;
+}
+
+function insertChunk(rows: readonly NewRun[], client: Db): Promise<JobRun[]> {
   const now = new Date();
   return client.jobRun.createManyAndReturn({
     data: rows.map((row) => ({

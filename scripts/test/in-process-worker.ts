@@ -11,7 +11,7 @@ import { startWorker, type StartedWorker, type StartWorkerOptions } from '@/work
  * listener) are off unless the test asks for them.
  */
 export function startInProcessWorker(_prefix: string, handlers: readonly JobHandler[], parts: Partial<StartWorkerOptions> = {}): Promise<StartedWorker> {
-  return startWorker({ handlers, schedulers: false, heartbeat: false, reconciler: false, alerts: false, league: false, ...parts });
+  return startWorker({ handlers, bootstrapAccess: false, schedulers: false, heartbeat: false, reconciler: false, alerts: false, league: false, ...parts });
 }
 
 /** Stops the worker and closes every connection the test file opened. */

@@ -65,3 +65,17 @@ it('runs triggers, a schedule, an exclusive job and a dependency chain on a thre
   }, 15_000, 'two scheduled ticks');
   expect(new Set(ticks.map((row) => row.id)).size).toBe(ticks.length);
 });
+
+it('reports the health of the cluster in use, not of REDIS_URL', async () => {
+  // The web app's route, driven from the fault suite because this file owns the cluster (the worker code never imports app/).
+  const { GET: health } = await import('@/app/api/health/route.ts');
+  const { env } = await import('@/lib/env.ts');
+  expect(env().REDIS_CLUSTER_NODES.length).toBe(3);
+  const response = await health();
+  const body = (await response.json()) as { redis: { ok: boolean } };
+  expect(body.redis.ok).toBe(true);
+  // The same check with nothing listening at REDIS_URL: still the cluster that answers.
+  const { checkRedis } = await import('@/lib/health.ts');
+  expect((await checkRedis({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_CLUSTER_NODES: env().REDIS_CLUSTER_NODES })).ok).toBe(true);
+  expect((await checkRedis({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_CLUSTER_NODES: [] })).ok).toBe(false);
+});

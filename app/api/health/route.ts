@@ -5,7 +5,7 @@ export const dynamic = 'force-dynamic';
 
 /** Public liveness: 200 when PostgreSQL and Redis answer, 503 otherwise. */
 export async function GET(): Promise<Response> {
-  const [database, queue] = await Promise.all([checkPostgres(env().DATABASE_URL), checkRedis(env().REDIS_URL)]);
+  const [database, queue] = await Promise.all([checkPostgres(env().DATABASE_URL), checkRedis(env())]);
   const ok = database.ok && queue.ok;
   return Response.json(
     { status: ok ? 'ok' : 'degraded', db: database, redis: queue },

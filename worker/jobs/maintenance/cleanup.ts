@@ -1,5 +1,6 @@
 import { cleanupJob } from '@/lib/jobs/definitions/cleanup.ts';
 import { db } from '@/lib/db.ts';
+import { deleteFinishedBefore } from '@/lib/runs/run-store.ts';
 import { readSettings } from '@/lib/settings.ts';
 import { defineHandler } from '../../define-handler.ts';
 
@@ -17,12 +18,7 @@ export const cleanupHandler = defineHandler(cleanupJob, async (ctx) => {
     let deleted = 0;
     for (;;) {
       ctx.signal.throwIfAborted();
-      // Batches by id, oldest first; events go with their runs (ON DELETE CASCADE).
-      const removed = await db().$executeRaw`
-        DELETE FROM "JobRun" WHERE id IN (
-          SELECT id FROM "JobRun" WHERE "queuedAt" < ${cutoff}
-            AND status IN ('completed', 'failed', 'cancelled', 'skipped')
-          ORDER BY "queuedAt" LIMIT ${ctx.config.deleteBatchSize})`;
+      const removed = await deleteFinishedBefore(cutoff, ctx.config.deleteBatchSize);
       deleted += removed;
       ctx.count('runsDeleted', removed);
       if (removed < ctx.config.deleteBatchSize) return deleted;

@@ -33,6 +33,7 @@ import { sleep } from '@/worker/run-context.ts';
 import type { StartedWorker } from '@/worker/start-worker.ts';
 import { POST as triggerRoute } from './jobs/[name]/trigger/route.ts';
 import { POST as statsUpdateRoute } from './league/stats-update/route.ts';
+import { GET as runRoute } from './runs/[id]/route.ts';
 import { POST as retryRoute } from './runs/[id]/retry/route.ts';
 import { POST as bulkRetryRoute } from './runs/bulk-retry/route.ts';
 
@@ -385,6 +386,11 @@ describe('every path × every switch', () => {
         await sleep(1_500);
         const waiting = await db().jobRun.findMany({ where: { id: { in: held } } });
         for (const row of waiting) expect([row.status, row.startedAt], `${theSwitch.name}: ${row.id} waits`).toEqual(['queued', null]);
+        if (theSwitch.expect.system.kind === 'held') {
+          // …and shows as waiting because Kickoff is paused…
+          const shown = (await (await runRoute(apiRequest(`/api/runs/${held[0]}`, apiKey), routeParams({ id: held[0]! }))).json()) as { run: { waiting: string | null } };
+          expect(shown.run.waiting).toBe(pausedReason);
+        }
         if (theSwitch.expect.system.kind === 'coalesced') {
           // …the system's requests were coalesced into one follow-up, which says why it waits…
           expect(new Set(held).size, `${theSwitch.name}: one follow-up`).toBe(1);

@@ -71,6 +71,7 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
             <StatusBadge status={run.status} />
           </h1>
           <p className="mt-1 font-mono text-xs text-slate-500">{run.id}</p>
+          {run.waiting ? <p className="mt-1 text-sm text-amber-700 dark:text-amber-300">Waiting: {run.waiting}</p> : null}
         </div>
         <div className="flex gap-2">
           {canRetry && isRetryable(run.status) ? (

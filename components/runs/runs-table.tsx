@@ -238,6 +238,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
                     </td>
                     <td className="px-4 py-2">
                       <StatusBadge status={run.status} />
+                      {run.waiting ? <div className="mt-1 text-xs text-amber-700 dark:text-amber-300">{run.waiting}</div> : null}
                       {run.status === 'running' ? (
                         <div className="mt-1 flex items-center gap-2">
                           <div className="h-1 w-20 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={run.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">

@@ -205,15 +205,16 @@ export class TwoLevelCache {
     }
   }
 
-  /** Deletes `keys` from Redis and from every process's local level. */
-  async invalidate(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
+  /** Deletes `keys` from Redis and from every process's local level; returns how many Redis held (the ones really dropped). */
+  async invalidate(keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
     const families = keys.map(familyOf);
     this.forget(keys);
-    await this.unlink(keys.map((key) => cacheKeys.entry(this.prefix, key)));
+    const deleted = await this.unlink(keys.map((key) => cacheKeys.entry(this.prefix, key)));
     this.forget(keys); // a read that began during the delete must not keep what it found
     for (const family of families) this.count(family, 'invalidations');
     await this.publish({ reason: 'invalidate', keys });
+    return deleted;
   }
 
   /**

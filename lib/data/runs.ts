@@ -2,7 +2,8 @@ import type { Prisma } from '@/generated/prisma/client.ts';
 import { db } from '../db.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import type { RunListQuery } from '../validations/runs.ts';
-import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto } from '../runs/run-dto.ts';
+import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto, type RunFacts } from '../runs/run-dto.ts';
+import { readSettings } from '../settings.ts';
 
 /** Newest first; the cursor is the last row's (queuedAt, id), opaque to clients. */
 export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; nextCursor: string | null }> {
@@ -26,8 +27,9 @@ export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; n
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  const facts = await runFacts();
   return {
-    runs: page.map(toRunDto),
+    runs: page.map((run) => toRunDto(run, facts)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.queuedAt, last.id) : null,
   };
 }
@@ -42,7 +44,11 @@ export async function getRun(id: string): Promise<RunDetailDto> {
     db().jobRun.findMany({ where: { retryOf: id }, select: { id: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
     db().jobRun.findMany({ where: { causedBy: id }, select: { id: true, jobName: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
   ]);
-  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), caused });
+  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), caused }, await runFacts());
+}
+
+async function runFacts(): Promise<RunFacts> {
+  return { paused: (await readSettings(db()))['engine.paused'] };
 }
 
 /**

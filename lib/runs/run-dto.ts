@@ -1,5 +1,6 @@
 import type { JobRun, RunEvent } from '@/generated/prisma/client.ts';
-import type { RunAttempt } from '../jobs/run-state.ts';
+import { pausedReason } from '../jobs/run-policy.ts';
+import { isWaiting, type RunAttempt } from '../jobs/run-state.ts';
 
 /** A run as the API and the dashboard see it (dates as ISO strings). */
 export interface RunDto {
@@ -26,6 +27,13 @@ export interface RunDto {
   workerId: string | null;
   retryOf: string | null;
   causedBy: string | null;
+  /** Why a queued or retrying run is not starting yet, when Kickoff knows (it is paused). */
+  waiting: string | null;
+}
+
+/** What the run list knows beyond the row: whether Kickoff is paused (every waiting run is held). */
+export interface RunFacts {
+  paused?: boolean;
 }
 
 export interface RunDetailDto extends RunDto {
@@ -39,7 +47,7 @@ export interface RunDetailDto extends RunDto {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function toRunDto(run: JobRun): RunDto {
+export function toRunDto(run: JobRun, facts: RunFacts = {}): RunDto {
   return {
     id: run.id,
     jobName: run.jobName,
@@ -64,12 +72,13 @@ export function toRunDto(run: JobRun): RunDto {
     workerId: run.workerId,
     retryOf: run.retryOf,
     causedBy: run.causedBy,
+    waiting: facts.paused && isWaiting(run.status) ? pausedReason : null,
   };
 }
 
-export function toRunDetailDto(run: JobRun & { events: RunEvent[] }, links: { retriedBy: string[]; caused: { id: string; jobName: string }[] }): RunDetailDto {
+export function toRunDetailDto(run: JobRun & { events: RunEvent[] }, links: { retriedBy: string[]; caused: { id: string; jobName: string }[] }, facts: RunFacts = {}): RunDetailDto {
   return {
-    ...toRunDto(run),
+    ...toRunDto(run, facts),
     ...links,
     errorStack: run.errorStack,
     attempts: (run.attempts ?? []) as unknown as RunAttempt[],

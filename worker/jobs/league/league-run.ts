@@ -22,11 +22,14 @@ export async function withLeagueRun<T extends object>(
   }
 }
 
-/** Invalidates `keys` (after the writes that made them stale have committed) and counts them. */
+/**
+ * Invalidates `keys` (after the writes that made them stale have committed) and counts the ones
+ * the cache really held: a key nothing had cached is not counted as dropped.
+ */
 export async function invalidateChanged(ctx: RunContext<unknown, unknown>, cache: TwoLevelCache, keys: readonly string[]): Promise<number> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return 0;
-  await ctx.phase('invalidate', () => cache.invalidate(unique));
-  ctx.count('cacheKeysInvalidated', unique.length);
-  return unique.length;
+  const dropped = await ctx.phase('invalidate', () => cache.invalidate(unique));
+  ctx.count('cacheKeysInvalidated', dropped);
+  return dropped;
 }

@@ -57,13 +57,13 @@ describe('post-match: the NOTIFY listener, when a gameweek finishes', () => {
     expect(done.result).toMatchObject({ source: 'post-match', eventId: 11 });
   });
 
-  it('queues nothing while stats.postMatch is off', async () => {
+  it('records the run skipped with the reason while stats.postMatch is off, and never runs it', async () => {
     await writeSetting(db(), 'stats.postMatch', false, null);
     const before = (await statsRuns()).length;
     await db().event.update({ where: { id: 12 }, data: { finished: true } });
-    // The listener hears the change within milliseconds; give it a generous while to (not) act.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(await statsRuns()).toHaveLength(before);
+    const run = await waitFor(async () => (await statsRuns())[before], 10_000, 'the post-match stats-update row');
+    expect(run).toMatchObject({ status: 'skipped', trigger: 'event', source: 'post-match', requestId: 'notify:event:12:finished', error: statsSourceSwitches['post-match'].offReason, startedAt: null });
+    expect(await statsRuns()).toHaveLength(before + 1);
   });
 });
 

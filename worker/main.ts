@@ -8,13 +8,15 @@ import { queues } from '@/lib/queue/queues.ts';
 import { syncSchedulers } from '@/lib/queue/schedulers.ts';
 import { createRedis } from '@/lib/redis.ts';
 import { syncCatalog } from './catalog-sync.ts';
-import { AlertEngine } from './alerts/alert-engine.ts';
+import { AlertEngine } from '@/lib/alerts/alert-engine.ts';
 import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
+import { outboundPolicy } from '@/lib/net/outbound-policy.ts';
 import { TelegramBot } from './alerts/telegram-bot.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { startLeague } from './league/league-start.ts';
 import { handlers } from './jobs/index.ts';
 import { Reconciler } from './reconciler.ts';
+import { redisDurabilityWarnings } from './redis-durability.ts';
 import { Runner } from './runner.ts';
 
 /** Schedulers are re-synced this often, so a "paused until" resumes by itself. */
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
 
   const runner = new Runner({ db: db(), connect: () => createRedis('worker'), prefix: settings.QUEUE_PREFIX, handlers });
   const lockConnection = createRedis('worker');
+  for (const warning of await redisDurabilityWarnings(lockConnection)) logger.warn(warning);
   const resyncSchedulers = () => syncSchedulers({ db: db(), queues: queues(), redis: lockConnection, jobs, owner: runner.workerId });
   await resyncSchedulers();
   const schedulerTimer = setInterval(() => void resyncSchedulers().catch((error: unknown) => logger.warn({ err: error }, 'scheduler sync failed')), schedulerResyncMs);
@@ -58,7 +61,9 @@ async function main(): Promise<void> {
     redis: lockConnection,
     prefix: settings.QUEUE_PREFIX,
     owner: runner.workerId,
-    telegram: settings.TELEGRAM_BOT_TOKEN ? new TelegramChannel(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT) : null,
+    telegram: settings.TELEGRAM_BOT_TOKEN ? new TelegramChannel(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT, settings.ALERT_DELIVERY_TIMEOUT_MS) : null,
+    webhooks: { policy: outboundPolicy(settings.WEBHOOK_ALLOWED_HOSTS) },
+    deliveryTimeoutMs: settings.ALERT_DELIVERY_TIMEOUT_MS,
     publicUrl,
   });
   alerts.start();
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
     logger.info({ signal, activeRuns: runner.activeRuns }, 'stopping: no new work, waiting for active runs');
     clearInterval(schedulerTimer);
     reconciler.stop();
-    alerts.stop();
+    await alerts.stop();
     await bot?.stop();
     await runner.close(settings.WORKER_SHUTDOWN_TIMEOUT_MS);
     await league.stop();

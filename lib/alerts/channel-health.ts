@@ -79,5 +79,18 @@ export async function listChannelHealth(db: Db, redis: Redis, prefix: string): P
     entry.pending += 1;
     byKey.set(key, entry);
   }
-  return [...byKey.values()].sort((a, b) => a.type.localeCompare(b.type) || a.target.localeCompare(b.target));
+  // Webhooks on one host show as one line (their URLs are not shown).
+  const shown = new Map<string, ChannelHealthDto>();
+  for (const entry of byKey.values()) {
+    const label = `${entry.type}:${entry.target}`;
+    const seen = shown.get(label);
+    if (!seen) {
+      shown.set(label, { ...entry });
+      continue;
+    }
+    seen.pending += entry.pending;
+    if (entry.state === 'paused') seen.state = 'paused';
+    if (entry.failingSince && (!seen.failingSince || entry.failingSince < seen.failingSince)) seen.failingSince = entry.failingSince;
+  }
+  return [...shown.values()].sort((a, b) => a.type.localeCompare(b.type) || a.target.localeCompare(b.target));
 }

@@ -234,6 +234,15 @@ describe('the web app watchdog', () => {
     }
   });
 
+  it('cannot open one alert twice: PostgreSQL holds one active alert per rule and subject', async () => {
+    const data = { ruleId: `rule-${randomUUID()}`, subject: 'worker:twice', severity: 'critical' as const, title: 'Worker twice offline', message: 'x' };
+    const first = await db().alert.create({ data });
+    await expect(db().alert.create({ data })).rejects.toMatchObject({ code: 'P2002' });
+    await db().alert.update({ where: { id: first.id }, data: { status: 'resolved', resolvedAt: new Date() } });
+    await db().alert.create({ data }); // once the first is resolved, a new one may open
+    await db().alert.deleteMany({ where: { ruleId: data.ruleId } });
+  });
+
   it('says so when no worker runs at all', async () => {
     const workerId = `stopped-${randomUUID().slice(0, 6)}`;
     await db().workerHeartbeat.create({ data: { id: workerId, host: 'box-2', pid: 2, lastSeenAt: new Date(Date.now() - 600_000), stoppedAt: new Date(Date.now() - 600_000) } });

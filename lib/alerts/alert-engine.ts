@@ -235,10 +235,12 @@ export class AlertEngine {
     });
     if (recentlyResolved) {
       // Flapping inside the cooldown: the same alert again, without a new message.
-      await db.alert.update({
-        where: { id: recentlyResolved.id },
-        data: { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null, count: { increment: 1 }, lastAt: now, title: firing.title, message: firing.text, runId: firing.runId ?? null },
-      });
+      await db.alert
+        .update({
+          where: { id: recentlyResolved.id },
+          data: { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null, count: { increment: 1 }, lastAt: now, title: firing.title, message: firing.text, runId: firing.runId ?? null },
+        })
+        .catch(ignoreIfOpenedElsewhere);
       return;
     }
     const alert = await db.alert.create({
@@ -254,7 +256,8 @@ export class AlertEngine {
         notifiedAt: rule.severity === 'info' ? null : now,
         deliveries: { create: this.deliveriesFor(rule, null) },
       },
-    });
+    }).catch(ignoreIfOpenedElsewhere);
+    if (!alert) return;
     logger.info({ alertId: alert.id, ruleId: rule.id, subject: alert.subject, severity: alert.severity, runId: alert.runId ?? undefined }, 'alert raised');
   }
 
@@ -283,6 +286,17 @@ export class AlertEngine {
       await db.alert.update({ where: { id: alert.id }, data: { notifiedAt: now, deliveries: { create: this.deliveriesFor(rule, reminderMessage(alert)) } } });
     }
   }
+}
+
+/**
+ * PostgreSQL keeps one active alert per rule and subject (a partial unique index): when another
+ * process opened it first (a worker back from a pause while the web app's watchdog stood in),
+ * that one stands and this firing is dropped rather than sent twice.
+ */
+function ignoreIfOpenedElsewhere(error: unknown): null {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'P2002' || /Alert_one_active_per_rule_subject|23505/.test(message ?? '')) return null;
+  throw error;
 }
 
 function channelsOf(rule: AlertRule) {

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   alerts.start();
   const league = await startLeague();
   const bot = settings.TELEGRAM_BOT_TOKEN
-    ? new TelegramBot({ db: db(), redis: lockConnection, prefix: settings.QUEUE_PREFIX, owner: runner.workerId, token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, publicUrl })
+    ? new TelegramBot({ db: db(), redis: lockConnection, prefix: settings.QUEUE_PREFIX, owner: runner.workerId, token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, publicUrl, timeoutMs: settings.ALERT_DELIVERY_TIMEOUT_MS })
     : null;
   bot?.start();
   logger.info({ workerId: runner.workerId, queues: runner.concurrency() }, 'worker started');

@@ -80,3 +80,39 @@ test('"Send test message" reaches the chat, and a chat Telegram does not know is
   const sent = (await telegramCalls()).filter((call) => call.method === 'sendMessage' && call.body.chat_id === '-100888');
   expect(String(sent.at(-1)!.body.text)).toContain('Test message from Kickoff, sent by <b>e2e-admin@kickoff.local</b>');
 });
+
+test('a webhook aimed inside is refused at its field; a webhook that fails shows as a failing channel on the Alerts page', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/alerts');
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const form = page.getByRole('form', { name: 'New alert rule' });
+  await form.getByLabel('Name').fill('Probe fails to a webhook');
+  await form.getByRole('combobox', { name: 'Condition' }).selectOption('run-failed');
+  await form.getByLabel('Applies to').selectOption('job');
+  await form.getByLabel('Job', { exact: true }).fill('probe');
+  for (const url of ['http://127.0.0.1:3100/admin/reset', 'http://2130706433:3100/admin/reset', 'http://[::ffff:127.0.0.1]:3100/']) {
+    await form.getByLabel('Webhook URL (JSON POST)').fill(url);
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expect(form.locator('[data-field-error="webhook"]')).toContainText('is a private or reserved address');
+  }
+  await form.getByLabel('Webhook URL (JSON POST)').fill('https://ops:secret@hooks.example.com/kickoff');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.locator('[data-field-error="webhook"]')).toContainText('no user name or password');
+  // A name that resolves nowhere (the .invalid domain never does): saved, and fails at delivery.
+  await form.getByLabel('Webhook URL (JSON POST)').fill('http://kickoff-e2e.invalid/hook?token=abc');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  const rule = page.locator('li[data-rule="Probe fails to a webhook"]');
+  await expect(rule).toContainText('webhook kickoff-e2e.invalid');
+
+  const headers = { authorization: `Bearer ${e2eApiKey}` };
+  expect((await page.request.post('/api/jobs/probe/trigger', { headers, data: { payload: { fail: true } } })).status()).toBe(202);
+  const failing = page.getByRole('list', { name: 'Failing channels' }).locator('li[data-channel="webhook:kickoff-e2e.invalid"]');
+  await expect(failing).toContainText('webhook kickoff-e2e.invalid is failing', { timeout: 20_000 });
+  await expect(failing).toContainText('not delivered: the host could not be reached or did not answer within 10 s');
+  await expect(page.getByRole('list', { name: 'Failing channels' })).not.toContainText('token=abc');
+  await page.screenshot({ path: 'test-results/screenshots/alerts-failing-channel.png', fullPage: true });
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await rule.getByRole('button', { name: 'Delete' }).click();
+  await expect(rule).toHaveCount(0);
+});

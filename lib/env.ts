@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedHostEntry } from './net/outbound-policy.ts';
 
 /**
  * Kickoff's settings, read from the environment once and validated. Every variable has a
@@ -47,6 +48,15 @@ export const envSchema = z.object({
   INTERNAL_API_KEY: optionalSecret(16),
   TELEGRAM_BOT_TOKEN: z.string().trim().optional(),
   TELEGRAM_API_ROOT: urlWithProtocol(['http:', 'https:'], 'https://api.telegram.org').default('https://api.telegram.org'),
+  /** The deadline of one call to an alert channel (Telegram, a webhook), "Send test message" included. */
+  ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(1_000).max(120_000).default(10_000),
+  /** Hosts a webhook may reach although they are internal (names or IP addresses, comma-separated). */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every((entry) => allowedHostEntry(entry) !== null), 'expected host names or IP addresses separated by commas, such as hooks.internal,10.0.0.5')
+    .transform((entries) => entries.map((entry) => allowedHostEntry(entry)!)),
   /** Prefix of every BullMQ key; the braces make it a Redis Cluster hash tag. */
   QUEUE_PREFIX: z
     .string()

@@ -10,6 +10,10 @@ export const kickoffKeys = {
   reconcilerLock: (prefix: string) => `${prefix}:kickoff:lock:reconciler`,
   alertsLock: (prefix: string) => `${prefix}:kickoff:lock:alerts`,
   alertsCursor: (prefix: string) => `${prefix}:kickoff:alerts:cursor`,
+  /** When a worker's alert engine last finished a round; the web app's watchdog stands in while it is old. */
+  alertsEvaluatedAt: (prefix: string) => `${prefix}:kickoff:alerts:evaluated-at`,
+  /** Hash of the alert channels that are failing (breaker state, last error), written by whoever delivers. */
+  alertsChannelHealth: (prefix: string) => `${prefix}:kickoff:alerts:channel-health`,
   alertsBacklogSince: (prefix: string, ruleId: string) => `${prefix}:kickoff:alerts:backlog-since:${ruleId}`,
   telegramPollLock: (prefix: string) => `${prefix}:kickoff:lock:telegram-poll`,
   telegramOffset: (prefix: string) => `${prefix}:kickoff:telegram:offset`,

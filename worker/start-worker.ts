@@ -10,7 +10,8 @@ import { createPgPool } from '@/lib/pg-pool.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import { syncSchedulers } from '@/lib/queue/schedulers.ts';
 import { createRedis } from '@/lib/redis.ts';
-import { AlertEngine } from './alerts/alert-engine.ts';
+import { AlertEngine } from '@/lib/alerts/alert-engine.ts';
+import { outboundPolicy } from '@/lib/net/outbound-policy.ts';
 import { TelegramBot } from './alerts/telegram-bot.ts';
 import { syncCatalog } from './catalog-sync.ts';
 import type { JobHandler } from './define-handler.ts';
@@ -18,6 +19,7 @@ import { Heartbeat } from './heartbeat.ts';
 import { HeldRunPromoter } from './held-runs.ts';
 import { startLeague } from './league/league-start.ts';
 import { Reconciler } from './reconciler.ts';
+import { redisDurabilityWarnings } from './redis-durability.ts';
 import { Runner } from './runner.ts';
 import { RunStatusWriter, type RunStatusWriterOptions } from './status/run-status-writer.ts';
 
@@ -80,6 +82,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   const statusWriter = new RunStatusWriter(db, statusPool, options.statusWriter);
   const runner = new Runner({ db, connect, prefix, handlers: options.handlers, statusWriter, workerId: options.workerId, concurrency: options.concurrency, only: options.only, stalledIntervalMs: options.stalledIntervalMs });
   const lockConnection = connect();
+  for (const warning of await redisDurabilityWarnings(lockConnection)) logger.warn(warning);
   // What makes new work stops before the runner closes; what running handlers use, after.
   const stopFirst: (() => Promise<void> | void)[] = [];
   const stopLast: (() => Promise<void> | void)[] = [];
@@ -108,11 +111,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   if (options.alerts ?? true) {
     const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`;
     const token = settings.TELEGRAM_BOT_TOKEN;
-    const alerts = new AlertEngine({ db, redis: lockConnection, prefix, owner: runner.workerId, telegram: token ? new TelegramChannel(token, settings.TELEGRAM_API_ROOT) : null, publicUrl });
+    const alerts = new AlertEngine({
+      db,
+      redis: lockConnection,
+      prefix,
+      owner: runner.workerId,
+      telegram: token ? new TelegramChannel(token, settings.TELEGRAM_API_ROOT, settings.ALERT_DELIVERY_TIMEOUT_MS) : null,
+      webhooks: { policy: outboundPolicy(settings.WEBHOOK_ALLOWED_HOSTS) },
+      deliveryTimeoutMs: settings.ALERT_DELIVERY_TIMEOUT_MS,
+      publicUrl,
+    });
     alerts.start();
     stopFirst.push(() => alerts.stop());
     if (token) {
-      const bot = new TelegramBot({ db, redis: lockConnection, prefix, owner: runner.workerId, token, apiRoot: settings.TELEGRAM_API_ROOT, publicUrl });
+      const bot = new TelegramBot({ db, redis: lockConnection, prefix, owner: runner.workerId, token, apiRoot: settings.TELEGRAM_API_ROOT, publicUrl, timeoutMs: settings.ALERT_DELIVERY_TIMEOUT_MS });
       bot.start();
       stopFirst.push(() => bot.stop());
     }

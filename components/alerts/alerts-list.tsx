@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AlertDto } from '@/lib/alerts/alerts.ts';
+import type { ChannelHealthDto } from '@/lib/alerts/channel-health.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { formatRelative } from '../ui/format.ts';
@@ -19,15 +20,33 @@ export function AlertsList({ canAct }: { canAct: boolean }) {
   const queryClient = useQueryClient();
   const alerts = useQuery({
     queryKey: ['alerts'],
-    queryFn: () => apiFetch<{ alerts: AlertDto[] }>('/api/alerts'),
+    queryFn: () => apiFetch<{ alerts: AlertDto[]; channels: ChannelHealthDto[] }>('/api/alerts'),
     refetchInterval: (query) => (query.state.data?.alerts.some((alert) => alert.status === 'open') ? 2_000 : 5_000),
   });
   const act = useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'ack' | 'resolve' }) => apiFetch(`/api/alerts/${id}/${action}`, { method: 'POST' }),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: ['alerts'] }),
   });
+  const failing = alerts.data?.channels ?? [];
   return (
     <Panel title="Alerts">
+      {failing.length > 0 ? (
+        <ul aria-label="Failing channels" className="divide-y divide-rose-100 border-b border-rose-200 bg-rose-50 text-sm text-rose-900 dark:divide-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100">
+          {failing.map((channel) => (
+            <li key={`${channel.type}:${channel.target}`} data-channel={`${channel.type}:${channel.target}`} className="px-4 py-2">
+              <span className="font-medium">
+                {channel.type} {channel.target}
+              </span>{' '}
+              {channel.state === 'paused' ? 'is failing: paused after repeated failures, trying again shortly' : 'is failing'}
+              {channel.failingSince ? ` (since ${formatRelative(channel.failingSince)})` : ''}
+              {channel.pending > 0 ? ` · ${channel.pending} not sent yet` : ''}
+              <div className="truncate text-xs" title={channel.lastError}>
+                {channel.lastError}
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {alerts.error && !alerts.data ? (
         <ErrorNote what="alerts" error={alerts.error} />
       ) : !alerts.data ? (

@@ -94,6 +94,15 @@ export function workerOfflineMessage(worker: { id: string; host: string; lastSee
   };
 }
 
+/** No worker is running at all: every one stopped (or none ever started), so no job runs. */
+export function noWorkerMessage(last: { id: string; host: string; lastSeenAt: Date } | null, now: Date): AlertMessage {
+  if (!last) return { title: 'No worker running', text: '💤 <b>No worker running</b>: no worker has ever reported to Kickoff, so no job runs. Start one with <code>npm run worker</code>.' };
+  return {
+    title: 'No worker running',
+    text: `💤 <b>No worker running</b>: none has sent a heartbeat for ${formatDuration(now.getTime() - last.lastSeenAt.getTime())}, so no job runs (the last was ${bold(last.id)} on ${bold(last.host)}, ${utc(last.lastSeenAt)})`,
+  };
+}
+
 /** A critical alert nobody has acknowledged yet, sent again. */
 export function reminderMessage(alert: { message: string; count: number; firstAt: Date }): string {
   return `⏳ <b>Still open</b>, not acknowledged (${alert.count}× since ${utc(alert.firstAt)})\n\n${alert.message}`;

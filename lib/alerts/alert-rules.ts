@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import type { AlertRule } from '@/generated/prisma/client.ts';
 import { recordAudit, type AuditActor } from '../audit.ts';
 import { db } from '../db.ts';
-import { NotFoundError } from '../errors.ts';
+import { env } from '../env.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { outboundPolicy, outboundUrlProblem } from '../net/outbound-policy.ts';
 import type { alertRulePatchSchema, AlertRuleInput } from '../validations/alerts.ts';
 
 export interface AlertRuleDto extends Omit<AlertRuleInput, 'scope'> {
@@ -32,7 +34,23 @@ export async function listAlertRules(): Promise<AlertRuleDto[]> {
   return (await db().alertRule.findMany({ orderBy: { createdAt: 'asc' } })).map(toDto);
 }
 
+/**
+ * Webhook targets are checked when a rule is saved, so a rule aimed at an internal service is
+ * refused at once (422 `channels.N.url`) instead of failing quietly at delivery. Names are
+ * checked again, resolved, on every call (lib/net/guarded-fetch.ts).
+ */
+function checkChannelTargets(channels: AlertRuleInput['channels'] | undefined): void {
+  const policy = outboundPolicy(env().WEBHOOK_ALLOWED_HOSTS);
+  const fieldErrors: Record<string, string[]> = {};
+  channels?.forEach((channel, index) => {
+    const problem = channel.type === 'webhook' ? outboundUrlProblem(channel.url, policy) : null;
+    if (problem) fieldErrors[`channels.${index}.url`] = [problem];
+  });
+  if (Object.keys(fieldErrors).length > 0) throw new ValidationError('A webhook points where Kickoff does not send', { fieldErrors, formErrors: [] });
+}
+
 export async function createAlertRule(input: AlertRuleInput, actor: AuditActor): Promise<AlertRuleDto> {
+  checkChannelTargets(input.channels);
   const rule = await db().alertRule.create({ data: { ...input, createdBy: actor.principal.label } });
   await recordAudit(actor, { action: 'alertRule.create', targetType: 'alertRule', targetId: rule.id, after: input });
   return toDto(rule);
@@ -41,6 +59,7 @@ export async function createAlertRule(input: AlertRuleInput, actor: AuditActor):
 export async function updateAlertRule(id: string, patch: z.output<typeof alertRulePatchSchema>, actor: AuditActor): Promise<AlertRuleDto> {
   const before = await db().alertRule.findUnique({ where: { id } });
   if (!before) throw new NotFoundError('Alert rule', id);
+  checkChannelTargets(patch.channels);
   const rule = await db().alertRule.update({ where: { id }, data: patch });
   const changed = Object.keys(patch) as (keyof typeof patch)[];
   await recordAudit(actor, {

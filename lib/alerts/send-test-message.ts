@@ -6,15 +6,16 @@ import { DeliveryError, TelegramChannel } from './telegram-channel.ts';
 
 /**
  * "Send test message": proves the bot can write to a chat before a rule depends on it.
- * Telegram's refusals become answers the admin can act on: a wrong chat id is a field error.
+ * Telegram's refusals become answers the admin can act on: a wrong chat id is a field error, and
+ * a Telegram that does not answer is a 503 within ALERT_DELIVERY_TIMEOUT_MS.
  */
 export async function sendTelegramTestMessage(chatId: string, actor: AuditActor): Promise<{ messageId: string }> {
-  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT } = env();
+  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, ALERT_DELIVERY_TIMEOUT_MS } = env();
   if (!TELEGRAM_BOT_TOKEN) {
     throw new ConflictError('telegram_not_configured', 'Telegram is not set up: start Kickoff with TELEGRAM_BOT_TOKEN (and TELEGRAM_API_ROOT for a self-hosted Bot API)');
   }
   try {
-    const messageId = await new TelegramChannel(TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT).send(chatId, testMessage(actor.principal.label, new Date()));
+    const messageId = await new TelegramChannel(TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, ALERT_DELIVERY_TIMEOUT_MS).send(chatId, testMessage(actor.principal.label, new Date()));
     await recordAudit(actor, { action: 'telegram.test', targetType: 'telegramChat', targetId: chatId });
     return { messageId };
   } catch (error) {
@@ -23,6 +24,7 @@ export async function sendTelegramTestMessage(chatId: string, actor: AuditActor)
     if (error.status === 400 || error.status === 403) {
       throw new ValidationError('Telegram refused the chat', { fieldErrors: { chatId: [`Telegram says: ${error.message.replace(/^\d+: /, '')}`] }, formErrors: [] });
     }
+    if (error.timedOut) throw new ServiceUnavailableError(`${error.message}: the message may still arrive; check TELEGRAM_API_ROOT and try again`);
     throw new ServiceUnavailableError(`Telegram could not be reached: ${error.message}`);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { categoryNames } from '../jobs/categories.ts';
+import { urlShapeProblem } from '../net/outbound-policy.ts';
 
 /** What makes an alert fire. */
 export const alertConditionSchema = z.discriminatedUnion('type', [
@@ -24,7 +25,19 @@ const chatId = z.union([z.string().trim().regex(/^-?\d+$|^@\w{5,}$/, 'a numeric 
 export const alertChannelSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('telegram'), chatId }).strict(),
   z.object({ type: z.literal('dashboard') }).strict(),
-  z.object({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }) }).strict(),
+  z
+    .object({
+      type: z.literal('webhook'),
+      // The form; where it points (no internal address) is checked on the server when a rule is saved (lib/alerts/alert-rules.ts) and on every call (lib/net/guarded-fetch.ts).
+      url: z
+        .url({ protocol: /^https?$/, error: 'an http(s) URL' })
+        .max(2_000)
+        .superRefine((url, ctx) => {
+          const problem = urlShapeProblem(url);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    })
+    .strict(),
 ]);
 
 /** `POST /api/alert-rules` */

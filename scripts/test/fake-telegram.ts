@@ -10,6 +10,7 @@ export interface TelegramCall {
  * editMessageText, answerCallbackQuery and getUpdates, and records every call. `failNext`
  * makes the next sendMessage answer 429 with a retry_after, and chat ids starting with -404 do not exist; `pressButton` and `sendCommand`
  * queue updates that getUpdates hands out (holding the poll up to a second while there are none).
+ * `hang()` makes it a Bot API that accepts every connection and never answers (until `answerAgain()`).
  */
 export class FakeTelegram {
   readonly calls: TelegramCall[] = [];
@@ -18,6 +19,7 @@ export class FakeTelegram {
   private failures: { retryAfter: number }[] = [];
   private updates: Record<string, unknown>[] = [];
   private nextUpdateId = 1;
+  private hanging = false;
   port = 0;
 
   get apiRoot(): string {
@@ -26,6 +28,15 @@ export class FakeTelegram {
 
   sent(): TelegramCall[] {
     return this.calls.filter((call) => call.method === 'sendMessage');
+  }
+
+  /** From now on every Bot API call is read and recorded, and never answered. */
+  hang(): void {
+    this.hanging = true;
+  }
+
+  answerAgain(): void {
+    this.hanging = false;
   }
 
   failNext(retryAfterSeconds: number): void {
@@ -66,6 +77,7 @@ export class FakeTelegram {
           body = { raw };
         }
         this.calls.push({ method, body });
+        if (this.hanging) return;
         const reply = (status: number, payload: unknown) => {
           response.writeHead(status, { 'content-type': 'application/json' });
           response.end(JSON.stringify(payload));

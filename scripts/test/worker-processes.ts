@@ -12,15 +12,25 @@ export interface WorkerProcess {
 
 /** Starts the fixture worker in its own process and waits until it takes work. */
 export function startFixtureWorker(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<WorkerProcess> {
+  return startReadyProcess('scripts/test/fixtures/fixture-worker.ts', env, timeoutMs);
+}
+
+/** Starts the web app's alert watchdog (the entry instrumentation.ts runs) in a process of its own, without the rest of the web app. */
+export function startWatchdogProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<WorkerProcess> {
+  return startReadyProcess('scripts/test/fixtures/watchdog-process.ts', env, timeoutMs);
+}
+
+/** Starts a script that prints `ready <id>` once it is up. */
+function startReadyProcess(script: string, env: Record<string, string>, timeoutMs: number): Promise<WorkerProcess> {
   // `node --import tsx` rather than the tsx CLI: signals must reach the worker itself, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/test/fixtures/fixture-worker.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fixture worker not ready in ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${script} not ready in ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => {
         output.push(line);
@@ -33,7 +43,7 @@ export function startFixtureWorker(env: Record<string, string> = {}, timeoutMs =
     }
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`fixture worker exited with ${code}:\n${output.join('\n')}`));
+      reject(new Error(`${script} exited with ${code}:\n${output.join('\n')}`));
     });
   });
 }

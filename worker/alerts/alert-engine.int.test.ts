@@ -14,9 +14,10 @@ import { defineJob } from '@/lib/jobs/define-job.ts';
 import { defineHandler } from '../define-handler.ts';
 import { handlers } from '../jobs/index.ts';
 import type { StartedWorker } from '../start-worker.ts';
-import { AlertEngine } from './alert-engine.ts';
+import { AlertEngine } from '@/lib/alerts/alert-engine.ts';
 import { TelegramBot } from './telegram-bot.ts';
 import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
+import { outboundPolicy } from '@/lib/net/outbound-policy.ts';
 
 const prefix = useOwnQueuePrefix('alerts');
 /** A job only this file runs, so failures from other test files never reach its rules. */
@@ -45,6 +46,8 @@ beforeAll(async () => {
     prefix,
     owner: 'test',
     telegram: new TelegramChannel('123:TEST', telegram.apiRoot),
+    // The test's webhook listens on loopback, which only an allowed host may reach.
+    webhooks: { policy: outboundPolicy(['127.0.0.1']) },
     publicUrl: 'http://kickoff.test',
     intervalMs: 200,
     checkIntervalMs: 0,

@@ -4,7 +4,7 @@ import type { Update } from 'telegraf/types';
 import type { User } from '@/generated/prisma/client.ts';
 import { acknowledgedNote, escapeHtml } from '@/lib/alerts/alert-messages.ts';
 import { changeAlert } from '@/lib/alerts/alerts.ts';
-import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
+import { defaultDeliveryTimeoutMs, TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
 import type { Principal } from '@/lib/auth/principal.ts';
 import type { Db } from '@/lib/db.ts';
 import { ConflictError, NotFoundError } from '@/lib/errors.ts';
@@ -26,6 +26,8 @@ export interface TelegramBotOptions {
   pollTimeoutSeconds?: number;
   /** Wait after a failed poll, or while another worker polls. Default: 5000 ms */
   idleMs?: number;
+  /** The deadline of one call to the Bot API besides the long poll (ALERT_DELIVERY_TIMEOUT_MS). Default: 10000 ms */
+  timeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -43,8 +45,11 @@ export class TelegramBot {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: TelegramBotOptions) {
-    this.bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot } });
-    this.channel = new TelegramChannel(options.token, options.apiRoot);
+    const timeoutMs = options.timeoutMs ?? defaultDeliveryTimeoutMs;
+    // A Bot API that never answers must not hold the poll loop: handling one update (its replies
+    // included) ends after a few deadlines, where telegraf's own calls would wait 500 s.
+    this.bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot }, handlerTimeout: timeoutMs * 3 });
+    this.channel = new TelegramChannel(options.token, options.apiRoot, timeoutMs);
     this.bot.action(/^ack:(.+)$/, (ctx) => this.acknowledge(ctx, ctx.match[1]!));
     this.bot.command('status', (ctx) => this.whenLinked(ctx, () => this.status()));
     this.bot.command('failed', (ctx) => this.whenLinked(ctx, () => this.failed()));
@@ -82,7 +87,13 @@ export class TelegramBot {
           continue;
         }
         const offset = Number((await redis.get(kickoffKeys.telegramOffset(prefix))) ?? 0);
-        const updates = await this.bot.telegram.getUpdates(timeout, 100, offset, ['message', 'callback_query']);
+        // The long poll may last `timeout` s; past that and a deadline more, the Bot API is stuck.
+        const deadline = AbortSignal.timeout(timeout * 1_000 + (this.options.timeoutMs ?? defaultDeliveryTimeoutMs));
+        const updates = await this.bot.telegram.callApi(
+          'getUpdates',
+          { timeout, limit: 100, offset, allowed_updates: ['message', 'callback_query'] },
+          { signal: deadline as unknown as NonNullable<Parameters<typeof this.bot.telegram.callApi>[2]>['signal'] },
+        );
         for (const update of updates) {
           if (this.stopped) return;
           await this.handleUpdate(update);

@@ -55,6 +55,49 @@ describe('alert rules', () => {
     }
     expect((await post(valid, operator)).status).toBe(403);
   });
+
+  it('refuses a webhook aimed inside at save time (422 channels.N.url), on create and on edit, unless its host is allowed', async () => {
+    const settings = env();
+    const saved = settings.WEBHOOK_ALLOWED_HOSTS;
+    const webhook = (url: string) => ({ ...valid, channels: [{ type: 'dashboard' }, { type: 'webhook', url }] });
+    try {
+      settings.WEBHOOK_ALLOWED_HOSTS = ['hooks.internal', '10.0.0.5'];
+      const refused: [string, RegExp][] = [
+        ['http://127.0.0.1:3100/admin/reset', /private or reserved/],
+        ['http://2130706433:3100/admin/reset', /private or reserved/],
+        ['http://0x7f000001:3100/admin/reset', /private or reserved/],
+        ['http://0177.0.0.1/', /private or reserved/],
+        ['http://127.1/', /private or reserved/],
+        ['http://[::1]/', /private or reserved/],
+        ['http://[::ffff:127.0.0.1]/', /private or reserved/],
+        ['http://169.254.169.254/latest/meta-data/', /private or reserved/],
+        ['http://10.0.0.6/hook', /private or reserved/],
+        ['http://[fd00::1]/', /private or reserved/],
+        ['http://localhost:3100/admin/reset', /is this machine/],
+        ['https://user:secret@hooks.example.com/x', /no user name or password/],
+        ['gopher://hooks.example.com/', /http\(s\) URL/],
+      ];
+      for (const [url, message] of refused) {
+        const response = await post(webhook(url));
+        expect(response.status, url).toBe(422);
+        const { fieldErrors } = (await json(response)).error.details;
+        expect(Object.keys(fieldErrors), url).toEqual(['channels.1.url']);
+        expect(fieldErrors['channels.1.url'][0], url).toMatch(message);
+      }
+      for (const url of ['https://hooks.example.com/kickoff', 'http://hooks.internal:9000/kickoff', 'http://10.0.0.5/kickoff']) {
+        const created = await post(webhook(url));
+        expect(created.status, url).toBe(201);
+        const { rule } = await json(created);
+        const edited = await patchRule(apiRequest(`/api/alert-rules/${rule.id}`, admin, { method: 'PATCH', body: JSON.stringify({ channels: [{ type: 'webhook', url: 'http://[::ffff:7f00:1]:3100/admin/reset' }] }) }), routeParams({ id: rule.id }));
+        expect(edited.status).toBe(422);
+        expect(Object.keys((await json(edited)).error.details.fieldErrors)).toEqual(['channels.0.url']);
+        expect((await db().alertRule.findUniqueOrThrow({ where: { id: rule.id } })).channels).toEqual([{ type: 'dashboard' }, { type: 'webhook', url }]);
+        await db().alertRule.delete({ where: { id: rule.id } });
+      }
+    } finally {
+      settings.WEBHOOK_ALLOWED_HOSTS = saved;
+    }
+  });
 });
 
 describe('alerts', () => {
@@ -110,6 +153,26 @@ describe('Send test message', () => {
       expect((await sendTo({ chatId: '-100123' }, operator)).status).toBe(403);
     } finally {
       Object.assign(settings, saved);
+      await telegram.stop();
+    }
+  });
+
+  it('answers 503 within its deadline when Telegram accepts the connection and never answers', async () => {
+    await telegram.start();
+    telegram.hang();
+    const settings = env();
+    const saved = { TELEGRAM_BOT_TOKEN: settings.TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: settings.TELEGRAM_API_ROOT, ALERT_DELIVERY_TIMEOUT_MS: settings.ALERT_DELIVERY_TIMEOUT_MS };
+    Object.assign(settings, { TELEGRAM_BOT_TOKEN: '123:TEST', TELEGRAM_API_ROOT: telegram.apiRoot, ALERT_DELIVERY_TIMEOUT_MS: 2_000 });
+    try {
+      const response = await Promise.race([sendTo({ chatId: '-100123' }), new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 8_000))]);
+      expect(response).not.toBe('still waiting');
+      const answered = response as Response;
+      expect(answered.status).toBe(503);
+      expect((await json(answered)).error.message).toMatch(/^Telegram did not answer within 2 s/);
+      expect(telegram.sent().at(-1)!.body).toMatchObject({ chat_id: '-100123' }); // it was asked, and kept silent
+    } finally {
+      Object.assign(settings, saved);
+      telegram.answerAgain();
       await telegram.stop();
     }
   });

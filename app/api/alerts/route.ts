@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { readQuery } from '@/lib/api/read-body.ts';
 import { withAuth } from '@/lib/api/with-auth.ts';
 import { listAlerts } from '@/lib/alerts/alerts.ts';
+import { listChannelHealth } from '@/lib/alerts/channel-health.ts';
+import { db } from '@/lib/db.ts';
+import { env } from '@/lib/env.ts';
+import { redis } from '@/lib/redis.ts';
 
 const alertsQuerySchema = z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }).strict();
 
-export const GET = withAuth('stats:read', async ({ request }) => Response.json({ alerts: await listAlerts(readQuery(request, alertsQuerySchema).status) }));
+/** `GET /api/alerts`: the alerts with their deliveries, and the channels failing now. */
+export const GET = withAuth('stats:read', async ({ request }) => {
+  const { status } = readQuery(request, alertsQuerySchema);
+  const [alerts, channels] = await Promise.all([listAlerts(status), listChannelHealth(db(), redis(), env().QUEUE_PREFIX)]);
+  return Response.json({ alerts, channels });
+});

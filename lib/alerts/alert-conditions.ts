@@ -7,6 +7,7 @@ import {
   errorRateMessage,
   longRunningMessage,
   missedScheduleMessage,
+  noWorkerMessage,
   workerOfflineMessage,
   type AlertMessage,
 } from '@/lib/alerts/alert-messages.ts';
@@ -147,12 +148,21 @@ const backlog: Check<Extract<StateCondition, { type: 'backlog' }>> = async (cond
   return firings;
 };
 
+/** The subject of "no worker at all". */
+export const noWorkerSubject = 'workers:none';
+
 const workerOffline: Check<Extract<StateCondition, { type: 'worker-offline' }>> = async (condition, context) => {
   const { db, now } = context;
   const silentSince = new Date(now.getTime() - condition.afterSeconds * 1_000);
   const silent = await db.workerHeartbeat.findMany({ where: { stoppedAt: null, lastSeenAt: { lt: silentSince, gte: new Date(now.getTime() - 86_400_000) } } });
-  if (silent.length === 0) return [];
   const alive = await db.workerHeartbeat.findMany({ where: { stoppedAt: null, lastSeenAt: { gte: silentSince } }, select: { host: true, startedAt: true } });
+  if (silent.length === 0) {
+    if (alive.length > 0) return [];
+    // Nobody silent and nobody alive: every worker stopped on purpose (or none ever started), so nothing runs.
+    const last = await db.workerHeartbeat.findFirst({ orderBy: { lastSeenAt: 'desc' } });
+    if (last && last.lastSeenAt >= silentSince) return [];
+    return [{ subject: noWorkerSubject, ...noWorkerMessage(last, now) }];
+  }
   // A worker restarted on the same host after the silent one stopped answering replaces it: the worker is back.
   const replaced = (worker: (typeof silent)[number]) => alive.some((other) => other.host === worker.host && other.startedAt >= worker.lastSeenAt);
   return silent.filter((worker) => !replaced(worker)).map((worker) => ({ subject: `worker:${worker.id}`, ...workerOfflineMessage(worker, now) }));

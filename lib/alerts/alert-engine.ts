@@ -1,14 +1,17 @@
 import type { Redis } from 'ioredis';
-import type { Alert, AlertRule } from '@/generated/prisma/client.ts';
-import { digestMessage, maxDeliveryAttempts, reminderMessage, runFailedMessage } from '@/lib/alerts/alert-messages.ts';
-import { DeliveryError, type TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
-import type { Db } from '@/lib/db.ts';
-import { RedisLock } from '@/lib/locks/redis-lock.ts';
-import { kickoffKeys } from '@/lib/redis-keys.ts';
-import { logger } from '@/lib/logger.ts';
-import { queues as defaultQueues, type QueueSet } from '@/lib/queue/queues.ts';
-import { alertChannelSchema, alertConditionSchema, alertScopeSchema } from '@/lib/validations/alerts.ts';
+import type { LookupFunction } from 'node:net';
+import type { AlertRule } from '@/generated/prisma/client.ts';
+import type { Db } from '../db.ts';
+import { RedisLock } from '../locks/redis-lock.ts';
+import { logger } from '../logger.ts';
+import { openInternetOnly, type OutboundPolicy } from '../net/outbound-policy.ts';
+import { queues as defaultQueues, type QueueSet } from '../queue/queues.ts';
+import { kickoffKeys } from '../redis-keys.ts';
+import { alertChannelSchema, alertConditionSchema, alertScopeSchema } from '../validations/alerts.ts';
 import { checkCondition, type AlertCondition, type AlertScope, type Firing } from './alert-conditions.ts';
+import { AlertDispatcher } from './alert-dispatcher.ts';
+import { reminderMessage, runFailedMessage } from './alert-messages.ts';
+import { defaultDeliveryTimeoutMs, type TelegramChannel } from './telegram-channel.ts';
 
 export interface AlertEngineOptions {
   db: Db;
@@ -17,6 +20,17 @@ export interface AlertEngineOptions {
   owner: string;
   /** Telegram delivery; without a bot token Telegram deliveries record that as their error. */
   telegram: TelegramChannel | null;
+  /** Where webhooks may go (WEBHOOK_ALLOWED_HOSTS) and, in tests, how names resolve. Default: public addresses only. */
+  webhooks?: { policy: OutboundPolicy; lookup?: LookupFunction };
+  /** The deadline of one call to a channel. Default: 10000 ms (ALERT_DELIVERY_TIMEOUT_MS). */
+  deliveryTimeoutMs?: number;
+  /** A channel's breaker: opens after `breakAfter` failures in a row, tries again after `halfOpenAfterMs`. Default: 3, 60000 ms. */
+  breaker?: { breakAfter?: number; halfOpenAfterMs?: number };
+  /**
+   * `all` (a worker): every rule. `watchdog` (the web app standing in for absent workers,
+   * lib/alerts/alert-watchdog.ts): only the worker-offline rules, no run transitions.
+   */
+  scope?: 'all' | 'watchdog';
   /** Where the dashboard is, for links in messages. */
   publicUrl: string;
   /** The category queues, for the backlog condition. Default: the process's queues. */
@@ -33,6 +47,9 @@ export interface AlertEngineOptions {
   now?: () => Date;
 }
 
+/** How long a worker's last evaluation round counts as "a worker evaluates alerts" (the mark in Redis). */
+export const evaluationMarkTtlMs = 3_600_000;
+
 interface ParsedRule {
   rule: AlertRule;
   condition: AlertCondition;
@@ -42,7 +59,9 @@ interface ParsedRule {
 /**
  * Raises alerts and delivers them, off the jobs' path: it reads the run rows the status writer
  * wrote (a cursor in Redis) and the state it checks (runs, queues, heartbeats), so it never
- * slows or blocks a job. One worker evaluates at a time (a Redis lock).
+ * slows or blocks a job. One process evaluates at a time (a Redis lock); sending is the
+ * dispatcher's, after the round and outside the lock (lib/alerts/alert-dispatcher.ts), so a
+ * channel that hangs never holds up the evaluation or another channel.
  *
  * - `run-failed` fires per failed run; the other conditions fire while a state holds and
  *   resolve themselves when it clears. `run-failed` resolves on the job's next success.
@@ -57,9 +76,21 @@ export class AlertEngine {
   private current: Promise<void> | null = null;
   private lastCheckAt = 0;
   private readonly now: () => Date;
+  readonly dispatcher: AlertDispatcher;
 
   constructor(private readonly options: AlertEngineOptions) {
     this.now = options.now ?? (() => new Date());
+    this.dispatcher = new AlertDispatcher({
+      db: options.db,
+      redis: options.redis,
+      prefix: options.prefix,
+      telegram: options.telegram,
+      webhooks: options.webhooks ?? { policy: openInternetOnly },
+      timeoutMs: options.deliveryTimeoutMs ?? defaultDeliveryTimeoutMs,
+      breakAfter: options.breaker?.breakAfter,
+      halfOpenAfterMs: options.breaker?.halfOpenAfterMs,
+      now: this.now,
+    });
   }
 
   start(): void {
@@ -69,34 +100,48 @@ export class AlertEngine {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops evaluating; resolves once the round and the deliveries in flight are done (each within its deadline). */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.current;
+    await this.dispatcher.idle();
   }
 
-  /** One round: transitions, state conditions when due, reminders, deliveries. Waits for a round in progress first. */
-  async tick(): Promise<void> {
+  /**
+   * One round: transitions, state conditions when due, reminders, then the due deliveries are
+   * started (not awaited). Waits for a round in progress first. Returns false when another
+   * process held the lock.
+   */
+  async tick(): Promise<boolean> {
     while (this.current) await this.current;
-    this.current = this.round().finally(() => (this.current = null));
-    return this.current;
+    const round = this.round();
+    this.current = round.then(() => undefined).finally(() => (this.current = null));
+    return round;
   }
 
-  private async round(): Promise<void> {
+  private async round(): Promise<boolean> {
+    const { redis, prefix, owner } = this.options;
+    const watchdog = this.options.scope === 'watchdog';
     try {
-      const lock = new RedisLock(this.options.redis, kickoffKeys.alertsLock(this.options.prefix));
-      await lock.withLock(this.options.owner, 30_000, async () => {
+      const lock = new RedisLock(redis, kickoffKeys.alertsLock(prefix));
+      const { ran } = await lock.withLock(owner, 30_000, async () => {
         const rules = await this.enabledRules();
-        const transitions = await this.evaluateTransitions(rules);
+        const transitions = watchdog ? 0 : await this.evaluateTransitions(rules);
         const now = this.now().getTime();
         // (A clock set back counts as due.)
-        if (transitions > 0 || now < this.lastCheckAt || now - this.lastCheckAt >= (this.options.checkIntervalMs ?? 15_000)) {
+        if (watchdog || transitions > 0 || now < this.lastCheckAt || now - this.lastCheckAt >= (this.options.checkIntervalMs ?? 15_000)) {
           this.lastCheckAt = now;
           await this.evaluateStates(rules);
           await this.remind(rules);
         }
-        await this.deliver();
+        // The web app's watchdog stands in while this mark is old (lib/alerts/alert-watchdog.ts).
+        if (!watchdog) await redis.set(kickoffKeys.alertsEvaluatedAt(prefix), String(Date.now()), 'PX', evaluationMarkTtlMs);
       });
+      if (ran) await this.dispatcher.dispatch();
+      return ran;
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'alert evaluation failed');
+      return false;
     }
   }
 
@@ -105,7 +150,9 @@ export class AlertEngine {
     return rules.flatMap((rule) => {
       const condition = alertConditionSchema.safeParse(rule.condition);
       const scope = alertScopeSchema.safeParse(rule.scope);
-      return condition.success && scope.success ? [{ rule, condition: condition.data, scope: scope.data }] : [];
+      if (!condition.success || !scope.success) return [];
+      if (this.options.scope === 'watchdog' && condition.data.type !== 'worker-offline') return [];
+      return [{ rule, condition: condition.data, scope: scope.data }];
     });
   }
 
@@ -188,10 +235,12 @@ export class AlertEngine {
     });
     if (recentlyResolved) {
       // Flapping inside the cooldown: the same alert again, without a new message.
-      await db.alert.update({
-        where: { id: recentlyResolved.id },
-        data: { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null, count: { increment: 1 }, lastAt: now, title: firing.title, message: firing.text, runId: firing.runId ?? null },
-      });
+      await db.alert
+        .update({
+          where: { id: recentlyResolved.id },
+          data: { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null, count: { increment: 1 }, lastAt: now, title: firing.title, message: firing.text, runId: firing.runId ?? null },
+        })
+        .catch(ignoreIfOpenedElsewhere);
       return;
     }
     const alert = await db.alert.create({
@@ -207,7 +256,8 @@ export class AlertEngine {
         notifiedAt: rule.severity === 'info' ? null : now,
         deliveries: { create: this.deliveriesFor(rule, null) },
       },
-    });
+    }).catch(ignoreIfOpenedElsewhere);
+    if (!alert) return;
     logger.info({ alertId: alert.id, ruleId: rule.id, subject: alert.subject, severity: alert.severity, runId: alert.runId ?? undefined }, 'alert raised');
   }
 
@@ -236,51 +286,17 @@ export class AlertEngine {
       await db.alert.update({ where: { id: alert.id }, data: { notifiedAt: now, deliveries: { create: this.deliveriesFor(rule, reminderMessage(alert)) } } });
     }
   }
+}
 
-  /** Sends what is due; a failed send waits with backoff (or as long as Telegram asks). */
-  private async deliver(): Promise<void> {
-    const { db } = this.options;
-    const due = await db.alertDelivery.findMany({
-      where: { sentAt: null, attempts: { lt: maxDeliveryAttempts }, nextAttemptAt: { lte: this.now() } },
-      include: { alert: true },
-      orderBy: { createdAt: 'asc' },
-      take: 200,
-    });
-    const digests = new Map<string, typeof due>();
-    for (const delivery of due) {
-      if (delivery.digest) {
-        const key = JSON.stringify(delivery.channel);
-        digests.set(key, [...(digests.get(key) ?? []), delivery]);
-      } else {
-        await this.send([delivery], delivery.text ?? delivery.alert.message, delivery.alert);
-      }
-    }
-    for (const group of digests.values()) await this.send(group, digestMessage(group.map((delivery) => delivery.alert)), null);
-  }
-
-  /** One message to one channel on behalf of one or more deliveries (a digest). */
-  private async send(deliveries: { id: string; channel: unknown; attempts: number; alertId: string }[], text: string, alert: Alert | null): Promise<void> {
-    const { db } = this.options;
-    const ids = deliveries.map((delivery) => delivery.id);
-    const attempts = Math.max(...deliveries.map((delivery) => delivery.attempts));
-    const channel = alertChannelSchema.safeParse(deliveries[0]!.channel);
-    try {
-      let externalId: string | null = null;
-      if (!channel.success) throw new DeliveryError('unknown channel');
-      if (channel.data.type === 'telegram') {
-        if (!this.options.telegram) throw new DeliveryError('TELEGRAM_BOT_TOKEN is not set');
-        externalId = await this.options.telegram.send(channel.data.chatId, text, alert?.id);
-      } else if (channel.data.type === 'webhook') {
-        await postWebhook(channel.data.url, alert ? alertPayload(alert) : { digest: true, alertIds: [...new Set(deliveries.map((delivery) => delivery.alertId))], text });
-      }
-      await db.alertDelivery.updateMany({ where: { id: { in: ids } }, data: { sentAt: this.now(), attempts: { increment: 1 }, externalId, lastError: null } });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const waitMs = (error instanceof DeliveryError && error.retryAfterMs) || Math.min(300_000, 2_000 * 2 ** attempts);
-      logger.warn({ deliveryIds: ids, alertId: alert?.id, err: message, retryInMs: waitMs }, 'alert delivery failed');
-      await db.alertDelivery.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 }, lastError: message, nextAttemptAt: new Date(this.now().getTime() + waitMs) } });
-    }
-  }
+/**
+ * PostgreSQL keeps one active alert per rule and subject (a partial unique index): when another
+ * process opened it first (a worker back from a pause while the web app's watchdog stood in),
+ * that one stands and this firing is dropped rather than sent twice.
+ */
+function ignoreIfOpenedElsewhere(error: unknown): null {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'P2002' || /Alert_one_active_per_rule_subject|23505/.test(message ?? '')) return null;
+  throw error;
 }
 
 function channelsOf(rule: AlertRule) {
@@ -291,13 +307,4 @@ function inScope(scope: AlertScope, jobName: string, category: string | undefine
   if ('job' in scope) return scope.job === jobName;
   if ('category' in scope) return scope.category === category;
   return true;
-}
-
-function alertPayload(alert: Alert) {
-  return { id: alert.id, ruleId: alert.ruleId, title: alert.title, severity: alert.severity, subject: alert.subject, status: alert.status, runId: alert.runId, count: alert.count, firstAt: alert.firstAt, lastAt: alert.lastAt };
-}
-
-async function postWebhook(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Kickoff-Alerts' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new DeliveryError(`webhook answered ${response.status}`);
 }

@@ -1,8 +1,6 @@
-import { z } from 'zod';
 import { readQuery } from '@/lib/api/read-body.ts';
 import { withAuth } from '@/lib/api/with-auth.ts';
 import { listAlerts } from '@/lib/alerts/alerts.ts';
-
-const alertsQuerySchema = z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }).strict();
+import { alertsQuerySchema } from '@/lib/validations/alerts.ts';
 
 export const GET = withAuth('stats:read', async ({ request }) => Response.json({ alerts: await listAlerts(readQuery(request, alertsQuerySchema).status) }));

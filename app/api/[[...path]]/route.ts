@@ -2,7 +2,7 @@ import { withErrors } from '@/lib/api/with-auth.ts';
 import { NotFoundError } from '@/lib/errors.ts';
 
 /** Any `/api` path no route answers: the JSON 404 (Next's own is an HTML page). */
-const notFound = withErrors(async ({ request }) => {
+const notFound = withErrors<{ path?: string[] }>(async ({ request }) => {
   throw new NotFoundError('API route', new URL(request.url).pathname);
 });
 

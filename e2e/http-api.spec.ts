@@ -51,7 +51,14 @@ test('the API reference renders from /api/openapi.json under the CSP, with no re
   await expect(page.getByRole('heading', { name: 'API reference', level: 1 })).toBeVisible();
   await expect(page.getByText('Queue a run of a job').first()).toBeVisible({ timeout: 20_000 });
   await expect(page.getByText('Kickoff API').first()).toBeVisible();
-  await page.screenshot({ path: 'test-results/docs-api.png', fullPage: false });
+  await page.screenshot({ path: 'test-results/docs-api-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.reload();
+  await expect(page.getByText('Queue a run of a job').first()).toBeVisible({ timeout: 20_000 });
+  // Scalar follows the app's theme: its background is dark too.
+  const background = await page.locator('.scalar-app').first().evaluate((element) => getComputedStyle(element).backgroundColor);
+  expect((background.match(/\d+/g) ?? ['255', '255', '255']).slice(0, 3).map(Number).reduce((sum, value) => sum + value, 0), background).toBeLessThan(150);
+  await page.screenshot({ path: 'test-results/docs-api-dark.png' });
   expect(foreign).toEqual([]);
   expect(cspViolations.filter((text) => !/new Function|unsafe-eval/.test(text))).toEqual([]);
 });

@@ -117,6 +117,3 @@ function errorResponse(status: number, description: string): ZodOpenApiResponseO
     content: { 'application/json': { schema: errorSchema } },
   };
 }
-
-/** The errors every operation may answer with, for the status codes a test compares. */
-export const errorStatuses = Object.keys(errorDescriptions).map(Number);

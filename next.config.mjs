@@ -3,6 +3,8 @@ const nextConfig = {
   // Packages with native or worker code stay outside the server bundle.
   serverExternalPackages: ['bullmq', 'ioredis', 'pg', '@prisma/adapter-pg', 'pino'],
   poweredByHeader: false,
+  // scripts/web-server.ts compresses (br and gzip, API answers included); see lib/api/compression.ts.
+  compress: false,
   typescript: { ignoreBuildErrors: true }, // `npm run typecheck` runs tsc over the whole tree
   async headers() {
     return [

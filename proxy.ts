@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { methodNotAllowed } from '@/lib/api/method-not-allowed.ts';
 
 /**
  * Every page: a content security policy with a fresh nonce, so no inline script runs but
@@ -6,7 +7,8 @@ import { NextResponse, type NextRequest } from 'next/server';
  * sign-in and come back after. The session itself is checked against the database by the
  * dashboard layout; the path travels in a request header so that check can come back here.
  */
-export function proxy(request: NextRequest): NextResponse {
+export function proxy(request: NextRequest): Response {
+  if (/^\/api(\/|$)/.test(request.nextUrl.pathname)) return methodNotAllowed(request) ?? NextResponse.next();
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const isSignIn = request.nextUrl.pathname === '/login';
   if (!isSignIn && !request.cookies.has('kickoff_session')) {
@@ -39,5 +41,5 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  matcher: ['/((?!api/|_next/|favicon|.*\\.(?:svg|png|ico|css|js|txt)$).*)'],
+  matcher: ['/((?!api/|_next/|favicon|.*\\.(?:svg|png|ico|css|js|txt)$).*)', '/api/:path*'],
 };

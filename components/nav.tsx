@@ -11,6 +11,7 @@ const links = [
   { href: '/alerts', label: 'Alerts' },
   { href: '/audit', label: 'Audit log' },
   { href: '/settings', label: 'Settings' },
+  { href: '/docs/api', label: 'API' },
 ];
 
 export function Nav() {

@@ -75,6 +75,16 @@ export class PayloadTooLargeError extends KickoffError {
   }
 }
 
+/** A method the route does not answer; `allow` lists the ones it does (the `Allow` header). */
+export class MethodNotAllowedError extends KickoffError {
+  constructor(
+    method: string,
+    readonly allow: readonly string[],
+  ) {
+    super('method_not_allowed', `${method} is not allowed here; use ${allow.join(', ')}`, { allow });
+  }
+}
+
 export class BadRequestError extends KickoffError {
   constructor(message: string, details?: unknown) {
     super('bad_request', message, details);

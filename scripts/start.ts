@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: String(settings.PORT) };
   const labels = ['web', 'worker'];
   const children: ChildProcess[] = [
-    startLabelled('web', bin('next'), [dev ? 'dev' : 'start', '-p', String(settings.PORT)], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }),
+    startLabelled('web', process.execPath, ['--import', 'tsx', 'scripts/web-server.ts', ...(dev ? ['--dev'] : [])], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }),
     // `node --import tsx`, not the tsx CLI, so signals reach the worker itself.
     startLabelled('worker', dev ? bin('tsx') : process.execPath, dev ? ['watch', '--clear-screen=false', 'worker/main.ts'] : ['--import', 'tsx', 'worker/main.ts'], {
       cwd: root,

@@ -124,7 +124,7 @@ describe('GET /api/jobs and /api/health', () => {
   });
 
   it('reports PostgreSQL and Redis with latencies', async () => {
-    const response = await health();
+    const response = await health(call('/api/health', { key: null }), none);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', db: { ok: true }, redis: { ok: true } });
   });

@@ -12,11 +12,12 @@ import { queues } from '@/lib/queue/queues.ts';
 import { redis } from '@/lib/redis.ts';
 
 useOwnQueuePrefix('route-auth');
-const publicRoutes = new Set(['GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout']);
+const publicRoutes = new Set(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login', 'POST /api/auth/logout']);
 /** The role that may read but not change: mutations must refuse it. */
 const readOnlyRole = 'viewer';
 
-const routes = apiRoutes().map((route) => {
+// The catch-all answers the JSON 404 to anyone (http-conventions.int.test.ts).
+const routes = apiRoutes().filter((route) => !route.catchAll).map((route) => {
   const values = Object.fromEntries(route.params.map((name) => [name, name === 'name' ? 'probe' : 'no-such-id']));
   return { route, path: route.path, url: fillPath(route, values), values };
 });

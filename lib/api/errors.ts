@@ -4,6 +4,7 @@ import {
   ConflictError,
   ForbiddenError,
   KickoffError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -22,6 +23,7 @@ const statusByError: [new (...args: never[]) => KickoffError, number][] = [
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
   [NotFoundError, 404],
+  [MethodNotAllowedError, 405],
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [ValidationError, 422],
@@ -41,8 +43,10 @@ export function errorResponse(error: unknown, requestId?: string): Response {
   if (error instanceof ZodError) return errorResponse(ValidationError.fromZod(error), requestId);
   if (error instanceof KickoffError) {
     const status = statusByError.find(([type]) => error instanceof type)?.[1] ?? 400;
-    const headers: HeadersInit = {};
+    const headers: Record<string, string> = {};
     if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfterSeconds);
+    if (error instanceof UnauthorizedError) headers['WWW-Authenticate'] = 'Bearer realm="kickoff"';
+    if (error instanceof MethodNotAllowedError) headers.Allow = error.allow.join(', ');
     return Response.json(errorBody(error), { status, headers });
   }
   logger.error({ err: error, requestId }, 'unhandled error in route handler');

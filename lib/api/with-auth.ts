@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import { roleAllows, type Permission } from '../auth/permissions.ts';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../auth/principal.ts';
 import { logger } from '../logger.ts';
 import { errorResponse } from './errors.ts';
+import { applyHttpConventions, requestIdOf } from './http-conventions.ts';
 
 export interface RequestContext<TParams> {
   request: Request;
@@ -50,7 +50,7 @@ export function withAuth<TParams = Record<string, never>>(
       response = errorResponse(error, requestId);
     }
     logRequest(request, response, requestId, startedAt, actor);
-    return withRequestId(response, requestId);
+    return applyHttpConventions(request, response, { requestId, authenticated: true });
   };
 }
 
@@ -69,7 +69,7 @@ export function withErrors<TParams = Record<string, never>>(
       response = errorResponse(error, requestId);
     }
     logRequest(request, response, requestId, startedAt);
-    return withRequestId(response, requestId);
+    return applyHttpConventions(request, response, { requestId, authenticated: false });
   };
 }
 
@@ -114,20 +114,6 @@ function forwardedOrigin(request: Request): string | null {
   return `${proto}://${host}`;
 }
 
-function requestIdOf(request: Request): string {
-  const given = request.headers.get('x-request-id');
-  return given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-}
-
 function ipOf(request: Request): string | null {
   return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || null;
-}
-
-function withRequestId(response: Response, requestId: string): Response {
-  try {
-    response.headers.set('X-Request-Id', requestId);
-  } catch {
-    // Headers of some responses (redirects) are immutable; the id is optional there.
-  }
-  return response;
 }

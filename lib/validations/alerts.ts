@@ -70,3 +70,6 @@ export const alertRulePatchSchema = z
 
 /** `POST /api/channels/telegram/test` */
 export const telegramTestSchema = z.object({ chatId }).strict();
+
+/** `GET /api/alerts?status=open` */
+export const alertsQuerySchema = z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }).strict();

@@ -11,6 +11,8 @@ export interface RouteFile {
   path: string;
   /** The dynamic segments' names, e.g. ['name']. */
   params: string[];
+  /** `app/api/[[...path]]`: the JSON 404 for paths no route answers. */
+  catchAll: boolean;
 }
 
 const apiDir = new URL('../../app/api/', import.meta.url).pathname;
@@ -22,7 +24,7 @@ export function apiRoutes(dir = apiDir): RouteFile[] {
     if (statSync(path).isDirectory()) return apiRoutes(path);
     if (entry !== 'route.ts') return [];
     const routePath = `/api/${relative(apiDir, path).replace(/\/?route\.ts$/, '')}`;
-    return [{ file: path, path: routePath, params: [...routePath.matchAll(/\[(\w+)\]/g)].map(([, name]) => name!) }];
+    return [{ file: path, path: routePath, params: [...routePath.matchAll(/\[(\w+)\]/g)].map(([, name]) => name!), catchAll: routePath.includes('[...') || routePath.includes('[[...') }];
   });
 }
 

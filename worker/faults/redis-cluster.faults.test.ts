@@ -71,7 +71,7 @@ it('reports the health of the cluster in use, not of REDIS_URL', async () => {
   const { GET: health } = await import('@/app/api/health/route.ts');
   const { env } = await import('@/lib/env.ts');
   expect(env().REDIS_CLUSTER_NODES.length).toBe(3);
-  const response = await health();
+  const response = await health(new Request('http://localhost/api/health'), { params: Promise.resolve({}) });
   const body = (await response.json()) as { redis: { ok: boolean } };
   expect(body.redis.ok).toBe(true);
   // The same check with nothing listening at REDIS_URL: still the cluster that answers.

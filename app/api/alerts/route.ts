@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { readQuery } from '@/lib/api/read-body.ts';
 import { withAuth } from '@/lib/api/with-auth.ts';
 import { listAlerts } from '@/lib/alerts/alerts.ts';
@@ -6,8 +5,7 @@ import { listChannelHealth } from '@/lib/alerts/channel-health.ts';
 import { db } from '@/lib/db.ts';
 import { env } from '@/lib/env.ts';
 import { redis } from '@/lib/redis.ts';
-
-const alertsQuerySchema = z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }).strict();
+import { alertsQuerySchema } from '@/lib/validations/alerts.ts';
 
 /** `GET /api/alerts`: the alerts with their deliveries, and the channels failing now. */
 export const GET = withAuth('stats:read', async ({ request }) => {

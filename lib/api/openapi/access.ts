@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import type { ApiKeyDto, UserDto } from '../../users/manage-users.ts';
+import { signInSchema } from '../../validations/auth.ts';
+import { createApiKeySchema, createUserSchema, updateUserSchema } from '../../validations/users.ts';
+import { isoDateTime, operation } from './operation.ts';
+
+const role = z.enum(['admin', 'operator', 'viewer']);
+
+const userSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role,
+    grants: z.array(z.string()).meta({ description: 'Job names, `category:<name>` or `*`; empty: every job' }),
+    disabled: z.boolean(),
+    telegramChatId: z.string().nullable().meta({ description: 'The linked Telegram chat, where the bot answers /status and /failed' }),
+    lockedUntil: isoDateTime.nullable().meta({ description: 'Locked after repeated failed sign-ins until then' }),
+    createdAt: isoDateTime,
+  })
+  .meta({ id: 'User' }) satisfies z.ZodType<UserDto>;
+
+const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().meta({ description: 'The first characters of the key, to recognise it' }),
+    role,
+    grants: z.array(z.string()),
+    createdBy: z.string().nullable(),
+    createdAt: isoDateTime,
+    lastUsedAt: isoDateTime.nullable(),
+    revokedAt: isoDateTime.nullable(),
+  })
+  .meta({ id: 'ApiKey' }) satisfies z.ZodType<ApiKeyDto>;
+
+const idPath = (what: string) => z.object({ id: z.string().meta({ description: `The ${what} id` }) });
+
+export const accessPaths: ZodOpenApiPathsObject = {
+  '/api/auth/login': {
+    post: operation({
+      operationId: 'signIn',
+      summary: 'Sign in with email and password',
+      description: 'Sets the `kickoff_session` cookie (HttpOnly, SameSite=Lax). From a browser, only from Kickoff\'s own pages. Five failures in a row lock the account for 15 minutes.',
+      tags: ['Access'],
+      access: 'public',
+      body: signInSchema,
+      responses: {
+        200: {
+          description: 'Signed in',
+          schema: z.object({ user: z.object({ id: z.string(), email: z.string(), role }) }),
+          headers: { 'Set-Cookie': { description: 'The session cookie', schema: { type: 'string' } } },
+        },
+      },
+      errors: {
+        401: 'The email or password is not right (`unauthorized`)',
+        403: 'A sign-in from another site (`forbidden`)',
+        429: 'The account is locked after failed sign-ins (`rate_limited`, with `Retry-After`)',
+      },
+    }),
+  },
+  '/api/auth/logout': {
+    post: operation({
+      operationId: 'signOut',
+      summary: 'Sign out: ends the session and clears the cookie',
+      tags: ['Access'],
+      access: 'public',
+      responses: { 200: { description: 'Signed out', schema: z.object({ ok: z.literal(true) }) } },
+      errors: { 403: 'A sign-out from another site (`forbidden`)' },
+    }),
+  },
+  '/api/users': {
+    get: operation({
+      operationId: 'listUsers',
+      summary: 'People who may sign in',
+      tags: ['Access'],
+      access: 'users:manage',
+      responses: { 200: { description: 'The users, by email', schema: z.object({ users: z.array(userSchema) }) } },
+    }),
+    post: operation({
+      operationId: 'createUser',
+      summary: 'Create a user',
+      tags: ['Access'],
+      access: 'users:manage',
+      body: createUserSchema,
+      responses: { 201: { description: 'The user', schema: z.object({ user: userSchema }) } },
+      errors: { 409: 'A user with this email exists (`email_taken`)' },
+    }),
+  },
+  '/api/users/{id}': {
+    patch: operation({
+      operationId: 'updateUser',
+      summary: 'Change a user\'s role, grants, password, Telegram chat, or disable them',
+      tags: ['Access'],
+      access: 'users:manage',
+      path: idPath('user'),
+      body: updateUserSchema,
+      responses: { 200: { description: 'The user after the change', schema: z.object({ user: userSchema }) } },
+      errors: {
+        404: 'No user with this id (`not_found`)',
+        409: 'Disabling yourself or dropping your own admin role (`self_lockout`), or the chat is linked to another user (`chat_linked`)',
+      },
+    }),
+  },
+  '/api/api-keys': {
+    get: operation({
+      operationId: 'listApiKeys',
+      summary: 'API keys (never the keys themselves)',
+      tags: ['Access'],
+      access: 'users:manage',
+      responses: { 200: { description: 'The keys, newest first', schema: z.object({ apiKeys: z.array(apiKeySchema) }) } },
+    }),
+    post: operation({
+      operationId: 'createApiKey',
+      summary: 'Create an API key',
+      description: 'The key is in this answer only; Kickoff keeps its hash.',
+      tags: ['Access'],
+      access: 'users:manage',
+      body: createApiKeySchema,
+      responses: { 201: { description: 'The key, once', schema: z.object({ key: z.string().meta({ description: 'Send as `Authorization: Bearer <key>`' }), apiKey: apiKeySchema }) } },
+    }),
+  },
+  '/api/api-keys/{id}': {
+    delete: operation({
+      operationId: 'revokeApiKey',
+      summary: 'Revoke an API key',
+      tags: ['Access'],
+      access: 'users:manage',
+      path: idPath('API key'),
+      responses: { 200: { description: 'Revoked', schema: z.object({ revoked: z.literal(true) }) } },
+      errors: { 404: 'No key with this id (`not_found`)', 409: 'Revoked already (`already_revoked`)' },
+    }),
+  },
+};

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import type { EntryTrackingOutcome } from '../../league/entry-tracking.ts';
+import { runStatuses } from '../../jobs/run-state.ts';
+import { entryIdSchema, entryPatchSchema } from '../../validations/league-entries.ts';
+import { statsUpdateBodySchema } from '../../validations/league-stats.ts';
+import { isoDateTime, operation } from './operation.ts';
+
+const entryOutcomeSchema = z.object({
+  entry: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    playerName: z.string(),
+    tracked: z.boolean(),
+    deleted: z.boolean(),
+    summaryOverallRank: z.number().int().nullable(),
+    summaryOverallPoints: z.number().int(),
+    lastFetchedAt: isoDateTime.nullable(),
+  }),
+  created: z.boolean().meta({ description: 'The entry was new to Kickoff, fetched from the upstream' }),
+}) satisfies z.ZodType<EntryTrackingOutcome>;
+
+export const leaguePaths: ZodOpenApiPathsObject = {
+  '/api/league/entries/{id}': {
+    patch: operation({
+      operationId: 'setEntryTracked',
+      summary: 'Follow a league entry (the tracked-entry-updater refreshes it every minute) or stop',
+      description: 'Following an entry Kickoff does not know yet fetches it from the upstream first.',
+      tags: ['League'],
+      access: 'jobs:trigger',
+      path: z.object({ id: entryIdSchema.meta({ description: 'The upstream entry id' }) }),
+      body: entryPatchSchema,
+      responses: { 200: { description: 'The entry', schema: entryOutcomeSchema } },
+      errors: {
+        404: 'Not a valid entry id, or stopping to follow an entry Kickoff does not know (`not_found`)',
+        422: 'The body, or an entry the upstream does not have (`validation_failed`)',
+        503: 'The upstream did not answer (`service_unavailable`)',
+      },
+    }),
+  },
+  '/api/league/stats-update': {
+    post: operation({
+      operationId: 'triggerStatsUpdate',
+      summary: 'Queue a stats-update run ("Update stats")',
+      tags: ['League'],
+      access: 'jobs:trigger',
+      body: statsUpdateBodySchema,
+      responses: {
+        202: { description: 'Queued', schema: z.object({ runId: z.string(), status: z.enum(runStatuses), created: z.literal(true) }), location: true },
+        200: { description: 'The run an earlier request with the same `requestId` made', schema: z.object({ runId: z.string(), status: z.enum(runStatuses), created: z.literal(false) }) },
+      },
+      errors: {
+        409: 'Stats updates from the dashboard are off in Settings (`stats_source_off`), Kickoff is paused (`paused`), the job is disabled (`job_disabled`), or it is already running (`already_running`)',
+        429: 'The trigger rate limit or cooldown (`rate_limited`, with `Retry-After`)',
+        503: 'The queue (Redis) is unreachable; no run was queued (`service_unavailable`)',
+      },
+    }),
+  },
+};

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { priorities, runStatuses, runTriggers } from '../../jobs/run-state.ts';
+import type { RunDetailDto, RunDto } from '../../runs/run-dto.ts';
+import { bulkRetrySchema } from '../../validations/bulk.ts';
+import { retryBodySchema, runListQuerySchema } from '../../validations/runs.ts';
+import { isoDateTime, operation } from './operation.ts';
+
+const nullableText = z.string().nullable();
+
+export const runSchema = z
+  .object({
+    id: z.string().meta({ description: 'The BullMQ job id' }),
+    jobName: z.string(),
+    status: z.enum(runStatuses),
+    trigger: z.enum(runTriggers),
+    source: nullableText.meta({ description: 'A label of where it came from, e.g. `post-match`' }),
+    actor: nullableText.meta({ description: 'Who asked: `user:<email>`, `key:<name>`, or null for the system' }),
+    requestId: nullableText.meta({ description: 'The idempotency key of the trigger' }),
+    payload: z.unknown(),
+    result: z.unknown(),
+    error: nullableText,
+    attempt: z.number().int(),
+    maxAttempts: z.number().int(),
+    priority: z.enum(priorities),
+    progress: z.number().meta({ description: '0–100' }),
+    phase: nullableText,
+    counters: z.record(z.string(), z.number()),
+    queuedAt: isoDateTime,
+    startedAt: isoDateTime.nullable(),
+    finishedAt: isoDateTime.nullable(),
+    durationMs: z.number().int().nullable(),
+    workerId: nullableText,
+    retryOf: nullableText.meta({ description: 'The failed run this one retries' }),
+    causedBy: nullableText.meta({ description: 'The run whose success started this one (a dependency)' }),
+    waiting: nullableText.meta({ description: 'Why a queued or retrying run is not starting yet (Kickoff is paused), or null' }),
+  })
+  .meta({ id: 'Run' }) satisfies z.ZodType<RunDto>;
+
+export const runDetailSchema = runSchema
+  .extend({
+    errorStack: nullableText,
+    retriedBy: z.array(z.string()),
+    caused: z.array(z.object({ id: z.string(), jobName: z.string() })),
+    attempts: z.array(
+      z.object({
+        attempt: z.number().int(),
+        at: z.string(),
+        finishedAt: z.string().optional(),
+        workerId: z.string().optional(),
+        error: z.string().optional(),
+        trace: z.string().optional(),
+      }),
+    ),
+    events: z.array(z.object({ id: z.string(), at: isoDateTime, kind: z.string(), level: z.string(), message: z.string(), fields: z.unknown(), attempt: z.number().int() })),
+  })
+  .meta({ id: 'RunDetail', description: 'A run with its phases and log lines (`events`, the first 1 000), attempts, and the runs it led to' }) satisfies z.ZodType<RunDetailDto>;
+
+const runIdPath = z.object({ id: z.string().meta({ description: 'The run id' }) });
+const tags = ['Runs'];
+
+export const runPaths: ZodOpenApiPathsObject = {
+  '/api/runs': {
+    get: operation({
+      operationId: 'listRuns',
+      summary: 'List runs, newest first',
+      description: '`q` finds a run by id or requestId, or by a payload field (`matchId=42`, `team.id=7`). Page with `nextCursor`.',
+      tags,
+      access: 'runs:read',
+      query: runListQuerySchema,
+      responses: { 200: { description: 'A page of runs', schema: z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() }) } },
+      errors: { 400: 'The cursor is not one this API gave out (`bad_request`)' },
+    }),
+  },
+  '/api/runs/{id}': {
+    get: operation({
+      operationId: 'getRun',
+      summary: 'One run with its events and attempts',
+      tags,
+      access: 'runs:read',
+      path: runIdPath,
+      responses: { 200: { description: 'The run', schema: z.object({ run: runDetailSchema }) } },
+      errors: { 404: 'No run with this id (`not_found`)' },
+    }),
+  },
+  '/api/runs/{id}/retry': {
+    post: operation({
+      operationId: 'retryRun',
+      summary: 'Retry a finished run as a new run',
+      description:
+        'The new run has trigger `retry` and `retryOf` pointing at this one. A retry is a request like "Run now": by a person it answers to the manual-trigger switch and the limits, with an API key to the API switch; `override` (admins only) goes past the limits. The body may be empty.',
+      tags,
+      access: 'runs:retry',
+      path: runIdPath,
+      body: retryBodySchema,
+      responses: { 202: { description: 'The new run, queued', schema: z.object({ run: runSchema }), location: true } },
+      errors: {
+        404: 'No run with this id (`not_found`)',
+        403: 'No grant for the job, or `override` without the admin role (`forbidden`)',
+        409: 'Only failed or cancelled runs may be retried (`invalid_state`); the job is gone (`job_gone`); Kickoff is paused (`paused`); the trigger source is off (`triggers_off`); the job is disabled (`job_disabled`) or paused (`job_paused`); the job\'s own switch (e.g. `stats_source_off`); the exclusive job is running (`already_running`, `details.runId` the holder)',
+        429: 'The cooldown or hourly limit of people signed in (`rate_limited`, with `Retry-After`)',
+        503: 'The queue (Redis) is unreachable; no run was queued (`service_unavailable`)',
+      },
+    }),
+  },
+  '/api/runs/{id}/cancel': {
+    post: operation({
+      operationId: 'cancelRun',
+      summary: 'Cancel a queued or running run',
+      description: 'A running run is stopped through its abort signal.',
+      tags,
+      access: 'runs:cancel',
+      path: runIdPath,
+      responses: { 202: { description: 'The run, cancelled or being cancelled', schema: z.object({ run: runSchema }), location: true } },
+      errors: { 404: 'No run with this id (`not_found`)', 409: 'Only queued, running or retrying runs can be cancelled (`invalid_state`)' },
+    }),
+  },
+  '/api/runs/bulk-retry': {
+    post: operation({
+      operationId: 'bulkRetryRuns',
+      summary: 'Retry several runs',
+      description: 'Each id is answered on its own: one that may not be retried does not stop the others.',
+      tags,
+      access: 'runs:retry',
+      body: bulkRetrySchema,
+      responses: {
+        202: {
+          description: 'One result per distinct id',
+          schema: z.object({
+            results: z.array(
+              z.union([
+                z.object({ id: z.string(), ok: z.literal(true), runId: z.string() }),
+                z.object({ id: z.string(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }),
+              ]),
+            ),
+          }),
+        },
+      },
+    }),
+  },
+};

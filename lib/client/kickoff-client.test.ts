@@ -1,16 +1,17 @@
 /**
- * The client's types: `trigger` takes a catalog job's name and that job's payload. These are
- * compile-time checks (tsc runs over tests in `npm test`: a `@ts-expect-error` that no longer
- * errs fails it); the client's behaviour is tested against a running Kickoff in
- * scripts/cli/kickoff.int.test.ts.
+ * The client without a server: its types (`trigger` takes a catalog job's name and that job's
+ * payload; compile-time checks, as tsc runs over tests in `npm test` and a `@ts-expect-error`
+ * that no longer errs fails it) and what it pulls in. Its behaviour is tested against a
+ * running Kickoff in scripts/cli/kickoff.int.test.ts.
  */
+import { build } from 'esbuild';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import type { JobCatalog } from '../jobs/catalog.ts';
 import { defineJob } from '../jobs/define-job.ts';
 import { KickoffClient, type KickoffTriggerResult, type TriggerArguments, type TriggerOptions } from './kickoff-client.ts';
 
-describe('KickoffClient types', () => {
+describe('KickoffClient without a server', () => {
   it("types trigger's payload by the job's schema input", () => {
     expectTypeOf<TriggerArguments<JobCatalog['probe']>>().toEqualTypeOf<[payload?: { sleepMs?: number; fail?: boolean; steps?: number }, options?: TriggerOptions]>();
     const _needsId = defineJob({ name: 'needs-id', category: 'diagnostics', description: 'fixture', payload: z.object({ id: z.number(), note: z.string().optional() }) });
@@ -40,5 +41,18 @@ describe('KickoffClient types', () => {
   it('refuses a URL that is not http(s) when constructed', () => {
     expect(() => new KickoffClient({ url: 'localhost:3000' })).toThrow('"localhost:3000" is not an http(s) URL such as http://localhost:3000');
     expect(new KickoffClient({ url: 'https://ops.example.com/kickoff/' }).url).toBe('https://ops.example.com/kickoff');
+  });
+
+  it('bundles for a browser on its own: no Node built-ins, no server code, only zod and run-state from lib/', async () => {
+    const root = new URL('../..', import.meta.url).pathname;
+    const result = await build({ entryPoints: ['lib/client/kickoff-client.ts'], absWorkingDir: root, bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => !input.startsWith('node_modules/zod/')).sort()).toEqual([
+      'lib/client/kickoff-api-schemas.ts',
+      'lib/client/kickoff-client-errors.ts',
+      'lib/client/kickoff-client.ts',
+      'lib/jobs/run-state.ts',
+    ]);
+    expect(inputs.some((input) => input.startsWith('node_modules/zod/'))).toBe(true);
   });
 });

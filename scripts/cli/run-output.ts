@@ -73,7 +73,8 @@ export function runDetails(run: KickoffRunDetail): string {
 export function eventLine(event: KickoffRunEvent): string {
   const fields = event.fields && typeof event.fields === 'object' && Object.keys(event.fields).length > 0 ? `  ${JSON.stringify(event.fields)}` : '';
   const attempt = event.attempt > 1 ? ` [attempt ${event.attempt}]` : '';
-  return `${time(event.at)}  ${event.level.padEnd(5)}${attempt}  ${event.message}${fields}`;
+  // Log lines keep their milliseconds; several land within one second.
+  return `${event.at.replace('T', ' ')}  ${event.level.padEnd(5)}${attempt}  ${event.message}${fields}`;
 }
 
 /** One line while a run is waited for: its status, attempt, progress and phase. */

@@ -4,7 +4,7 @@
  * (KICKOFF_URL, KICKOFF_API_KEY). Built on lib/client/kickoff-client.ts; `--help` on every command.
  */
 import { Command, Option } from 'commander';
-import { defaultKickoffUrl, KickoffClient, KickoffWaitTimeoutError, type KickoffRunDetail, type KickoffRunEvent } from '../../lib/client/kickoff-client.ts';
+import { defaultKickoffUrl, isFinalStatus, KickoffClient, KickoffWaitTimeoutError, type KickoffRunDetail, type KickoffRunEvent } from '../../lib/client/kickoff-client.ts';
 import { runStatuses, runTriggers } from '../../lib/jobs/run-state.ts';
 import { exitCodeForStatus, exitCodes, exitCodesHelp } from './exit-codes.ts';
 import { explainError } from './explain-error.ts';
@@ -29,7 +29,7 @@ const err = (text: string) => process.stderr.write(`${text}\n`);
 /** Progress goes where it does not mix with what a script reads: stderr unless a person watches stdout. */
 const progressWriter = (json: boolean | undefined) => (json || !process.stdout.isTTY ? err : out);
 
-/** Runs a command with its client; an error becomes one plain message on stderr and exit code 1. */
+/** Runs a command with its client; an error becomes one plain message on stderr and exit code 1 (5 for --timeout). */
 function withClient<A extends unknown[]>(run: (client: KickoffClient, ...args: A) => Promise<number>) {
   return async (...args: [...A, Command]) => {
     const command = args.at(-1) as Command;
@@ -51,7 +51,7 @@ function withClient<A extends unknown[]>(run: (client: KickoffClient, ...args: A
   };
 }
 
-/** Waits for a run, showing each change on one line, and returns the exit code of how it ended. */
+/** Waits for a run to end, showing each change of it on one line (unless `quiet`), and resolves with the ended run. */
 async function waitAndReport(client: KickoffClient, runId: string, flags: WaitFlags, onRun?: (run: KickoffRunDetail) => void): Promise<KickoffRunDetail> {
   const progress = progressWriter(flags.json);
   let lastLine = '';
@@ -67,7 +67,7 @@ async function waitAndReport(client: KickoffClient, runId: string, flags: WaitFl
       onProgress: (run) => {
         onRun?.(run);
         const line = progressLine(run);
-        if (line !== lastLine && !flags.quiet && !isEnded(run)) progress(line);
+        if (line !== lastLine && !flags.quiet && !isFinalStatus(run.status)) progress(line);
         lastLine = line;
       },
     });
@@ -75,8 +75,6 @@ async function waitAndReport(client: KickoffClient, runId: string, flags: WaitFl
     process.removeListener('SIGINT', stop);
   }
 }
-
-const isEnded = (run: KickoffRunDetail) => ['completed', 'failed', 'cancelled', 'skipped'].includes(run.status);
 
 const jsonOption = () => new Option('--json', "print the API's JSON instead of text");
 const waitOptions = (command: Command) =>
@@ -270,4 +268,9 @@ ${exitCodesHelp}`,
   return program;
 }
 
+// `kickoff runs --json | head -1`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 await buildProgram().parseAsync(process.argv);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { envOrExit } from '../lib/env.ts';
 import { ensureBuilt } from './lib/build.ts';
 import { exited, startLabelled, stopChild } from './lib/labelled-process.ts';
+import { checkPorts, portMessage, simulatorPortClaim, webPortClaim } from './lib/port-check.ts';
 import { preflight } from './lib/preflight.ts';
 import { applyMigrations, ensureDatabase, generateClient } from './lib/prisma-engine.ts';
 
@@ -16,13 +17,19 @@ const root = new URL('..', import.meta.url).pathname;
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 const dev = process.argv.includes('--dev');
 
+function cannotStart(problems: string[]): never {
+  console.error(`Kickoff cannot start:\n  - ${problems.join('\n  - ')}`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   const settings = envOrExit();
-  const problems = await preflight(settings);
-  if (problems.length > 0) {
-    console.error(`Kickoff cannot start:\n  - ${problems.join('\n  - ')}`);
-    process.exit(1);
-  }
+  const webPort = webPortClaim(settings.PORT);
+  // The simulator runs only when UPSTREAM_URL does not name another upstream.
+  const ports = settings.UPSTREAM_URL ? [webPort] : [webPort, simulatorPortClaim(settings.UPSTREAM_PORT)];
+  // Ports first: a second `npm start` then stops before it migrates or builds anything.
+  const problems = [...(await checkPorts(ports)), ...(await preflight(settings))];
+  if (problems.length > 0) cannotStart(problems);
 
   await generateClient();
   await ensureDatabase(settings.DATABASE_URL);
@@ -40,11 +47,19 @@ async function main(): Promise<void> {
   }
 
   if (!dev) console.log(`web app: ${await ensureBuilt()}`);
+  // Again, since a build takes minutes; a port taken in the last instant still fails in its
+  // child, which then says so (the simulator itself, the web app through the watcher below).
+  const portsNow = await checkPorts(ports);
+  if (portsNow.length > 0) cannotStart(portsNow);
 
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: String(settings.PORT) };
   const labels = ['web', 'worker'];
+  // A raw EADDRINUSE (a port taken between the check above and the listen) is noticed here and said plainly on its exit.
+  let webPortTaken = false;
   const children: ChildProcess[] = [
-    startLabelled('web', process.execPath, ['--import', 'tsx', 'scripts/web-server.ts', ...(dev ? ['--dev'] : [])], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }),
+    startLabelled('web', process.execPath, ['--import', 'tsx', 'scripts/web-server.ts', ...(dev ? ['--dev'] : [])], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }, (line) => {
+      if (line.includes('EADDRINUSE')) webPortTaken = true;
+    }),
     // `node --import tsx`, not the tsx CLI, so signals reach the worker itself.
     startLabelled('worker', dev ? bin('tsx') : process.execPath, dev ? ['watch', '--clear-screen=false', 'worker/main.ts'] : ['--import', 'tsx', 'worker/main.ts'], {
       cwd: root,
@@ -70,6 +85,7 @@ async function main(): Promise<void> {
   // One process ending on its own takes the others down with it, so nothing runs half-started.
   const ended = await Promise.race(children.map((child, index) => exited(child).then((code) => ({ label: labels[index], code }))));
   if (!stopping) {
+    if (ended.label === 'web' && webPortTaken) console.error(portMessage(webPort));
     console.error(`${ended.label} exited with code ${ended.code}; stopping Kickoff`);
     await stopAll(ended.code === 0 ? 1 : ended.code);
   }

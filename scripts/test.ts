@@ -1,8 +1,8 @@
 /**
- * `npm test`: lint and type check, the vitest suites (unit and integration, against real
- * PostgreSQL and Redis), the fault suite (workers killed, Redis restarted, PostgreSQL cut,
- * Redis Cluster) and the Playwright suite (Debian's Chromium against the production build and a real
- * worker). Ends with one line `N passed, N failed` counting both.
+ * `npm test`: lint and type check, the production build, the vitest suites (unit and
+ * integration, against real PostgreSQL and Redis; the CLI's against the built app), the fault
+ * suite (workers killed, Redis restarted, PostgreSQL cut, Redis Cluster) and the Playwright
+ * suite (Debian's Chromium against the production build and a real worker). Ends with one line `N passed, N failed` counting both.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +56,17 @@ async function main(): Promise<void> {
       tallies.push({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
     }
   }
+  // The production build, once: the CLI's tests (scripts/cli/*.int.test.ts) and the Playwright suite run it.
+  let built = only === 'faults';
+  if (!built) {
+    try {
+      console.log(`web app: ${await ensureBuilt()}`);
+      built = true;
+    } catch (error) {
+      console.error(`build: FAILED (${error instanceof Error ? error.message : String(error)})`);
+      tallies.push({ passed: 0, failed: 1, skipped: 0 });
+    }
+  }
   if (!only || only === 'unit') {
     tallies.push(
       await runSuite('vitest', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'vitest.json')}`], join(results, 'vitest.json'), (report) => ({
@@ -74,8 +85,7 @@ async function main(): Promise<void> {
       })),
     );
   }
-  if (!only || only === 'e2e') {
-    console.log(`web app: ${await ensureBuilt()}`);
+  if ((!only || only === 'e2e') && built) {
     tallies.push(
       await runSuite('e2e', 'playwright', ['test'], join(results, 'e2e.json'), (report) => ({
         passed: report.stats.expected + report.stats.flaky,

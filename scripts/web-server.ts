@@ -20,6 +20,11 @@ const server = createServer((request, response) => {
   compress(request as never, response as never, () => void handle(request, response));
 });
 if (dev) server.on('upgrade', app.getUpgradeHandler());
+server.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  console.error(`port ${port} is already in use, so the web app cannot listen on it; set PORT to a free port (e.g. PORT=${port + 1})`);
+  process.exit(1);
+});
 server.listen(port, hostname, () => console.log(`web app listening on http://localhost:${port}${dev ? ' (dev)' : ''}`));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

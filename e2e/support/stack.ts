@@ -17,8 +17,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A database, a Redis prefix, the built web app and a worker, all of the test's own. */
-export async function startStack(): Promise<Stack> {
+/**
+ * A database, a Redis prefix, the built web app and a worker, all of the test's own. The web
+ * app listens on `port` (default E2E_PORT), so a vitest suite can run a stack beside Playwright's.
+ */
+export async function startStack({ port = e2ePort }: { port?: number } = {}): Promise<Stack> {
   const suffix = `e2e_${process.pid}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = await createTestDatabase(`kickoff_test_${suffix}`);
   const queuePrefix = createTestPrefix(suffix);
@@ -33,7 +36,7 @@ export async function startStack(): Promise<Stack> {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: queuePrefix,
-    PORT: String(e2ePort),
+    PORT: String(port),
     BOOTSTRAP_ADMIN_EMAIL: e2eAdmin.email,
     BOOTSTRAP_ADMIN_PASSWORD: e2eAdmin.password,
     BOOTSTRAP_API_KEY: e2eApiKey,
@@ -47,7 +50,7 @@ export async function startStack(): Promise<Stack> {
     startLabelled('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env }),
     startLabelled('web', process.execPath, ['--import', 'tsx', 'scripts/web-server.ts'], { cwd: root, env }),
   ];
-  const baseUrl = `http://localhost:${e2ePort}`;
+  const baseUrl = `http://localhost:${port}`;
   const stop = async () => {
     await Promise.all(children.map((child) => stopChild(child, 10_000)));
     await telegram.stop();

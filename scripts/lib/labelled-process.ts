@@ -9,7 +9,7 @@ const colors = { web: 36, worker: 35, upstream: 33, build: 34 } as Record<string
  * which then stops its children once and in order (a worker hit by two signals would give
  * up its active runs at once).
  */
-export function startLabelled(label: string, command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+export function startLabelled(label: string, command: string, args: string[], options: SpawnOptions = {}, onLine?: (line: string) => void): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
   // Children must not outlive the parent, even when it exits on an error.
   process.once('exit', () => {
@@ -19,7 +19,10 @@ export function startLabelled(label: string, command: string, args: string[], op
   const prefix = process.stdout.isTTY ? `\x1b[${color}m[${label}]\x1b[0m ` : `[${label}] `;
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
+    createInterface({ input: stream }).on('line', (line) => {
+      process.stdout.write(`${prefix}${line}\n`);
+      onLine?.(line);
+    });
   }
   return child;
 }

@@ -2,7 +2,9 @@
  * The upstream simulator end to end over HTTP: every route, determinism per seed, the season
  * clock, and every fault switched on through /admin.
  */
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../test/command-process.ts';
 import { Season } from './season.ts';
 import { createUpstreamServer } from './server.ts';
 
@@ -302,5 +304,25 @@ describe('upstream simulator: faults', () => {
     }
     const raw = await fetch(`http://127.0.0.1:${(sim.upstream.server.address() as { port: number }).port}/admin/clock`, { method: 'POST', body: '{oops' });
     expect(raw.status).toBe(400);
+  });
+});
+
+describe('the league simulator entry with its port in use', () => {
+  it('exits 1 with the port and UPSTREAM_PORT, without a stack', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    const result = await runCommand(process.execPath, ['--import', 'tsx', 'scripts/upstream/server.ts'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, UPSTREAM_PORT: String(port) },
+      timeoutMs: 30_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `port ${port} is already in use, so the league simulator cannot listen on it (another Kickoff, or another server, holds it); ` +
+        `set UPSTREAM_PORT to a free port (e.g. UPSTREAM_PORT=${port + 1}), or set UPSTREAM_URL to use an upstream that is already running`,
+    );
+    expect(result.stdout).not.toContain('listening');
+    holder.close();
   });
 });

@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { isListenError, portMessage, simulatorPortClaim } from '../lib/port-check.ts';
 import { EVENT_COUNT, Season, hash32, mulberry32 } from './season.ts';
 
 export interface UpstreamServerOptions {
@@ -295,7 +296,13 @@ export function createUpstreamServer(options: UpstreamServerOptions = {}): Upstr
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
   const upstream = createUpstreamServer({ speed: number('UPSTREAM_SPEED'), seed: number('UPSTREAM_SEED') });
-  const port = await upstream.listen(number('UPSTREAM_PORT') ?? 3100);
+  const wanted = number('UPSTREAM_PORT') ?? 3100;
+  const port = await upstream.listen(wanted).catch((error: unknown) => {
+    // A port in use is a setting to change, not a crash: say which variable moves it.
+    if (!isListenError(error)) throw error;
+    console.error(portMessage(simulatorPortClaim(wanted), error.code));
+    process.exit(1);
+  });
   console.log(JSON.stringify({ msg: 'upstream simulator listening', port }));
   const stop = () => void upstream.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

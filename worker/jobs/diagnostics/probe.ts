@@ -13,6 +13,8 @@ export const probeHandler = defineHandler(probeJob, async (ctx) => {
     if (stepMs > 0) await sleep(stepMs, ctx.signal);
     ctx.count('steps');
     ctx.progress(Math.round((step / steps) * 100));
+    // A line per step, so a running probe shows log lines arriving (the run page, `kickoff logs --follow`).
+    ctx.log(`step ${step} of ${steps}`, { step });
   }
   if (fail) throw new ProbeFailure(`Probe failed on request after ${steps} step(s)`);
   return { steps, sleptMs: sleepMs };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import type { ChannelHealthDto } from '../../alerts/channel-health.ts';
 import type { AlertRuleDto } from '../../alerts/alert-rules.ts';
 import type { AlertDto } from '../../alerts/alerts.ts';
 import { alertChannelSchema, alertConditionSchema, alertRulePatchSchema, alertRuleSchema, alertsQuerySchema, telegramTestSchema } from '../../validations/alerts.ts';
@@ -42,6 +43,17 @@ const alertSchema = z
 
 const rulePath = z.object({ id: z.string().meta({ description: 'The rule id' }) });
 const unknownRule = { 404: 'No rule with this id (`not_found`)' };
+const channelHealthSchema = z
+  .object({
+    type: z.enum(['telegram', 'webhook', 'unknown']),
+    target: z.string().meta({ description: 'The chat id, or a webhook by its host only' }),
+    state: z.enum(['paused', 'failing']).meta({ description: '`paused`: its breaker is open and deliveries wait for a trial call; `failing`: its last call failed' }),
+    lastError: z.string(),
+    failingSince: isoDateTime.nullable(),
+    pending: z.number().int().meta({ description: 'Deliveries waiting to go out on it' }),
+  })
+  .meta({ id: 'ChannelHealth' }) satisfies z.ZodType<ChannelHealthDto>;
+
 const tags = ['Alerts'];
 
 export const alertPaths: ZodOpenApiPathsObject = {
@@ -86,11 +98,11 @@ export const alertPaths: ZodOpenApiPathsObject = {
   '/api/alerts': {
     get: operation({
       operationId: 'listAlerts',
-      summary: 'Alerts, latest first (at most 100), with their deliveries',
+      summary: 'Alerts, latest first (at most 100), with their deliveries, and the channels failing now',
       tags,
       access: 'stats:read',
       query: alertsQuerySchema,
-      responses: { 200: { description: 'The alerts', schema: z.object({ alerts: z.array(alertSchema) }) } },
+      responses: { 200: { description: 'The alerts, and each delivery channel whose breaker is open or whose last call failed', schema: z.object({ alerts: z.array(alertSchema), channels: z.array(channelHealthSchema) }) } },
     }),
   },
   '/api/alerts/{id}/{action}': {

@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: String(settings.PORT) };
   const labels = ['web', 'worker'];
   const children: ChildProcess[] = [
-    startLabelled('web', bin('next'), [dev ? 'dev' : 'start', '-p', String(settings.PORT)], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }),
+    // Kickoff's own server in front of Next's handler, so route handlers know the TCP peer (TRUSTED_PROXIES).
+    startLabelled('web', process.execPath, ['--import', 'tsx', 'scripts/web-server.ts', ...(dev ? ['--dev'] : []), '-p', String(settings.PORT)], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }),
     // `node --import tsx`, not the tsx CLI, so signals reach the worker itself.
     startLabelled('worker', dev ? bin('tsx') : process.execPath, dev ? ['watch', '--clear-screen=false', 'worker/main.ts'] : ['--import', 'tsx', 'worker/main.ts'], {
       cwd: root,

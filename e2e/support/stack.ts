@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { exited, startLabelled, stopChild } from '../../scripts/lib/labelled-process.ts';
 import { FakeTelegram } from '../../scripts/test/fake-telegram.ts';
 import { createUpstreamServer } from '../../scripts/upstream/server.ts';
@@ -46,7 +45,7 @@ export async function startStack(): Promise<Stack> {
   };
   const children: ChildProcess[] = [
     startLabelled('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env }),
-    startLabelled('web', join(root, 'node_modules/.bin/next'), ['start', '-p', String(e2ePort)], { cwd: root, env }),
+    startLabelled('web', process.execPath, ['--import', 'tsx', 'scripts/web-server.ts', '-p', String(e2ePort)], { cwd: root, env }),
   ];
   const baseUrl = `http://localhost:${e2ePort}`;
   const stop = async () => {

@@ -29,6 +29,7 @@ export interface RunDto {
 }
 
 export interface RunDetailDto extends RunDto {
+  /** Admins only (null for everyone else, as is each attempt's `trace`): stacks name server paths. */
   errorStack: string | null;
   /** Runs that retry this one, and runs it caused (its dependents). */
   retriedBy: string[];
@@ -67,12 +68,17 @@ export function toRunDto(run: JobRun): RunDto {
   };
 }
 
-export function toRunDetailDto(run: JobRun & { events: RunEvent[] }, links: { retriedBy: string[]; caused: { id: string; jobName: string }[] }): RunDetailDto {
+export function toRunDetailDto(
+  run: JobRun & { events: RunEvent[] },
+  links: { retriedBy: string[]; caused: { id: string; jobName: string }[] },
+  audience: { admin: boolean },
+): RunDetailDto {
+  const attempts = (run.attempts ?? []) as unknown as RunAttempt[];
   return {
     ...toRunDto(run),
     ...links,
-    errorStack: run.errorStack,
-    attempts: (run.attempts ?? []) as unknown as RunAttempt[],
+    errorStack: audience.admin ? run.errorStack : null,
+    attempts: audience.admin ? attempts : attempts.map(({ trace: _trace, ...attempt }) => attempt),
     events: run.events.map((event) => ({
       id: event.id.toString(),
       at: event.at.toISOString(),

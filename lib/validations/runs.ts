@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { runStatuses, runTriggers } from '../jobs/run-state.ts';
+import { isoDateTime } from './date-time.ts';
+import { jsonValueSchema, text } from './text.ts';
 
-const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
+const optionalText = (max: number) => text({ min: 1, max }).optional();
 
 /** `POST /api/jobs/:name/trigger` */
 export const triggerBodySchema = z
   .object({
-    payload: z.unknown().optional(),
-    requestId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(128)
+    payload: jsonValueSchema.optional(),
+    requestId: text({ min: 1, max: 128 })
       .regex(/^[\w.:-]+$/, 'use letters, digits and . _ : - only')
       .optional(),
     source: optionalText(64),
@@ -21,8 +19,6 @@ export const triggerBodySchema = z
   .strict();
 export type TriggerBody = z.infer<typeof triggerBodySchema>;
 
-const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).transform((value) => new Date(value));
-
 /** `GET /api/runs` */
 export const runListQuerySchema = z
   .object({
@@ -30,8 +26,8 @@ export const runListQuerySchema = z
     status: z.enum(runStatuses).optional(),
     trigger: z.enum(runTriggers).optional(),
     source: optionalText(64),
-    since: isoDate.optional(),
-    until: isoDate.optional(),
+    since: isoDateTime.optional(),
+    until: isoDateTime.optional(),
     q: optionalText(128),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: optionalText(200),

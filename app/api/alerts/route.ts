@@ -5,4 +5,6 @@ import { listAlerts } from '@/lib/alerts/alerts.ts';
 
 const alertsQuerySchema = z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }).strict();
 
-export const GET = withAuth('stats:read', async ({ request }) => Response.json({ alerts: await listAlerts(readQuery(request, alertsQuerySchema).status) }));
+export const GET = withAuth('stats:read', async ({ request, principal }) =>
+  Response.json({ alerts: await listAlerts(readQuery(request, alertsQuerySchema).status, { admin: principal.role === 'admin' }) }),
+);

@@ -1,5 +1,5 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { env } from '../env.ts';
+import { env, type Env } from '../env.ts';
 import { RateLimitedError, ServiceUnavailableError } from '../errors.ts';
 import { redis } from '../redis.ts';
 import { signInKeys } from '../redis-keys.ts';
@@ -76,10 +76,15 @@ export class SignInLimiter {
   }
 }
 
+/** The limits as configured: SIGN_IN_MAX_FAILURES and SIGN_IN_WINDOW_SECONDS. */
+export function signInLimitsFrom(settings: Env): SignInLimits {
+  return { maxFailures: settings.SIGN_IN_MAX_FAILURES, windowSeconds: settings.SIGN_IN_WINDOW_SECONDS };
+}
+
 let shared: SignInLimiter | undefined;
 
-/** The process's limiter, with the limits of SIGN_IN_MAX_FAILURES and SIGN_IN_WINDOW_SECONDS. */
+/** The process's limiter, with the configured limits. */
 export function signInLimiter(): SignInLimiter {
-  shared ??= new SignInLimiter({ maxFailures: env().SIGN_IN_MAX_FAILURES, windowSeconds: env().SIGN_IN_WINDOW_SECONDS }, env().QUEUE_PREFIX);
+  shared ??= new SignInLimiter(signInLimitsFrom(env()), env().QUEUE_PREFIX);
   return shared;
 }

@@ -16,8 +16,7 @@ export const auditQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(50),
     cursor: z
       .string()
-      .regex(/^\d{1,19}$/, 'expected a cursor this API gave out')
-      .refine((value) => BigInt(value) <= maxBigint, 'expected a cursor this API gave out')
+      .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= maxBigint, 'expected a cursor this API gave out')
       .optional(),
   })
   .strict();

@@ -1,13 +1,39 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { methodNotAllowed } from '@/lib/api/method-not-allowed.ts';
 
+/** The path's percent-escapes decode to UTF-8 (`/api/runs/%FF` does not). */
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Every page: a content security policy with a fresh nonce, so no inline script runs but
- * Next's own (which carry the nonce); and pages need a session: without the cookie, go to
- * sign-in and come back after. The session itself is checked against the database by the
- * dashboard layout; the path travels in a request header so that check can come back here.
+ * A path whose percent-encoding is not UTF-8 is answered here, before Next's router tries to
+ * decode it for a dynamic segment: that throws, Next looks for a /400 page the app router does
+ * not have, and ends with a plain-text 500. API paths get the JSON error shape.
+ */
+function malformedPath(request: NextRequest): NextResponse {
+  const message = 'The path is not valid percent-encoded UTF-8';
+  if (request.nextUrl.pathname.startsWith('/api/')) {
+    return NextResponse.json({ error: { code: 'bad_request', message, details: { path: request.nextUrl.pathname.slice(0, 200) } } }, { status: 400 });
+  }
+  return new NextResponse(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/**
+ * Every request but static files: a malformed path ends here (see malformedPath); API
+ * requests go on as they are. Every page: a content security policy with a fresh nonce, so
+ * no inline script runs but Next's own (which carry the nonce); and pages need a session:
+ * without the cookie, go to sign-in and come back after. The session itself is checked
+ * against the database by the dashboard layout; the path travels in a request header so that
+ * check can come back here.
  */
 export function proxy(request: NextRequest): Response {
+  if (!decodes(request.nextUrl.pathname)) return malformedPath(request);
   if (/^\/api(\/|$)/.test(request.nextUrl.pathname)) return methodNotAllowed(request) ?? NextResponse.next();
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const isSignIn = request.nextUrl.pathname === '/login';
@@ -41,5 +67,5 @@ export function proxy(request: NextRequest): Response {
 }
 
 export const config = {
-  matcher: ['/((?!api/|_next/|favicon|.*\\.(?:svg|png|ico|css|js|txt)$).*)', '/api/:path*'],
+  matcher: ['/((?!_next/|favicon|.*\\.(?:svg|png|ico|css|js|txt)$).*)'],
 };

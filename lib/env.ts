@@ -1,3 +1,4 @@
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { allowedHostEntry } from './net/outbound-policy.ts';
 
@@ -24,6 +25,20 @@ const optionalSecret = (min: number) =>
     .min(min, `expected at least ${min} characters`)
     .optional()
     .or(z.literal('').transform(() => undefined));
+
+/** A comma-separated list that proxy-addr can compile (addresses, CIDR ranges and its names). */
+const trustedProxyList = z
+  .string()
+  .trim()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .refine((entries) => {
+    try {
+      proxyaddr.compile(entries);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected IP addresses or CIDR ranges separated by commas (or loopback, linklocal, uniquelocal), such as 10.0.0.0/8,127.0.0.1');
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -72,6 +87,15 @@ export const envSchema = z.object({
   /** How long a worker waits for active runs on SIGTERM before it gives them back. */
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * The reverse proxies in front of the web app. Only a request whose TCP peer is one of them
+   * has its `X-Forwarded-For` believed (for the audit log and the sign-in limits).
+   */
+  TRUSTED_PROXIES: trustedProxyList.default([]),
+  /** Failed sign-ins an account may have inside the window before it is locked; a client address may have five times as many. */
+  SIGN_IN_MAX_FAILURES: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(1_000).default(5),
+  /** How long failed sign-ins count, and how long a lock lasts. */
+  SIGN_IN_WINDOW_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).int().min(1).max(86_400).default(900),
 });
 
 export type Env = z.infer<typeof envSchema>;

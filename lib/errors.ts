@@ -90,3 +90,10 @@ export class BadRequestError extends KickoffError {
     super('bad_request', message, details);
   }
 }
+
+/** A body sent as something other than JSON (`Content-Type` is not `application/json`). */
+export class UnsupportedMediaTypeError extends KickoffError {
+  constructor(received: string | null) {
+    super('unsupported_media_type', 'Send the body as JSON with `Content-Type: application/json`', { contentType: received });
+  }
+}

@@ -39,3 +39,12 @@ export const cacheKeys = {
   /** Hash of hit and miss totals of every process, fields such as `live:hits`. */
   stats: (prefix: string) => `${prefix}:kickoff:cache-stats`,
 };
+
+/**
+ * Failed sign-ins, counted by rate-limiter-flexible (`lib/auth/sign-in-limiter.ts`). These are
+ * its `keyPrefix`es: it appends `:<email>` or `:<client address>`.
+ */
+export const signInKeys = {
+  failuresByAccount: (prefix: string) => `${prefix}:kickoff:sign-in-failures:account`,
+  failuresByAddress: (prefix: string) => `${prefix}:kickoff:sign-in-failures:address`,
+};

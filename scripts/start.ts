@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   // A raw EADDRINUSE (a port taken between the check above and the listen) is noticed here and said plainly on its exit.
   let webPortTaken = false;
   const children: ChildProcess[] = [
+    // Kickoff's own server in front of Next's handler: the TCP peer for TRUSTED_PROXIES, and compression.
     startLabelled('web', process.execPath, ['--import', 'tsx', 'scripts/web-server.ts', ...(dev ? ['--dev'] : [])], { cwd: root, env: { ...childEnv, KICKOFF_SERVICE: 'web' } }, (line) => {
       if (line.includes('EADDRINUSE')) webPortTaken = true;
     }),

@@ -1,12 +1,18 @@
 /**
  * Walks every route handler under app/api: without credentials each answers 401 (but the
- * public ones), and a role that may not use it answers 403. A new route is covered the day
- * it is added; one that forgets `withAuth` fails here.
+ * public ones), and a role that may not use it answers 403, as an API key and as a signed-in
+ * session; an operator without grants is refused every mutation it holds no grant for; and a
+ * session-cookie mutation without Origin or Sec-Fetch-Site is refused on every route. A new
+ * route is covered the day it is added; one that forgets `withAuth` fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
+import { randomUUID } from 'node:crypto';
 import { apiRequest, createTestApiKey, routeParams } from '@/scripts/test/api-keys.ts';
 import { apiRoutes, fillPath, loadHandlers } from '@/scripts/test/route-files.ts';
+import { hashPassword } from '@/lib/auth/password.ts';
+import { sessionCookieName } from '@/lib/auth/principal.ts';
+import { hashToken, newSessionToken } from '@/lib/auth/tokens.ts';
 import { db } from '@/lib/db.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import { redis } from '@/lib/redis.ts';
@@ -15,6 +21,17 @@ useOwnQueuePrefix('route-auth');
 const publicRoutes = new Set(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login', 'POST /api/auth/logout']);
 /** The role that may read but not change: mutations must refuse it. */
 const readOnlyRole = 'viewer';
+/** The one mutation a viewer may make: their own password (the walk's `{}` body then fails validation). */
+const ownAccountRoutes = new Set(['POST /api/account/password']);
+/**
+ * Mutations whose grant is checked against the thing they act on, found first: with the
+ * walk's made-up ids they answer 404 (or 422 for a body without ids) before a grant is asked.
+ * Their grants are tested against real runs and alerts in their own files.
+ */
+const grantAfterLookup = new Set(['POST /api/alerts/[id]/[action]', 'POST /api/runs/[id]/retry', 'POST /api/runs/[id]/cancel', 'POST /api/runs/bulk-retry']);
+const origin = 'http://localhost:3000';
+/** Kickoff's own processes call these with the internal key; a session cookie is no credential there. */
+const internalRoutes = new Set(['POST /api/internal/cache/invalidate']);
 
 // The catch-all answers the JSON 404 to anyone (http-conventions.int.test.ts).
 const routes = apiRoutes().filter((route) => !route.catchAll).map((route) => {
@@ -23,10 +40,20 @@ const routes = apiRoutes().filter((route) => !route.catchAll).map((route) => {
 });
 
 let viewerKey: string;
+let grantlessOperatorKey: string;
+let viewerSession: string;
+const tried = { calls: 0, routeRoles: new Set<string>() };
+
 beforeAll(async () => {
   viewerKey = await createTestApiKey(readOnlyRole);
+  grantlessOperatorKey = await createTestApiKey('operator', []);
+  const viewer = await db().user.create({ data: { email: `walk-${randomUUID()}@kickoff.test`, passwordHash: await hashPassword('walk-password-1'), role: readOnlyRole } });
+  const token = newSessionToken();
+  await db().session.create({ data: { id: hashToken(token), userId: viewer.id, expiresAt: new Date(Date.now() + 3_600_000) } });
+  viewerSession = `${sessionCookieName}=${token}`;
 });
 afterAll(async () => {
+  console.log(`route walk: ${tried.routeRoles.size} route × role pairs in ${tried.calls} calls`);
   await queues().close();
   redis().disconnect();
   await db().$disconnect();
@@ -45,13 +72,29 @@ describe('every route handler checks who calls it', () => {
         const name = `${method} ${route.path}`;
         if (publicRoutes.has(name)) continue;
         const body = method === 'GET' ? undefined : '{}';
-        const anonymous = await handler(apiRequest(route.url, null, { method, body }), routeParams(route.values));
+        const call = async (role: string, request: Request) => {
+          tried.calls += 1;
+          tried.routeRoles.add(`${name} ${role}`);
+          return handler(request, routeParams(route.values));
+        };
+        const anonymous = await call('anonymous', apiRequest(route.url, null, { method, body }));
         expect(anonymous.status, `${name} without credentials`).toBe(401);
         expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
-        if (method !== 'GET') {
-          const viewer = await handler(apiRequest(route.url, viewerKey, { method, body }), routeParams(route.values));
-          expect(viewer.status, `${name} as ${readOnlyRole}`).toBe(403);
+        if (method === 'GET') continue;
+        const viewer = await call(`${readOnlyRole} key`, apiRequest(route.url, viewerKey, { method, body }));
+        expect(viewer.status, `${name} as a ${readOnlyRole} key`).toBe(403);
+        const session = await call(`${readOnlyRole} session`, apiRequest(route.url, null, { method, body, headers: { cookie: viewerSession, origin } }));
+        const noOrigin = await call('session without Origin', apiRequest(route.url, null, { method, body, headers: { cookie: viewerSession } }));
+        if (internalRoutes.has(name)) {
+          expect([401, 403], `${name} as a ${readOnlyRole} session`).toContain(session.status);
+          expect([401, 403], `${name} with a session cookie and no Origin`).toContain(noOrigin.status);
+        } else {
+          expect(session.status, `${name} as a ${readOnlyRole} session`).toBe(ownAccountRoutes.has(name) ? 422 : 403);
+          expect(noOrigin.status, `${name} with a session cookie and neither Origin nor Sec-Fetch-Site`).toBe(403);
         }
+        const operator = await call('operator without grants', apiRequest(route.url, grantlessOperatorKey, { method, body }));
+        if (grantAfterLookup.has(name)) expect([404, 422], `${name} as an operator without grants`).toContain(operator.status);
+        else expect(operator.status, `${name} as an operator without grants`).toBe(403);
       }
     });
   }

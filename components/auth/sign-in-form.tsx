@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { safeNextPath } from '@/lib/auth/next-path.ts';
 import { signInSchema } from '@/lib/validations/auth.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
@@ -27,7 +28,8 @@ export function SignInForm({ next }: { next: string }) {
     setPending(true);
     try {
       await apiFetch('/api/auth/login', { method: 'POST', json: parsed.data });
-      window.location.assign(next);
+      // Checked again here, where it is used: the page's check is one render away.
+      window.location.assign(new URL(safeNextPath(next), window.location.origin).href);
     } catch (error) {
       setFormError(error instanceof ApiError ? error.message : 'Could not reach Kickoff');
       setPending(false);

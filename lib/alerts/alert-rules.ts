@@ -15,13 +15,35 @@ export interface AlertRuleDto extends Omit<AlertRuleInput, 'scope'> {
   updatedAt: string;
 }
 
-const toDto = (rule: AlertRule): AlertRuleDto => ({
+/**
+ * A channel as someone who is not an admin may see it: a webhook's URL cut to its scheme and
+ * host (its path, query and any credentials are often the secret that lets anyone post).
+ */
+export function redactChannel<T>(channel: T): T {
+  const { type, url } = (channel ?? {}) as { type?: unknown; url?: unknown };
+  if (type !== 'webhook' || typeof url !== 'string') return channel;
+  let shown = 'hidden';
+  try {
+    const parsed = new URL(url);
+    shown = `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    // not a URL: show nothing of it
+  }
+  return { ...(channel as object), url: shown } as T;
+}
+
+/** Who reads: admins see every channel as stored, everyone else with webhook URLs redacted. */
+export interface ChannelAudience {
+  admin: boolean;
+}
+
+const toDto = (rule: AlertRule, audience: ChannelAudience = { admin: true }): AlertRuleDto => ({
   id: rule.id,
   name: rule.name,
   condition: rule.condition as AlertRuleDto['condition'],
   scope: rule.scope as Record<string, string>,
   severity: rule.severity,
-  channels: rule.channels as AlertRuleDto['channels'],
+  channels: audience.admin ? (rule.channels as AlertRuleDto['channels']) : (rule.channels as AlertRuleDto['channels']).map(redactChannel),
   cooldownMinutes: rule.cooldownMinutes,
   enabled: rule.enabled,
   createdBy: rule.createdBy,
@@ -30,8 +52,8 @@ const toDto = (rule: AlertRule): AlertRuleDto => ({
 });
 
 /** Alert rules: stored in PostgreSQL, every change audited with before and after. */
-export async function listAlertRules(): Promise<AlertRuleDto[]> {
-  return (await db().alertRule.findMany({ orderBy: { createdAt: 'asc' } })).map(toDto);
+export async function listAlertRules(audience: ChannelAudience): Promise<AlertRuleDto[]> {
+  return (await db().alertRule.findMany({ orderBy: { createdAt: 'asc' } })).map((rule) => toDto(rule, audience));
 }
 
 /**

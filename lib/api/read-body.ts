@@ -1,13 +1,25 @@
 import type { z } from 'zod';
-import { BadRequestError, PayloadTooLargeError, ValidationError } from '../errors.ts';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors.ts';
 
 export const maxBodyBytes = 256 * 1024;
 
-/** Reads a JSON body (an empty body reads as `{}`) and validates it with `schema`. */
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+function isJsonContentType(value: string | null): boolean {
+  return value !== null && value.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * Reads a JSON body (an empty body reads as `{}`) and validates it with `schema`. A body
+ * must say it is JSON: a form or `text/plain` post (what another site can send without a
+ * preflight) is refused with 415 before it is parsed.
+ */
 export async function readJsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  const contentType = request.headers.get('content-type');
+  if (declared > 0 && !isJsonContentType(contentType)) throw new UnsupportedMediaTypeError(contentType);
   const text = await readLimited(request, maxBodyBytes);
+  if (text !== '' && !isJsonContentType(contentType)) throw new UnsupportedMediaTypeError(contentType);
   let body: unknown = {};
   if (text.trim() !== '') {
     try {
@@ -44,5 +56,10 @@ async function readLimited(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  // fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD.
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new BadRequestError('The request body is not valid UTF-8');
+  }
 }

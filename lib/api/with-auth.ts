@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../errors.ts';
 import { roleAllows, type Permission } from '../auth/permissions.ts';
 import {
   principalFromApiKey,
@@ -7,7 +7,10 @@ import {
   sessionCookieName,
   type Principal,
 } from '../auth/principal.ts';
+import { env } from '../env.ts';
 import { logger } from '../logger.ts';
+import { pathParamSchema } from '../validations/text.ts';
+import { clientAddress, isFromTrustedProxy } from './client-address.ts';
 import { errorResponse } from './errors.ts';
 import { applyHttpConventions, requestIdOf } from './http-conventions.ts';
 
@@ -44,8 +47,8 @@ export function withAuth<TParams = Record<string, never>>(
       if (!roleAllows(principal.role, permission)) {
         throw new ForbiddenError(`Your role (${principal.role}) may not ${permission.replace(':', ' ')}`);
       }
-      const params = await routeContext.params;
-      response = await handler({ request, params, principal, requestId, ip: ipOf(request) });
+      const params = checkedParams(await routeContext.params);
+      response = await handler({ request, params, principal, requestId, ip: clientAddress(request.headers) });
     } catch (error) {
       response = errorResponse(error, requestId);
     }
@@ -63,8 +66,8 @@ export function withErrors<TParams = Record<string, never>>(
     const startedAt = performance.now();
     let response: Response;
     try {
-      const params = await routeContext.params;
-      response = await handler({ request, params, requestId, ip: ipOf(request) });
+      const params = checkedParams(await routeContext.params);
+      response = await handler({ request, params, requestId, ip: clientAddress(request.headers) });
     } catch (error) {
       response = errorResponse(error, requestId);
     }
@@ -94,26 +97,54 @@ export async function authenticate(request: Request): Promise<Principal> {
   return principal;
 }
 
-/** Cookie-authenticated mutations must come from our own pages (CSRF). */
+/**
+ * Cookie-authenticated mutations must come from Kickoff's own pages (CSRF): the browser's
+ * `Sec-Fetch-Site: same-origin`, or else an `Origin` that is Kickoff's. A request with
+ * neither is refused too: every browser that sends cookies sends one of them on a POST, so
+ * only something that is not a browser page of ours arrives without both.
+ */
 export function assertSameOrigin(request: Request): void {
   const site = request.headers.get('sec-fetch-site');
   if (site) {
-    if (site !== 'same-origin') throw new ForbiddenError('Cross-site requests may not change anything');
+    if (site !== 'same-origin') throw new ForbiddenError(`Cross-site requests may not change anything (Sec-Fetch-Site: ${site.slice(0, 20)})`);
     return;
   }
   const origin = request.headers.get('origin');
-  if (origin && origin !== new URL(request.url).origin && origin !== forwardedOrigin(request)) {
-    throw new ForbiddenError('Cross-site requests may not change anything');
+  if (!origin) throw new ForbiddenError('A change made with the session cookie must come from Kickoff\'s pages (no Origin or Sec-Fetch-Site header)');
+  if (!ownOrigins(request).has(origin)) throw new ForbiddenError('Cross-site requests may not change anything');
+}
+
+/**
+ * Kickoff's origins: where this request was sent (its Host, as the browser wrote it),
+ * PUBLIC_URL, and the host a trusted proxy says it forwarded for. A page on another site
+ * cannot choose the Host its requests carry.
+ */
+function ownOrigins(request: Request): Set<string> {
+  const url = new URL(request.url);
+  const origins = new Set([url.origin]);
+  const host = request.headers.get('host');
+  if (host) origins.add(`${url.protocol}//${host}`);
+  const publicUrl = env().PUBLIC_URL;
+  if (publicUrl) origins.add(new URL(publicUrl).origin);
+  const forwardedHost = request.headers.get('x-forwarded-host');
+  if (forwardedHost && isFromTrustedProxy(request.headers)) {
+    const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.replace(':', '');
+    origins.add(`${proto}://${forwardedHost.split(',')[0]!.trim()}`);
   }
+  return origins;
 }
 
-function forwardedOrigin(request: Request): string | null {
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (!host) return null;
-  const proto = request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '');
-  return `${proto}://${host}`;
-}
-
-function ipOf(request: Request): string | null {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || null;
+/**
+ * Every path segment (`:id`, `:name`, …) as Next decoded it must be text the database can
+ * hold, or the request ends here with 400 (a NUL in an id would otherwise reach PostgreSQL).
+ */
+function checkedParams<TParams>(params: TParams): TParams {
+  for (const [name, value] of Object.entries((params ?? {}) as Record<string, unknown>)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      const parsed = pathParamSchema.safeParse(item);
+      if (!parsed.success) throw new BadRequestError(`The path segment :${name} ${parsed.error.issues[0]?.message ?? 'is not valid'}`, { param: name });
+    }
+  }
+  return params;
 }

@@ -12,6 +12,8 @@ export interface Principal {
   role: Role;
   /** For operators: job names and `category:<name>` entries they may act on. */
   grants: string[];
+  /** For a user signed in with the session cookie: that session's id (the token's hash). */
+  sessionId?: string;
 }
 
 export const sessionCookieName = 'kickoff_session';
@@ -36,6 +38,7 @@ export async function principalFromSession(token: string): Promise<Principal | n
     label: session.user.email,
     role: session.user.role,
     grants: toGrants(session.user.grants),
+    sessionId: session.id,
   };
 }
 
@@ -48,7 +51,13 @@ export function readCookie(header: string | null, name: string): string | undefi
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (index > 0 && part.slice(0, index).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(index + 1).trim());
+      } catch {
+        return undefined; // not percent-encoded UTF-8: no token of ours
+      }
+    }
   }
   return undefined;
 }

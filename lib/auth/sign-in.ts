@@ -1,12 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { db } from '../db.ts';
-import { RateLimitedError, UnauthorizedError } from '../errors.ts';
+import { UnauthorizedError } from '../errors.ts';
 import type { SignInInput } from '../validations/auth.ts';
-import { verifyPassword } from './password.ts';
+import { hashPassword, verifyPassword } from './password.ts';
 import { sessionTtlMs } from './principal.ts';
+import { signInLimiter, type SignInLimiter } from './sign-in-limiter.ts';
 import { hashToken, newSessionToken } from './tokens.ts';
-
-/** Failed sign-ins in a row before an account locks, and for how long. */
-export const lockout = { maxFailures: 5, lockMs: 15 * 60_000 };
 
 export interface SignedIn {
   token: string;
@@ -14,28 +13,38 @@ export interface SignedIn {
   user: { id: string; email: string; role: string };
 }
 
-/** Checks a password and opens a session. Repeated failures lock the account for a while. */
-export async function signIn(input: SignInInput, meta: { ip: string | null; userAgent: string | null }): Promise<SignedIn> {
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * A hash of a random password with the real parameters: an unknown or disabled account is
+ * checked against it, so it costs the same scrypt time as a known one and the answer's timing
+ * does not tell them apart.
+ */
+function hashForNobody(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(18).toString('base64url'));
+  return dummyHash;
+}
+
+/**
+ * Checks a password and opens a session. The attempt is counted before the check (per
+ * account and per client address, see SignInLimiter); every refusal reads the same whether
+ * the account exists, is disabled, or the password is wrong.
+ */
+export async function signIn(
+  input: SignInInput,
+  meta: { ip: string | null; userAgent: string | null },
+  limiter: SignInLimiter = signInLimiter(),
+): Promise<SignedIn> {
+  const reservation = await limiter.reserve(input.email, meta.ip);
   const user = await db().user.findUnique({ where: { email: input.email } });
-  if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    throw new RateLimitedError('Too many failed sign-ins; try again later', Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000));
-  }
-  const valid = user && !user.disabledAt ? await verifyPassword(input.password, user.passwordHash) : false;
-  if (!user || !valid) {
-    if (user) {
-      const failures = user.failedLogins + 1;
-      await db().user.update({
-        where: { id: user.id },
-        data: { failedLogins: failures, lockedUntil: failures >= lockout.maxFailures ? new Date(Date.now() + lockout.lockMs) : null },
-      });
-    }
-    throw new UnauthorizedError('The email or password is not right');
-  }
-  if (user.failedLogins > 0) await db().user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
+  const usable = user && !user.disabledAt ? user : null;
+  const valid = await verifyPassword(input.password, usable?.passwordHash ?? (await hashForNobody()));
+  if (!usable || !valid) throw new UnauthorizedError('The email or password is not right');
+  await limiter.release(reservation);
   const token = newSessionToken();
   const expiresAt = new Date(Date.now() + sessionTtlMs);
-  await db().session.create({ data: { id: hashToken(token), userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) } });
-  return { token, expiresAt, user: { id: user.id, email: user.email, role: user.role } };
+  await db().session.create({ data: { id: hashToken(token), userId: usable.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null } });
+  return { token, expiresAt, user: { id: usable.id, email: usable.email, role: usable.role } };
 }
 
 export async function signOut(token: string): Promise<void> {

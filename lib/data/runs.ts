@@ -4,6 +4,8 @@ import { BadRequestError, NotFoundError } from '../errors.ts';
 import type { RunListQuery } from '../validations/runs.ts';
 import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto, type RunFacts } from '../runs/run-dto.ts';
 import { readSettings } from '../settings.ts';
+import { isStorableDate } from '../validations/date-time.ts';
+import { isStorableText } from '../validations/text.ts';
 
 /** Newest first; the cursor is the last row's (queuedAt, id), opaque to clients. */
 export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; nextCursor: string | null }> {
@@ -34,7 +36,8 @@ export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; n
   };
 }
 
-export async function getRun(id: string): Promise<RunDetailDto> {
+/** One run; stacks (`errorStack`, attempts' `trace`) only for admins. */
+export async function getRun(id: string, audience: { admin: boolean }): Promise<RunDetailDto> {
   const run = await db().jobRun.findUnique({
     where: { id },
     include: { events: { orderBy: { id: 'asc' }, take: 1_000 } },
@@ -44,7 +47,7 @@ export async function getRun(id: string): Promise<RunDetailDto> {
     db().jobRun.findMany({ where: { retryOf: id }, select: { id: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
     db().jobRun.findMany({ where: { causedBy: id }, select: { id: true, jobName: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
   ]);
-  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), caused }, await runFacts());
+  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), caused }, audience, await runFacts());
 }
 
 async function runFacts(): Promise<RunFacts> {
@@ -74,7 +77,8 @@ function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
   try {
     const [queuedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
     const date = new Date(String(queuedAt));
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    // Decoded from the client's text: the same bounds as any date or text it sends.
+    if (typeof id !== 'string' || id.length > 200 || !isStorableText(id) || !isStorableDate(date)) throw new Error('bad cursor');
     return { queuedAt: date, id };
   } catch {
     throw new BadRequestError('The cursor is not one this API gave out', { cursor });

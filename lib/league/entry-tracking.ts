@@ -1,7 +1,9 @@
 import { recordAudit, type AuditActor } from '../audit.ts';
+import { assertMayActOnJob } from '../auth/grants.ts';
 import { db } from '../db.ts';
 import { env, upstreamUrl } from '../env.ts';
-import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { findJob } from '../jobs/catalog.ts';
 import { toEntryRow } from './league-data.ts';
 import { isNotFound, isUpstreamError, UpstreamClient } from './upstream-client.ts';
 
@@ -46,6 +48,15 @@ async function fetchUpstreamEntry(upstream: UpstreamClient, id: number) {
   }
 }
 
+/** The job that follows tracked entries: tracking one is acting on it, so it needs that job's grant. */
+export const entryTrackingJobName = 'tracked-entry-updater';
+
+export function assertMayTrackEntries(principal: AuditActor['principal']): void {
+  const job = findJob(entryTrackingJobName);
+  if (!job) throw new ForbiddenError(`Tracking entries needs the job "${entryTrackingJobName}", which is not in the catalog`);
+  assertMayActOnJob(principal, job);
+}
+
 /**
  * Tracks or untracks entry `id`, and writes the change to the audit log. Untracking an entry
  * we do not know is a NotFoundError; tracking one creates it from the upstream. Asking for
@@ -57,6 +68,7 @@ export async function setEntryTracked(
   actor: AuditActor,
   upstream: UpstreamClient = new UpstreamClient({ baseUrl: upstreamUrl(env()) }),
 ): Promise<EntryTrackingOutcome> {
+  assertMayTrackEntries(actor.principal);
   const existing = await db().entry.findUnique({ where: { id }, select });
   if (!existing) {
     if (!tracked) throw new NotFoundError('Entry', String(id));

@@ -37,6 +37,7 @@ export interface RunFacts {
 }
 
 export interface RunDetailDto extends RunDto {
+  /** Admins only (null for everyone else, as is each attempt's `trace`): stacks name server paths. */
   errorStack: string | null;
   /** Runs that retry this one, and runs it caused (its dependents). */
   retriedBy: string[];
@@ -76,12 +77,18 @@ export function toRunDto(run: JobRun, facts: RunFacts = {}): RunDto {
   };
 }
 
-export function toRunDetailDto(run: JobRun & { events: RunEvent[] }, links: { retriedBy: string[]; caused: { id: string; jobName: string }[] }, facts: RunFacts = {}): RunDetailDto {
+export function toRunDetailDto(
+  run: JobRun & { events: RunEvent[] },
+  links: { retriedBy: string[]; caused: { id: string; jobName: string }[] },
+  audience: { admin: boolean },
+  facts: RunFacts = {},
+): RunDetailDto {
+  const attempts = (run.attempts ?? []) as unknown as RunAttempt[];
   return {
     ...toRunDto(run, facts),
     ...links,
-    errorStack: run.errorStack,
-    attempts: (run.attempts ?? []) as unknown as RunAttempt[],
+    errorStack: audience.admin ? run.errorStack : null,
+    attempts: audience.admin ? attempts : attempts.map(({ trace: _trace, ...attempt }) => attempt),
     events: run.events.map((event) => ({
       id: event.id.toString(),
       at: event.at.toISOString(),

@@ -20,6 +20,13 @@ export async function listTemplates(jobName: string): Promise<PayloadTemplateDto
   return rows.map((row) => ({ id: row.id, name: row.name, payload: row.payload, createdBy: row.createdBy, updatedAt: row.updatedAt.toISOString() }));
 }
 
+/** The job a template is for, once the caller's grant for it is checked (before its body is read: who asks comes first). */
+export function assertMaySaveTemplate(jobName: string, principal: AuditActor['principal']): void {
+  const job = findJob(jobName);
+  if (!job) throw new NotFoundError('Job', jobName);
+  assertMayActOnJob(principal, job);
+}
+
 /** Saves a payload under a name for a job; the payload must fit the job's schema. */
 export async function saveTemplate(jobName: string, body: z.output<typeof templateBodySchema>, actor: AuditActor): Promise<PayloadTemplateDto> {
   const job = findJob(jobName);

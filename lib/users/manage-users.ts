@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { User } from '@/generated/prisma/client.ts';
 import { recordAudit, type AuditActor } from '../audit.ts';
 import { hashPassword } from '../auth/password.ts';
+import { signInLimiter } from '../auth/sign-in-limiter.ts';
 import { apiKeyPrefix, hashToken, newApiKey } from '../auth/tokens.ts';
 import { db, Prisma } from '../db.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -16,11 +17,12 @@ export interface UserDto {
   disabled: boolean;
   /** The Telegram chat linked to this user, where the bot answers /status and /failed. */
   telegramChatId: string | null;
+  /** When a lock after failed sign-ins ends (see SignInLimiter), or null. */
   lockedUntil: string | null;
   createdAt: string;
 }
 
-const toUserDto = (user: User): UserDto => ({
+const toUserDto = (user: User, lockedUntil: Date | null): UserDto => ({
   id: user.id,
   email: user.email,
   name: user.name,
@@ -28,12 +30,13 @@ const toUserDto = (user: User): UserDto => ({
   grants: (user.grants as string[]) ?? [],
   disabled: Boolean(user.disabledAt),
   telegramChatId: user.telegramChatId,
-  lockedUntil: user.lockedUntil?.toISOString() ?? null,
+  lockedUntil: lockedUntil?.toISOString() ?? null,
   createdAt: user.createdAt.toISOString(),
 });
 
 export async function listUsers(): Promise<UserDto[]> {
-  return (await db().user.findMany({ orderBy: { email: 'asc' } })).map(toUserDto);
+  const users = await db().user.findMany({ orderBy: { email: 'asc' } });
+  return Promise.all(users.map(async (user) => toUserDto(user, await signInLimiter().lockedUntil(user.email))));
 }
 
 export async function createUser(input: z.output<typeof createUserSchema>, actor: AuditActor): Promise<UserDto> {
@@ -42,7 +45,7 @@ export async function createUser(input: z.output<typeof createUserSchema>, actor
       data: { email: input.email, name: input.name, role: input.role, grants: input.grants, passwordHash: await hashPassword(input.password) },
     });
     await recordAudit(actor, { action: 'user.create', targetType: 'user', targetId: user.email, after: { role: user.role, grants: input.grants } });
-    return toUserDto(user);
+    return toUserDto(user, null);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
       throw new ConflictError('email_taken', `A user with the email ${input.email} exists already`);
@@ -61,7 +64,7 @@ export async function updateUser(id: string, patch: z.output<typeof updateUserSc
     ...(patch.role ? { role: patch.role } : {}),
     ...(patch.grants ? { grants: patch.grants } : {}),
     ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? new Date() : null } : {}),
-    ...(patch.password ? { passwordHash: await hashPassword(patch.password), failedLogins: 0, lockedUntil: null } : {}),
+    ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
     ...(patch.telegramChatId !== undefined ? { telegramChatId: patch.telegramChatId } : {}),
   };
   const updated = await db()
@@ -72,11 +75,15 @@ export async function updateUser(id: string, patch: z.output<typeof updateUserSc
       }
       throw error;
     });
+  // Disabling ends every session of the user; a new password ends every other one (an admin
+  // changing their own keeps the session they did it from).
   if (patch.disabled) await db().session.deleteMany({ where: { userId: id } });
+  else if (patch.password) await db().session.deleteMany({ where: { userId: id, ...(actor.principal.sessionId ? { NOT: { id: actor.principal.sessionId } } : {}) } });
+  if (patch.password) await signInLimiter().clear(user.email);
   const before = { role: user.role, grants: user.grants, disabled: Boolean(user.disabledAt), telegramChatId: user.telegramChatId };
   const after = { role: updated.role, grants: updated.grants, disabled: Boolean(updated.disabledAt), telegramChatId: updated.telegramChatId, ...(patch.password ? { password: 'changed' } : {}) };
   await recordAudit(actor, { action: 'user.update', targetType: 'user', targetId: user.email, before, after });
-  return toUserDto(updated);
+  return toUserDto(updated, await signInLimiter().lockedUntil(updated.email));
 }
 
 export interface ApiKeyDto {

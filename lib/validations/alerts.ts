@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { categoryNames } from '../jobs/categories.ts';
 import { urlShapeProblem } from '../net/outbound-policy.ts';
+import { text } from './text.ts';
 
 /** What makes an alert fire. */
 export const alertConditionSchema = z.discriminatedUnion('type', [
@@ -9,18 +10,18 @@ export const alertConditionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error-rate'), windowMinutes: z.number().int().min(1).max(1_440), threshold: z.number().gt(0).max(1), minRuns: z.number().int().min(1).max(10_000) }).strict(),
   z.object({ type: z.literal('consecutive-failures'), count: z.number().int().min(2).max(100) }).strict(),
   z.object({ type: z.literal('missed-schedule'), graceMinutes: z.number().int().min(1).max(1_440) }).strict(),
-  z.object({ type: z.literal('backlog'), waiting: z.number().int().min(1), forMinutes: z.number().int().min(1).max(1_440) }).strict(),
+  z.object({ type: z.literal('backlog'), waiting: z.number().int().min(1).max(10_000_000), forMinutes: z.number().int().min(1).max(1_440) }).strict(),
   z.object({ type: z.literal('worker-offline'), afterSeconds: z.number().int().min(10).max(86_400) }).strict(),
 ]);
 
 /** Which jobs a rule watches: all, a category, or one job. */
 export const alertScopeSchema = z.union([
-  z.object({ job: z.string().trim().min(1).max(100) }).strict(),
+  z.object({ job: text({ min: 1, max: 100 }) }).strict(),
   z.object({ category: z.enum(categoryNames as [string, ...string[]]) }).strict(),
   z.object({}).strict(),
 ]);
 
-const chatId = z.union([z.string().trim().regex(/^-?\d+$|^@\w{5,}$/, 'a numeric chat id or @channel'), z.number().int()]);
+const chatId = z.union([text({ max: 64 }).regex(/^-?\d+$|^@\w{5,}$/, 'a numeric chat id or @channel'), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)]);
 
 export const alertChannelSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('telegram'), chatId }).strict(),
@@ -29,9 +30,8 @@ export const alertChannelSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('webhook'),
       // The form; where it points (no internal address) is checked on the server when a rule is saved (lib/alerts/alert-rules.ts) and on every call (lib/net/guarded-fetch.ts).
-      url: z
-        .url({ protocol: /^https?$/, error: 'an http(s) URL' })
-        .max(2_000)
+      url: text({ max: 2_000 })
+        .pipe(z.url({ protocol: /^https?$/, error: 'an http(s) URL' }))
         .superRefine((url, ctx) => {
           const problem = urlShapeProblem(url);
           if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -43,7 +43,7 @@ export const alertChannelSchema = z.discriminatedUnion('type', [
 /** `POST /api/alert-rules` */
 export const alertRuleSchema = z
   .object({
-    name: z.string().trim().min(1, 'Name the rule').max(100),
+    name: text({ min: 1, max: 100, minMessage: 'Name the rule' }),
     condition: alertConditionSchema,
     scope: alertScopeSchema.default({}),
     severity: z.enum(['critical', 'warning', 'info']),
@@ -57,7 +57,7 @@ export type AlertRuleInput = z.infer<typeof alertRuleSchema>;
 /** `PATCH /api/alert-rules/:id`: any of the fields (no defaults: what is not sent stays). */
 export const alertRulePatchSchema = z
   .object({
-    name: z.string().trim().min(1, 'Name the rule').max(100).optional(),
+    name: text({ min: 1, max: 100, minMessage: 'Name the rule' }).optional(),
     condition: alertConditionSchema.optional(),
     scope: alertScopeSchema.optional(),
     severity: z.enum(['critical', 'warning', 'info']).optional(),

@@ -1,17 +1,23 @@
 import { z } from 'zod';
+import { isoDateTime } from './date-time.ts';
+import { text } from './text.ts';
 
-const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).transform((value) => new Date(value));
+/** The largest id a PostgreSQL bigint holds: a cursor past it is not one this API gave out. */
+const maxBigint = 2n ** 63n - 1n;
 
 /** `GET /api/audit` */
 export const auditQuerySchema = z
   .object({
-    action: z.string().trim().min(1).max(64).optional(),
-    actor: z.string().trim().min(1).max(200).optional(),
-    target: z.string().trim().min(1).max(200).optional(),
-    since: isoDate.optional(),
-    until: isoDate.optional(),
+    action: text({ min: 1, max: 64 }).optional(),
+    actor: text({ min: 1, max: 200 }).optional(),
+    target: text({ min: 1, max: 200 }).optional(),
+    since: isoDateTime.optional(),
+    until: isoDateTime.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
-    cursor: z.string().regex(/^\d+$/, 'expected a cursor this API gave out').optional(),
+    cursor: z
+      .string()
+      .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= maxBigint, 'expected a cursor this API gave out')
+      .optional(),
   })
   .strict();
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

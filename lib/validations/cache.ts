@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 /** A Next.js cache tag as Kickoff names them (`stats:season`); Next allows at most 256 characters. */
-export const cacheTagSchema = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[a-z0-9:._-]+$/, 'use lower-case letters, digits and : . _ - only');
+export const cacheTagSchema = text({ min: 1, max: 256, trim: false }).regex(/^[a-z0-9:._-]+$/, 'use lower-case letters, digits and : . _ - only');
 
 /** `POST /api/internal/cache/invalidate` */
 export const cacheInvalidateBodySchema = z.object({ tags: z.array(cacheTagSchema).min(1).max(100) }).strict();

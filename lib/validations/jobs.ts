@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { isoDateTimeString } from './date-time.ts';
+import { checkStorableJson, text } from './text.ts';
 
 export const scheduleSchema = z.union([
-  z.object({ cron: z.string().trim().min(1).max(120), tz: z.string().trim().min(1).max(64).default('UTC') }).strict(),
+  z.object({ cron: text({ min: 1, max: 120 }), tz: text({ min: 1, max: 64 }).default('UTC') }).strict(),
   z.object({ every: z.number().int().min(1_000).max(7 * 86_400_000) }).strict(),
 ]);
 
@@ -9,9 +11,9 @@ export const scheduleSchema = z.union([
 export const jobPatchSchema = z
   .object({
     enabled: z.boolean().optional(),
-    pausedUntil: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }).nullable().optional(),
+    pausedUntil: isoDateTimeString.nullable().optional(),
     schedule: scheduleSchema.nullable().optional(),
-    config: z.record(z.string(), z.unknown()).optional(),
+    config: z.record(z.string(), z.unknown()).superRefine(checkStorableJson).optional(),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one of enabled, pausedUntil, schedule, config');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { jsonValueSchema, text } from './text.ts';
 
 /** `POST /api/jobs/:name/templates`: saves (or replaces) a named payload. */
 export const templateBodySchema = z
-  .object({ name: z.string().trim().min(1, 'Give the template a name').max(60), payload: z.unknown() })
+  .object({ name: text({ min: 1, max: 60, minMessage: 'Give the template a name' }), payload: jsonValueSchema })
   .strict();

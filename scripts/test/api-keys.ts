@@ -10,11 +10,11 @@ export async function createTestApiKey(role: Role, grants: string[] = []): Promi
   return key;
 }
 
-/** A Request to a route handler, as the given key. */
+/** A Request to a route handler, as the given key; a body is sent as JSON unless the caller says otherwise. */
 export function apiRequest(path: string, key: string | null, init: RequestInit = {}): Request {
   const headers = new Headers(init.headers);
   if (key) headers.set('authorization', `Bearer ${key}`);
-  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  if (init.body !== undefined && init.body !== null && !headers.has('content-type')) headers.set('content-type', 'application/json');
   return new Request(`http://localhost:3000${path}`, { ...init, headers });
 }
 

@@ -133,7 +133,7 @@ export class TelegramBot {
       ? { type: 'user', id: user.id, label: user.email, role: user.role, grants: (user.grants as string[]) ?? [] }
       : { type: 'telegram', id: String(from.id), label: `telegram:${telegramName}`, role: 'viewer', grants: [] };
     try {
-      await changeAlert(alertId, 'ack', { principal }, by);
+      await changeAlert(alertId, 'ack', { principal }, { by, fromDeliveredMessage: true });
     } catch (error) {
       if (error instanceof ConflictError || error instanceof NotFoundError) {
         await ctx.answerCbQuery(error.message);

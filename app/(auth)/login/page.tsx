@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import { SignInForm } from '@/components/auth/sign-in-form.tsx';
+import { safeNextPath } from '@/lib/auth/next-path.ts';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const { next } = await searchParams;
-  // Only same-site paths: never an open redirect.
-  const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/overview';
+  // Only paths on Kickoff's own origin: never an open redirect.
+  const target = safeNextPath(Array.isArray(next) ? next[0] : next);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">

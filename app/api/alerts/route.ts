@@ -8,8 +8,8 @@ import { redis } from '@/lib/redis.ts';
 import { alertsQuerySchema } from '@/lib/validations/alerts.ts';
 
 /** `GET /api/alerts`: the alerts with their deliveries, and the channels failing now. */
-export const GET = withAuth('stats:read', async ({ request }) => {
+export const GET = withAuth('stats:read', async ({ request, principal }) => {
   const { status } = readQuery(request, alertsQuerySchema);
-  const [alerts, channels] = await Promise.all([listAlerts(status), listChannelHealth(db(), redis(), env().QUEUE_PREFIX)]);
+  const [alerts, channels] = await Promise.all([listAlerts(status, { admin: principal.role === 'admin' }), listChannelHealth(db(), redis(), env().QUEUE_PREFIX)]);
   return Response.json({ alerts, channels });
 });

@@ -1,7 +1,8 @@
 /**
  * PATCH /api/league/entries/:id against the upstream simulator, on a database of its own
  * (entries are league data): track and untrack, track an entry new to us (created from the
- * upstream), and the refusals: unknown entry, no such entry upstream, bad body, viewer.
+ * upstream), and the refusals: unknown entry, no such entry upstream, bad body, viewer, an
+ * operator without a grant for the job that follows tracked entries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamServer } from '@/scripts/upstream/server.ts';
@@ -22,10 +23,14 @@ await useOwnDatabase('league_entries_api');
 
 let operator: string;
 let viewer: string;
+let probeOperator: string;
+let analysisOperator: string;
 
 beforeAll(async () => {
-  operator = await createTestApiKey('operator');
+  operator = await createTestApiKey('operator', ['tracked-entry-updater']);
   viewer = await createTestApiKey('viewer');
+  probeOperator = await createTestApiKey('operator', ['probe']);
+  analysisOperator = await createTestApiKey('operator', ['category:analysis']);
   await fetch(`${upstreamUrl}/admin/clock`, { method: 'POST', body: JSON.stringify({ toEvent: 3, phase: 'finished' }) });
   await db().entry.create({ data: { id: 5, name: 'Known', playerName: 'Kim Known', startedEvent: 1, summaryOverallPoints: 120 } });
 });
@@ -105,5 +110,24 @@ describe('PATCH /api/league/entries/:id', () => {
     const response = await patch(5, { tracked: true }, viewer);
     expect(response.status).toBe(403);
     expect((await db().entry.findUniqueOrThrow({ where: { id: 5 } })).tracked).toBe(false);
+  });
+
+  it('answers 403 to an operator granted only probe, to track or untrack, known or new, and writes nothing', async () => {
+    const auditBefore = await db().auditLog.count({ where: { targetType: 'entry' } });
+    for (const [id, tracked] of [[5, true], [5, false], [11, true]] as const) {
+      const response = await patch(id, { tracked }, probeOperator);
+      expect(response.status, `entry ${id} tracked=${tracked}`).toBe(403);
+      expect((await json(response)).error.message).toMatch(/tracked-entry-updater/);
+    }
+    expect((await db().entry.findUniqueOrThrow({ where: { id: 5 } })).tracked).toBe(false);
+    expect(await db().entry.findUnique({ where: { id: 11 } })).toBeNull();
+    expect(await db().auditLog.count({ where: { targetType: 'entry' } })).toBe(auditBefore);
+    // The grant is checked before the body is read: no hint about a body to someone who may not send one.
+    expect((await patch(5, { tracked: 'yes' }, probeOperator)).status).toBe(403);
+  });
+
+  it('lets an operator granted the category of that job (analysis) track', async () => {
+    expect((await patch(5, { tracked: true }, analysisOperator)).status).toBe(200);
+    expect((await patch(5, { tracked: false }, analysisOperator)).status).toBe(200);
   });
 });

@@ -15,7 +15,7 @@ afterAll(async () => {
   await db().$disconnect();
 });
 
-function invalidate(body: unknown, headers: Record<string, string> = { [internalKeyHeader]: internalApiKey() }) {
+function invalidate(body: unknown, headers: Record<string, string> = { [internalKeyHeader]: internalApiKey(), 'content-type': 'application/json' }) {
   return POST(
     new Request('http://localhost:3000/api/internal/cache/invalidate', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }),
     routeParams({}),

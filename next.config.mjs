@@ -15,6 +15,16 @@ const nextConfig = {
           { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
         ],
       },
+      {
+        // Lets Next's own compression gzip the scrape. Next 16.4 copies a route handler's headers
+        // as arrays, which its compression middleware reads as "not compressible" (vercel/next.js
+        // #98007), and it drops a Content-Encoding the route sets itself; a content type set here
+        // is a plain string, and the route's copy of the same value is then left alone. Only
+        // with a key, so an unauthenticated request's JSON 401 keeps its own content type.
+        source: '/api/metrics',
+        has: [{ type: 'header', key: 'authorization' }],
+        headers: [{ key: 'Content-Type', value: 'text/plain; version=0.0.4; charset=utf-8' }],
+      },
     ];
   },
 };

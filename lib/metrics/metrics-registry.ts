@@ -40,7 +40,7 @@ export function metricsRegistry(snapshot: MetricsSnapshot): Registry {
 
   const durations = new RolledUpHistogram({
     name: 'kickoff_run_duration_seconds',
-    help: 'How long completed runs took (start of the last attempt to finish), by job.',
+    help: 'How long completed runs took, from the start of their first attempt to their finish, by job.',
     labelNames: ['job_name'] as const,
     buckets: runDurationBuckets,
     registers,

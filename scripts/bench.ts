@@ -3,7 +3,8 @@
  *   (a) raw BullMQ: N no-op jobs added in bulk, processed with concurrency C;
  *   (b) the same through Kickoff, every run recorded in PostgreSQL;
  *   then enqueue-to-start latency at low load, the worker's peak RSS, and p50/p95 of
- *   GET /api/runs and GET /api/stats against 1 000 000 run rows.
+ *   GET /api/runs and GET /api/stats against 1 000 000 run rows, and of a metrics scrape
+ *   before and after those rows are seeded.
  * Options: --jobs N (20000) --concurrency C (50) --rounds K (3) --rows R (1000000) --skip-api, --api-only.
  * Everything runs on a database and Redis prefix of its own, removed at the end.
  */
@@ -12,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createTestDatabase, createTestPrefix, dropTestResources } from './test/test-resources.ts';
@@ -181,12 +183,20 @@ async function timeRoute(label: string, call: () => Promise<Response>, times = 1
 }
 
 async function apiLatency(): Promise<void> {
-  await seed(seedRows);
   const { hashToken } = await import('../lib/auth/tokens.ts');
   const key = `kk_bench_${randomBytes(8).toString('hex')}`;
   await db().apiKey.create({ data: { name: 'bench', prefix: key.slice(0, 7), keyHash: hashToken(key), role: 'viewer' } });
   const request = (path: string) => new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${key}` } });
   const none = { params: Promise.resolve({} as Record<string, never>) };
+  // A scrape reads roll-ups and current state, never the run table: the same cost before and after the seed.
+  const metricsRoute = await import('../app/api/metrics/route.ts');
+  const scrape = () => metricsRoute.GET(request('/api/metrics'), none);
+  const runRows = await db().jobRun.count();
+  await timeRoute(`GET /api/metrics (${runRows.toLocaleString('en')} run rows; target p95 < 50 ms)`, scrape);
+  await seed(seedRows);
+  await timeRoute(`GET /api/metrics (${seedRows.toLocaleString('en')} run rows; target p95 < 50 ms)`, scrape);
+  const { body } = await (await import('../lib/data/metrics.ts')).renderMetrics();
+  line('  its body', `${(Buffer.byteLength(body) / 1024).toFixed(1)} KiB text, ${(gzipSync(body).length / 1024).toFixed(1)} KiB gzip (as next start sends it)`);
   const runsRoute = await import('../app/api/runs/route.ts');
   await timeRoute('GET /api/runs (first page)', () => runsRoute.GET(request('/api/runs'), none));
   await timeRoute('GET /api/runs?job=probe&status=failed', () => runsRoute.GET(request('/api/runs?job=probe&status=failed'), none));

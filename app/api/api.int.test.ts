@@ -179,24 +179,28 @@ describe('payload search', () => {
 });
 
 describe('GET /api/metrics', () => {
-  it('answers Prometheus text with runs by job and status, durations, queue depths and workers', async () => {
+  it('answers Prometheus text with run totals and durations by job_name, queue depths, alerts and workers; 401 without a key', async () => {
     const { GET: metrics } = await import('./metrics/route.ts');
-    await db().jobRun.create({ data: { id: `metrics-${Date.now()}`, jobName: 'probe', status: 'completed', trigger: 'api', durationMs: 1_500 } });
+    const id = `metrics-${Date.now()}`;
+    await db().jobRun.create({ data: { id, jobName: 'probe', status: 'running', trigger: 'api' } });
+    const before = Number(/^kickoff_runs_total\{job_name="probe",status="completed",trigger="api"\} (\d+)$/m.exec(await (await metrics(call('/api/metrics'), none)).text())?.[1] ?? 0);
+    await db().jobRun.update({ where: { id }, data: { status: 'completed', durationMs: 1_500 } });
     const alert = await db().alert.create({
       data: { ruleId: 'metrics-rule', subject: 'probe', severity: 'critical', title: 't', message: 'm', deliveries: { create: [{ channel: { type: 'webhook', url: 'http://x.test' }, attempts: 8, lastError: 'refused' }] } },
     });
     const response = await metrics(call('/api/metrics'), none);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
     const text = await response.text();
-    expect(text).toMatch(/^# TYPE kickoff_runs gauge$/m);
-    expect(text).toMatch(/^kickoff_runs\{job="probe",status="queued"\} \d+$/m);
+    expect(text).not.toMatch(/[{,]job="/);
+    expect(text).toMatch(/^# TYPE kickoff_runs_total counter$/m);
+    expect(Number(/^kickoff_runs_total\{job_name="probe",status="completed",trigger="api"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(before + 1); // other files may finish probe runs meanwhile
     expect(text).toMatch(/^kickoff_queue_jobs\{queue="diagnostics",state="waiting"\} \d+$/m);
     expect(text).toMatch(/^kickoff_workers_online \d+$/m);
     expect(Number(/^kickoff_alert_deliveries\{channel="webhook",state="failed"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
-    expect(text).toMatch(/^kickoff_alerts\{status="open",severity="critical"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^kickoff_alerts_active\{status="open",severity="critical"\} [1-9]\d*$/m);
     expect(text).toMatch(/^kickoff_cache_lookups_total\{family="live",result="miss"\} \d+$/m);
     await db().alert.delete({ where: { id: alert.id } });
-    const bucket = (le: string) => Number(new RegExp(`^kickoff_run_duration_seconds_bucket\\{job="probe",le="${le.replace('+', '\\+')}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    const bucket = (le: string) => Number(new RegExp(`^kickoff_run_duration_seconds_bucket\\{job_name="probe",le="${le.replace('+', '\\+')}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
     expect(bucket('2.5') - bucket('1')).toBeGreaterThanOrEqual(1); // the 1.5 s run
     expect(bucket('+Inf')).toBeGreaterThanOrEqual(bucket('2.5'));
     expect((await metrics(call('/api/metrics', { key: null }), none)).status).toBe(401);

@@ -1,68 +1,66 @@
 import { db } from '../db.ts';
+import { allJobs } from '../jobs/catalog.ts';
 import { categoryNames } from '../jobs/categories.ts';
 import { maxDeliveryAttempts } from '../alerts/alert-messages.ts';
 import { readCacheStats } from '../cache/two-level-cache.ts';
+import { metricsRegistry, type MetricsSnapshot } from '../metrics/metrics-registry.ts';
 import { queues } from '../queue/queues.ts';
 import { redis } from '../redis.ts';
 
-/** Upper bounds (seconds) of the run duration histogram's buckets. */
-const durationBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
-
-const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([key, value]) => `${key}="${escapeLabel(value)}"`).join(',')}}`;
+/** Workers not heard from for this long are not online (the same window as the overview's). */
+const onlineWithinMs = 15_000;
 
 /**
- * Kickoff's state in Prometheus text format: runs by job and status, run durations by job
- * (last 24 h), queue depths, alerts and their deliveries, cache hits and misses, and workers online.
+ * Reads what `/api/metrics` shows. Each query is bounded by the number of jobs, queues, workers
+ * and open alerts, never by the number of runs: totals come from the roll-ups that statement
+ * triggers keep as runs finish (`RunTotal`, `RunDurationBucket`, `AlertDeliveryTotal`, migration
+ * `run_totals`), running runs from the status index.
  */
-export async function renderMetrics(): Promise<string> {
-  const [runs, durations, workers, queueCounts, deliveries, alerts, cache] = await Promise.all([
-    db().$queryRaw<{ jobName: string; status: string; runs: bigint }[]>`
-      SELECT "jobName", status::text AS status, sum(runs) AS runs FROM "RunHourlyCount" GROUP BY 1, 2 HAVING sum(runs) > 0`,
-    db().$queryRaw<{ jobName: string; le: number; count: bigint; sum: number; total: bigint }[]>`
-      SELECT "jobName", bucket.le, count(*) FILTER (WHERE "durationMs" <= bucket.le * 1000) AS count,
-        sum("durationMs") / 1000.0 AS sum, count(*) AS total
-      FROM "JobRun" CROSS JOIN unnest(${durationBuckets}::float8[]) AS bucket(le)
-      WHERE status = 'completed' AND "durationMs" IS NOT NULL AND "queuedAt" > now() - interval '24 hours'
-      GROUP BY 1, 2 ORDER BY 1, 2`,
-    db().workerHeartbeat.count({ where: { stoppedAt: null, lastSeenAt: { gte: new Date(Date.now() - 15_000) } } }),
-    Promise.all(categoryNames.map(async (category) => ({ category, counts: await queues().for(category).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed') }))),
-    db().$queryRaw<{ channel: string; state: string; deliveries: bigint }[]>`
+export async function readMetricsSnapshot(): Promise<MetricsSnapshot> {
+  const now = Date.now();
+  const [runTotals, durationBuckets, running, workers, alerts, deliveries, deliveryAttempts, queueCounts, cache] = await Promise.all([
+    db().runTotal.findMany(),
+    db().runDurationBucket.findMany(),
+    db().$queryRaw<{ jobName: string; runs: bigint }[]>`SELECT "jobName", count(*) AS runs FROM "JobRun" WHERE status = 'running' GROUP BY 1`,
+    // Offline as the worker-offline alert sees it: silent, not stopped, not replaced on its host.
+    db().$queryRaw<{ online: bigint; offline: bigint }[]>`
+      SELECT count(*) FILTER (WHERE w."lastSeenAt" >= ${new Date(now - onlineWithinMs)}::timestamp) AS online,
+        count(*) FILTER (WHERE w."lastSeenAt" < ${new Date(now - onlineWithinMs)}::timestamp AND NOT EXISTS (
+          SELECT 1 FROM "WorkerHeartbeat" o WHERE o.host = w.host AND o."stoppedAt" IS NULL
+            AND o."lastSeenAt" >= ${new Date(now - onlineWithinMs)}::timestamp AND o."startedAt" >= w."lastSeenAt")) AS offline
+      FROM "WorkerHeartbeat" w WHERE w."stoppedAt" IS NULL AND w."lastSeenAt" >= ${new Date(now - 86_400_000)}::timestamp`,
+    db().alert.groupBy({ by: ['status', 'severity'], where: { status: { in: ['open', 'acknowledged'] } }, _count: { _all: true } }),
+    db().$queryRaw<{ channel: string | null; state: string; deliveries: bigint }[]>`
       SELECT channel->>'type' AS channel,
-        CASE WHEN "sentAt" IS NOT NULL THEN 'sent' WHEN attempts >= ${maxDeliveryAttempts} THEN 'failed' WHEN "lastError" IS NOT NULL THEN 'retrying' ELSE 'pending' END AS state,
+        CASE WHEN attempts >= ${maxDeliveryAttempts} THEN 'failed' WHEN "lastError" IS NOT NULL THEN 'retrying' ELSE 'pending' END AS state,
         count(*) AS deliveries
-      FROM "AlertDelivery" GROUP BY 1, 2`,
-    db().alert.groupBy({ by: ['status', 'severity'], _count: { _all: true } }),
+      FROM "AlertDelivery" WHERE "sentAt" IS NULL GROUP BY 1, 2`,
+    db().alertDeliveryTotal.findMany(),
+    Promise.all(categoryNames.map(async (queue) => ({ queue, counts: await queues().for(queue).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed') }))),
     readCacheStats(redis()),
   ]);
+  return {
+    jobNames: allJobs().map((job) => job.name),
+    runTotals: runTotals.map((row) => ({ jobName: row.jobName, status: row.status, trigger: row.trigger, runs: Number(row.runs) })),
+    durationBuckets: durationBuckets.map((row) => ({ jobName: row.jobName, le: row.le, runs: Number(row.runs), durationMs: Number(row.durationMs) })),
+    running: running.map((row) => ({ jobName: row.jobName, runs: Number(row.runs) })),
+    queues: queueCounts.map(({ queue, counts }) => ({
+      queue,
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      failed: counts.failed ?? 0,
+    })),
+    workers: { online: Number(workers[0]?.online ?? 0), offline: Number(workers[0]?.offline ?? 0) },
+    alerts: alerts.map((row) => ({ status: row.status, severity: row.severity, alerts: row._count._all })),
+    deliveries: deliveries.map((row) => ({ channel: row.channel ?? 'unknown', state: row.state, deliveries: Number(row.deliveries) })),
+    deliveryAttempts: deliveryAttempts.map((row) => ({ channel: row.channel, result: row.result, attempts: Number(row.attempts) })),
+    cache,
+  };
+}
 
-  const lines: string[] = [];
-  lines.push('# HELP kickoff_runs Runs recorded in PostgreSQL (within retention), by job and current status.', '# TYPE kickoff_runs gauge');
-  for (const row of runs) lines.push(`kickoff_runs${labels({ job: row.jobName, status: row.status })} ${Number(row.runs)}`);
-
-  lines.push('# HELP kickoff_run_duration_seconds Durations of runs completed in the last 24 hours, by job.', '# TYPE kickoff_run_duration_seconds histogram');
-  const byJob = new Map<string, typeof durations>();
-  for (const row of durations) byJob.set(row.jobName, [...(byJob.get(row.jobName) ?? []), row]);
-  for (const [job, rows] of byJob) {
-    for (const row of rows) lines.push(`kickoff_run_duration_seconds_bucket${labels({ job, le: String(row.le) })} ${Number(row.count)}`);
-    lines.push(`kickoff_run_duration_seconds_bucket${labels({ job, le: '+Inf' })} ${Number(rows[0]!.total)}`);
-    lines.push(`kickoff_run_duration_seconds_sum${labels({ job })} ${Number(rows[0]!.sum)}`);
-    lines.push(`kickoff_run_duration_seconds_count${labels({ job })} ${Number(rows[0]!.total)}`);
-  }
-
-  lines.push('# HELP kickoff_queue_jobs Jobs in each category queue, by state.', '# TYPE kickoff_queue_jobs gauge');
-  for (const { category, counts } of queueCounts) {
-    lines.push(`kickoff_queue_jobs${labels({ queue: category, state: 'waiting' })} ${(counts.waiting ?? 0) + (counts.prioritized ?? 0)}`);
-    for (const state of ['active', 'delayed', 'failed'] as const) lines.push(`kickoff_queue_jobs${labels({ queue: category, state })} ${counts[state] ?? 0}`);
-  }
-  lines.push('# HELP kickoff_alert_deliveries Alert messages by channel and state (sent, retrying, pending, failed = given up).', '# TYPE kickoff_alert_deliveries gauge');
-  for (const row of deliveries) lines.push(`kickoff_alert_deliveries${labels({ channel: row.channel ?? 'unknown', state: row.state })} ${Number(row.deliveries)}`);
-  lines.push('# HELP kickoff_alerts Alerts by status and severity.', '# TYPE kickoff_alerts gauge');
-  for (const row of alerts) lines.push(`kickoff_alerts${labels({ status: row.status, severity: row.severity })} ${row._count._all}`);
-  lines.push('# HELP kickoff_cache_lookups_total Two-level cache lookups by key family and result, all processes.', '# TYPE kickoff_cache_lookups_total counter');
-  for (const [family, totals] of Object.entries(cache)) {
-    lines.push(`kickoff_cache_lookups_total${labels({ family, result: 'hit' })} ${totals.hits}`, `kickoff_cache_lookups_total${labels({ family, result: 'miss' })} ${totals.misses}`);
-  }
-  lines.push('# HELP kickoff_workers_online Workers that sent a heartbeat in the last 15 seconds.', '# TYPE kickoff_workers_online gauge', `kickoff_workers_online ${workers}`);
-  return `${lines.join('\n')}\n`;
+/** Kickoff's metrics in Prometheus text format (0.0.4), with the content type to send. */
+export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
+  const registry = metricsRegistry(await readMetricsSnapshot());
+  return { body: await registry.metrics(), contentType: registry.contentType };
 }

@@ -234,12 +234,17 @@ describe('every documented operation, called', () => {
     await call('PATCH /api/users/{id}', 200, { params: { id: user.body.user.id }, body: { grants: ['probe'] } });
     await call('PATCH /api/users/{id}', 404, { params: { id: 'nope' }, body: { grants: [] } });
 
-    const signedIn = await call('POST /api/auth/login', 200, { as: 'anonymous', body: { email: 'contract@kickoff.local', password: 'contract-password-1' } });
-    await call('POST /api/auth/login', 401, { as: 'anonymous', body: { email: 'contract@kickoff.local', password: 'wrong-password' } });
-    await call('POST /api/auth/login', 422, { as: 'anonymous', body: { email: 'not an email' } });
+    // The sign-in form posts from Kickoff's own page (a browser sends Sec-Fetch-Site).
+    const fromOurPage = { 'sec-fetch-site': 'same-origin' };
+    const signedIn = await call('POST /api/auth/login', 200, { as: 'anonymous', headers: fromOurPage, body: { email: 'contract@kickoff.local', password: 'contract-password-1' } });
+    await call('POST /api/auth/login', 401, { as: 'anonymous', headers: fromOurPage, body: { email: 'contract@kickoff.local', password: 'wrong-password' } });
+    await call('POST /api/auth/login', 422, { as: 'anonymous', headers: fromOurPage, body: { email: 'not an email' } });
     await call('POST /api/auth/login', 403, { as: 'anonymous', headers: { 'sec-fetch-site': 'cross-site' }, body: { email: 'contract@kickoff.local', password: 'x' } });
     const cookie = signedIn.response.headers.getSetCookie()[0]!.split(';')[0]!;
-    await call('POST /api/auth/logout', 200, { as: 'anonymous', headers: { cookie } });
+    const own = { as: 'anonymous' as const, headers: { cookie, 'sec-fetch-site': 'same-origin' } };
+    await call('POST /api/account/password', 422, { ...own, body: { currentPassword: 'wrong-password', newPassword: 'contract-password-2' } });
+    await call('POST /api/account/password', 200, { ...own, body: { currentPassword: 'contract-password-1', newPassword: 'contract-password-2' } });
+    await call('POST /api/auth/logout', 200, { as: 'anonymous', headers: { cookie, ...fromOurPage } });
 
     await call('GET /api/api-keys', 200);
     const created = await call('POST /api/api-keys', 201, { body: { name: 'contract', role: 'viewer' } });

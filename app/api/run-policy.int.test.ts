@@ -509,6 +509,32 @@ describe('stats-update: its three sources on every path that carries them', () =
   });
 });
 
+describe('exclusive jobs and the runs the system asks for', () => {
+  it('coalesces several requests of one batch, and of later batches, into one follow-up', async () => {
+    await resetSwitches();
+    const lock = jobLock(jobs.solo.name, redis(), prefix);
+    expect((await lock.acquire('batch-holder', 30_000)).acquired).toBe(true);
+    try {
+      const ask = (sources: string[]) => createRuns({ kind: 'system', trigger: 'event', actor: 'database' }, sources.map((source) => ({ job: jobs.solo.name, source })));
+      const first = await ask(['one', 'two', 'three']);
+      const later = await ask(['four']);
+      const ids = [...first, ...later].map((outcome) => (outcome.ok ? outcome.run.id : outcome.error.message));
+      expect(new Set(ids).size).toBe(1);
+      expect([...first, ...later].map((outcome) => outcome.ok && outcome.created)).toEqual([true, false, false, false]);
+      const notes = await db().runEvent.findMany({ where: { runId: ids[0] }, orderBy: { id: 'asc' } });
+      expect(notes.map((note) => note.message)).toEqual([
+        expect.stringMatching(/^Waits for run batch-holder to end/),
+        'Also covers a request from two',
+        'Also covers a request from three',
+        'Also covers a request from four',
+      ]);
+    } finally {
+      await lock.release('batch-holder');
+    }
+    expect((await until((await db().jobRun.findFirstOrThrow({ where: { jobName: jobs.solo.name, source: 'one' } })).id, ['completed'], 15_000)).status).toBe('completed');
+  });
+});
+
 describe('idempotency comes before the limits', () => {
   it('a repeated requestId inside the cooldown answers 200 with the earlier run', async () => {
     await resetSwitches();

@@ -5,6 +5,7 @@
  * without loading the routes; `route-table.test.ts` keeps it equal to `app/api/**\/route.ts`.
  */
 export const apiRouteTable = {
+  '/api/account/password': ['POST'],
   '/api/alert-rules': ['GET', 'POST'],
   '/api/alert-rules/[id]': ['PATCH', 'DELETE'],
   '/api/alerts': ['GET'],

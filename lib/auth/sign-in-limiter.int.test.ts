@@ -129,10 +129,11 @@ describe('sign-in limits', () => {
   });
 
   it('forgets failures once the window has passed (they decay; no lock from old failures)', async () => {
-    const limiter = limiterWith({ SIGN_IN_MAX_FAILURES: '3', SIGN_IN_WINDOW_SECONDS: '2' });
+    // A window long enough that the four attempts after it (a password check each, slow on a loaded machine) fit in the next one.
+    const limiter = limiterWith({ SIGN_IN_MAX_FAILURES: '3', SIGN_IN_WINDOW_SECONDS: '6' });
     const email = await newUser();
     for (let index = 0; index < 2; index += 1) expect((await attempt(limiter, email, 'wrong')).status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    await new Promise((resolve) => setTimeout(resolve, 6_300));
     for (let index = 0; index < 3; index += 1) expect((await attempt(limiter, email, 'wrong')).status).toBe(401);
     expect((await attempt(limiter, email, password)).status).toBe(429);
   });

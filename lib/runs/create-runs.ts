@@ -191,13 +191,23 @@ export async function createRuns(requester: Requester, requests: readonly RunReq
     if (outcome === 'refuse') refuse(item, new ConflictError('already_running', `Job "${item.job.name}" is exclusive and already running`, { runId: holder }));
     else followUps.push({ item, holder });
   }
+  // Several requests of one batch for the same exclusive job join the first one's follow-up.
+  const batchFollowUp = new Map<string, Pending>();
+  const joinedInBatch: [Pending, Pending][] = [];
   for (const { item, holder } of followUps) {
+    const first = batchFollowUp.get(item.job.name);
+    if (first) {
+      joinedInBatch.push([item, first]);
+      continue;
+    }
     const claim = await claimFollowUp(item.job);
     if (claim.kind === 'join') {
       await noteOnRun(claim.run.id, `Also covers a request from ${askedBy(item)}`, { requestId: item.request.requestId ?? null, source: item.request.source ?? null });
       outcomes[item.index] = { ok: true, run: claim.run, created: false, coalesced: true };
     } else {
-      toQueue.push({ ...item, row: { ...newRow(item, requester, 'queued'), id: claim.runId } });
+      const followUp = { ...item, row: { ...newRow(item, requester, 'queued'), id: claim.runId } };
+      toQueue.push(followUp);
+      batchFollowUp.set(item.job.name, followUp);
       followUpNotes.set(claim.runId, `Waits for run ${holder} to end: ${item.job.name} is exclusive and was running when ${askedBy(item)} asked`);
     }
   }
@@ -229,6 +239,11 @@ export async function createRuns(requester: Requester, requests: readonly RunReq
     const outcome = outcomes[first.index];
     outcomes[repeat.index] = outcome?.ok ? { ...outcome, created: false } : outcome;
   }
+  for (const [joiner, first] of joinedInBatch) {
+    const outcome = outcomes[first.index];
+    if (outcome?.ok) await noteOnRun(outcome.run.id, `Also covers a request from ${askedBy(joiner)}`, { requestId: joiner.request.requestId ?? null, source: joiner.request.source ?? null }).catch(() => {});
+    outcomes[joiner.index] = outcome?.ok ? { ...outcome, created: false, coalesced: true } : outcome;
+  }
 
   // 8. Audit.
   if (person) {
@@ -236,7 +251,7 @@ export async function createRuns(requester: Requester, requests: readonly RunReq
       const outcome = outcomes[item.index];
       if (!outcome?.ok) return [];
       const run = outcome.run;
-      const override = person.override ? { overrideLimits: true } : {};
+      const override = person.override && limitsApplyTo(person.actor.principal) ? { overrideLimits: true } : {};
       return item.request.retryOf
         ? [{ action: 'run.retry', targetType: 'run', targetId: item.request.retryOf, details: { newRunId: run.id, jobName: run.jobName, ...override } }]
         : [{ action: 'job.trigger', targetType: 'job', targetId: run.jobName, details: { runId: run.id, payload: run.payload, ...override } }];

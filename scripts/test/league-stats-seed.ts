@@ -88,5 +88,7 @@ export async function seedLeagueStats(db: Db, options: LeagueStatsSeedOptions): 
                0, en."summaryOverallPoints", coalesce(en."summaryEventPoints", 0)
         FROM members m JOIN "Entry" en ON en.id = m."entryId"`),
     ],
+    // A loaded machine takes longer than Prisma's 5 s default for the whole seed.
+    { timeout: 120_000, maxWait: 30_000 },
   );
 }

@@ -121,7 +121,8 @@ describe('GET /api/metrics', () => {
     });
     await db().alert.createMany({
       data: [
-        { ruleId: 'r', subject: 'probe', severity: 'warning', title: 't', message: 'm', status: 'acknowledged' },
+        // One active alert per rule and subject (a unique index): the acknowledged one is another subject's.
+        { ruleId: 'r', subject: 'probe-2', severity: 'warning', title: 't', message: 'm', status: 'acknowledged' },
         { ruleId: 'r', subject: 'probe', severity: 'warning', title: 't', message: 'm', status: 'resolved' },
       ],
     });

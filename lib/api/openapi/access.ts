@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { ApiKeyDto, UserDto } from '../../users/manage-users.ts';
-import { signInSchema } from '../../validations/auth.ts';
+import { passwordChangeSchema, signInSchema } from '../../validations/auth.ts';
 import { createApiKeySchema, createUserSchema, updateUserSchema } from '../../validations/users.ts';
 import { isoDateTime, operation } from './operation.ts';
 
@@ -68,6 +68,22 @@ export const accessPaths: ZodOpenApiPathsObject = {
       access: 'public',
       responses: { 200: { description: 'Signed out', schema: z.object({ ok: z.literal(true) }) } },
       errors: { 403: 'A sign-out from another site (`forbidden`)' },
+    }),
+  },
+  '/api/account/password': {
+    post: operation({
+      operationId: 'changeOwnPassword',
+      summary: 'Change your own password (your other sessions end)',
+      description: 'The current password counts against the sign-in limits. The session that made the change stays signed in; every other session of yours ends.',
+      tags: ['Access'],
+      access: 'account:edit',
+      body: passwordChangeSchema,
+      responses: { 200: { description: 'Changed', schema: z.object({ sessionsEnded: z.number().int() }) } },
+      errors: {
+        403: 'An API key has no password of its own (`forbidden`)',
+        422: 'The new password is too short, or the current one is not right (`validation_failed`, at `currentPassword` / `newPassword`)',
+        429: 'Too many wrong current passwords (`rate_limited`, with `Retry-After`)',
+      },
     }),
   },
   '/api/users': {

@@ -57,7 +57,8 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
                       {job.name}
                     </Link>
                     {job.lastRun ? (
-                      <Link href={`/runs/${job.lastRun.id}`} aria-label={`Last run of ${job.name}`}>
+                      <Link href={`/runs/${job.lastRun.id}`} className="rounded-full">
+                        <span className="sr-only">Last run of {job.name}: </span>
                         <StatusBadge status={job.lastRun.status} />
                       </Link>
                     ) : null}

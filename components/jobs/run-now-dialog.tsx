@@ -191,11 +191,15 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
             />
           </div>
         )}
-        <ul id="run-now-errors" role="alert" className="space-y-1 text-xs text-danger empty:hidden">
-          {errors.map((error) => (
-            <li key={error}>{error}</li>
-          ))}
-        </ul>
+        <div id="run-now-errors" role="alert" className="text-xs text-danger empty:hidden">
+          {errors.length > 0 ? (
+            <ul className="space-y-1">
+              {errors.map((error) => (
+                <li key={error}>{error}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
         <div className="flex items-end gap-2 border-t border-line pt-3">
           <label className="flex-1 text-xs text-muted">
             Save this payload as

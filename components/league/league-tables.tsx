@@ -111,11 +111,11 @@ export function TournamentLinks({ tournaments }: { tournaments: TournamentSummar
   return (
     <ul className="divide-y divide-line">
       {tournaments.map((tournament) => (
-        <li key={tournament.id} className="flex items-center gap-3 px-4 py-2 text-sm">
-          <Link href={`/league/tournaments/${tournament.id}`} className="min-w-0 flex-1 truncate font-medium underline-offset-2 hover:underline" title={tournament.name}>
+        <li key={tournament.id} className="flex flex-wrap items-baseline justify-between gap-x-3 px-4 py-2 text-sm">
+          <Link href={`/league/tournaments/${tournament.id}`} className="min-w-0 truncate font-medium underline-offset-2 hover:underline" title={tournament.name}>
             {tournament.name}
           </Link>
-          <span className="text-xs text-muted">
+          <span className="text-xs whitespace-nowrap text-muted">
             {tournamentKindLabel[tournament.kind] ?? tournament.kind} · GW {tournament.startEvent}–{tournament.endEvent} · {tournament.status}
           </span>
         </li>

@@ -46,7 +46,7 @@ export default async function LeagueStatsPage() {
 
       <Panel
         title="Last update"
-        actions={lastRun ? <Link href={`/runs/${lastRun.runId}`}>run {lastRun.runId.slice(0, 8)}</Link> : null}
+        actions={lastRun ? <Link href={`/runs/${lastRun.runId}`} className="text-accent underline underline-offset-2">run {lastRun.runId.slice(0, 8)}</Link> : null}
       >
         {lastRun ? (
           <div className="space-y-2 px-4 py-3 text-sm" data-testid="stats-timings">

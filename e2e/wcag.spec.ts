@@ -61,10 +61,15 @@ test.beforeAll(async ({ playwright, baseURL, browser }) => {
   await request.dispose();
 });
 
-/** Leagues with standings and tournaments: a faster entry-updates than the start-up one (10 requests a minute), then tournament-event-data. */
+/** Leagues with standings and tournaments: entry-updates and tournament-event-data at 1000 upstream requests a minute (their default is 10). */
 async function seedLeague(request: APIRequestContext): Promise<void> {
-  const { job } = (await (await request.get('/api/jobs/entry-updates', { headers })).json()) as { job: { config: Record<string, unknown> } };
-  expect((await request.patch('/api/jobs/entry-updates', { headers, data: { config: { ...job.config, requestsPerMinute: 1_000, maxEntries: 30 } } })).status()).toBe(200);
+  for (const [name, faster] of [
+    ['entry-updates', { requestsPerMinute: 1_000, maxEntries: 30 }],
+    ['tournament-event-data', { requestsPerMinute: 1_000, maxStandingsPages: 2 }],
+  ] as const) {
+    const { job } = (await (await request.get(`/api/jobs/${name}`, { headers })).json()) as { job: { config: Record<string, unknown> } };
+    expect((await request.patch(`/api/jobs/${name}`, { headers, data: { config: { ...job.config, ...faster } } })).status()).toBe(200);
+  }
   for (const status of ['running', 'queued', 'retrying']) {
     const { runs } = (await (await request.get(`/api/runs?job=entry-updates&status=${status}`, { headers })).json()) as { runs: { id: string }[] };
     for (const run of runs) await request.post(`/api/runs/${run.id}/cancel`, { headers });

@@ -1,4 +1,7 @@
-/** A dynamic segment as written: Next hands it over still percent-encoded; a malformed escape is kept as it is (it then names nothing, a 404). */
+/**
+ * A dynamic segment as written: Next hands it over still percent-encoded. A malformed escape
+ * is kept as it is rather than thrown (it then names nothing: a 404, never a 500).
+ */
 export function decodeParam(value: string): string {
   try {
     return decodeURIComponent(value);

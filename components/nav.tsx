@@ -25,7 +25,7 @@ export function Nav() {
             key={link.href}
             href={link.href}
             aria-current={current ? 'page' : undefined}
-            className={`rounded-md px-3 py-1.5 text-sm font-medium ${current ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-200/60 dark:text-slate-300 dark:hover:bg-slate-800'}`}
+            className={`rounded-md px-3 py-1.5 text-sm font-medium ${current ? 'bg-fg text-surface' : 'text-muted hover:bg-surface-muted'}`}
           >
             {link.label}
           </Link>

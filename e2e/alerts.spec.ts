@@ -61,8 +61,15 @@ test('an admin creates, edits, disables and deletes an alert rule with inline va
 
   await rule.getByRole('button', { name: 'Disable' }).click();
   await expect(rule).toContainText('disabled');
-  page.once('dialog', (dialog) => void dialog.accept());
+  // Delete asks first, in Kickoff's own dialog: focus starts on Cancel, Escape keeps the rule.
   await rule.getByRole('button', { name: 'Delete' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete the rule “Probe fails”?' });
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(rule.getByRole('button', { name: 'Delete' })).toBeFocused();
+  await rule.getByRole('button', { name: 'Delete' }).click();
+  await confirm.getByRole('button', { name: 'Delete rule' }).click();
   await expect(rule).toHaveCount(0);
   await expect(page.getByText('No rules yet')).toBeVisible();
 });

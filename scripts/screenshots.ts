@@ -10,7 +10,9 @@ const baseUrl = process.argv[2] ?? 'http://localhost:3000';
 const outDir = process.argv[3] ?? 'test-results/screenshots';
 const email = process.env.KICKOFF_EMAIL ?? 'admin@kickoff.local';
 const password = process.env.KICKOFF_PASSWORD ?? '';
-const pages = (process.env.KICKOFF_PAGES ?? '/runs,/jobs').split(',');
+// Every page by default; a league's and a tournament's own page are added when the lists link to one.
+const pages = (process.env.KICKOFF_PAGES ?? '/overview,/jobs,/jobs/probe,/jobs/battle-race-update,/runs,/league,/league/leagues,/league/tournaments,/league/stats,/league/entries,/alerts,/audit,/settings,/no-such-page').split(',');
+const fullPage = process.env.KICKOFF_FULL_PAGE === '1';
 
 mkdirSync(outDir, { recursive: true });
 const browser = await chromium.launch({
@@ -25,13 +27,21 @@ for (const colorScheme of ['light', 'dark'] as const) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  for (const path of pages) {
+  const visit = async (path: string, name = path.replace(/^\//, '').replace(/\W+/g, '-') || 'home') => {
     await page.goto(`${baseUrl}${path}`);
     await page.waitForLoadState('networkidle').catch(() => {});
     await page.waitForTimeout(500);
-    const name = path.replace(/^\//, '').replace(/\W+/g, '-') || 'home';
-    await page.screenshot({ path: join(outDir, `${name}-${colorScheme}.png`) });
+    await page.screenshot({ path: join(outDir, `${name}-${colorScheme}.png`), fullPage });
     console.log(`${name}-${colorScheme}.png`);
+  };
+  for (const path of pages) {
+    await visit(path);
+    // The first run, league or tournament a list links to.
+    for (const [list, item, name] of [['/runs', 'a[href^="/runs/"]', 'run'], ['/league/leagues', 'main a[href^="/league/leagues/"]', 'a-league'], ['/league/tournaments', 'main a[href^="/league/tournaments/"]', 'a-tournament']] as const) {
+      if (path !== list) continue;
+      const href = await page.locator(item).first().getAttribute('href', { timeout: 2_000 }).catch(() => null);
+      if (href) await visit(href, name);
+    }
   }
   await page.close();
 }

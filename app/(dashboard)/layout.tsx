@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav.tsx';
+import { Tag } from '@/components/ui/badge.tsx';
 import { SignOutButton } from '@/components/sign-out-button.tsx';
 import { requirePrincipal } from '../_lib/session.ts';
 
@@ -10,7 +11,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const principal = await requirePrincipal();
   return (
     <div className="min-h-screen">
-      <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+      <header className="border-b border-line bg-surface/80 backdrop-blur">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
           <Link href="/overview" className="flex items-center gap-2 font-semibold">
             <img src="/favicon.svg" alt="" className="size-6" />
@@ -18,15 +19,17 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </Link>
           <Nav />
           <div className="ml-auto flex items-center gap-3 text-sm">
-            <span className="max-w-64 truncate text-slate-600 dark:text-slate-300" title={principal.label}>
+            <span className="max-w-64 truncate text-muted" title={principal.label}>
               {principal.label}
             </span>
-            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{principal.role}</span>
+            <Tag>{principal.role}</Tag>
             <SignOutButton />
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-6 py-6 outline-none">
+        {children}
+      </main>
     </div>
   );
 }

@@ -106,12 +106,12 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
 
   return (
     <form onSubmit={submit} noValidate aria-label={rule ? `Edit ${rule.name}` : 'New alert rule'} className="grid grid-cols-2 gap-3 p-4 md:grid-cols-4">
-      <label className="col-span-2 text-xs text-slate-500">
+      <label className="col-span-2 text-xs text-muted">
         Name
         <input name="name" defaultValue={rule?.name} className={inputClass} placeholder="Probe keeps failing" />
         <FieldError errors={errors} field="name" />
       </label>
-      <label className="text-xs text-slate-500">
+      <label className="text-xs text-muted">
         Condition
         <select name="type" aria-label="Condition" value={type} onChange={(event) => setType(event.target.value as ConditionType)} className={inputClass}>
           {conditionTypes.map((option) => (
@@ -121,7 +121,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
         <span className="mt-1 block">{conditionHelp[type]}</span>
         <FieldError errors={errors} field="condition.type" />
       </label>
-      <label className="text-xs text-slate-500">
+      <label className="text-xs text-muted">
         Severity
         <select name="severity" aria-label="Severity" defaultValue={rule?.severity ?? 'critical'} className={inputClass}>
           <option value="critical">critical: now, repeated every 5 min</option>
@@ -131,7 +131,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
         <FieldError errors={errors} field="severity" />
       </label>
       {conditionFields[type].map((field) => (
-        <label key={`${type}-${field.name}`} className="text-xs text-slate-500">
+        <label key={`${type}-${field.name}`} className="text-xs text-muted">
           {field.label}
           <input
             name={field.name}
@@ -143,7 +143,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
           <FieldError errors={errors} field={`condition.${field.name}`} />
         </label>
       ))}
-      <label className="text-xs text-slate-500">
+      <label className="text-xs text-muted">
         Applies to
         <select aria-label="Applies to" value={scopeKind} onChange={(event) => setScopeKind(event.target.value as typeof scopeKind)} className={inputClass}>
           <option value="all">all jobs</option>
@@ -153,7 +153,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
         <FieldError errors={errors} field="scope" />
       </label>
       {scopeKind === 'category' ? (
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Category
           <select name="scopeCategory" aria-label="Category" defaultValue={rule?.scope.category} className={inputClass}>
             {categoryNames.map((category) => (
@@ -163,7 +163,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
           <FieldError errors={errors} field="scope.category" />
         </label>
       ) : scopeKind === 'job' ? (
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Job
           <input name="scopeJob" aria-label="Job" list={`${prefix}-jobs`} defaultValue={rule?.scope.job} className={inputClass} />
           <datalist id={`${prefix}-jobs`}>
@@ -175,17 +175,17 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
         </label>
       ) : null}
       <fieldset className="col-span-2 grid grid-cols-1 gap-2 md:col-span-4 md:grid-cols-3">
-        <legend className="mb-1 text-xs text-slate-500">Send to</legend>
+        <legend className="mb-1 text-xs text-muted">Send to</legend>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="dashboard" defaultChecked={channels.some((channel) => channel.type === 'dashboard')} />
           Dashboard
         </label>
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Telegram chat ids (comma-separated)
           <input name="telegram" defaultValue={telegramChats} className={inputClass} placeholder="-1001234567890" />
           <FieldError errors={errors} field="telegram" />
         </label>
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Webhook URL (JSON POST)
           <input name="webhook" defaultValue={webhook?.type === 'webhook' ? webhook.url : ''} className={inputClass} placeholder="https://hooks.example.com/kickoff" />
           <FieldError errors={errors} field="webhook" />
@@ -194,7 +194,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
           <FieldError errors={errors} field="channels" />
         </div>
       </fieldset>
-      <label className="text-xs text-slate-500">
+      <label className="text-xs text-muted">
         Cooldown (minutes)
         <input name="cooldownMinutes" type="number" defaultValue={rule?.cooldownMinutes ?? 15} className={inputClass} />
         <FieldError errors={errors} field="cooldownMinutes" />
@@ -210,7 +210,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
         </Button>
       </div>
       {errors.form ? (
-        <p role="alert" className="col-span-full text-xs text-rose-700 dark:text-rose-300">
+        <p role="alert" className="col-span-full text-xs text-danger">
           {errors.form.join(', ')}
         </p>
       ) : null}

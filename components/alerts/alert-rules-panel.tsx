@@ -5,7 +5,9 @@ import { useState, type FormEvent } from 'react';
 import type { AlertRuleDto } from '@/lib/alerts/alert-rules.ts';
 import type { JobSummaryDto } from '@/lib/data/jobs.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
+import { Tag } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
+import { ConfirmDialog } from '../ui/dialog.tsx';
 import { FieldError, inputClass, type FieldErrors } from '../ui/field.tsx';
 import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 import { AlertRuleForm } from './alert-rule-form.tsx';
@@ -25,6 +27,7 @@ export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
   const rules = useQuery({ queryKey: ['alert-rules'], queryFn: () => apiFetch<{ rules: AlertRuleDto[] }>('/api/alert-rules') });
   const jobs = useQuery({ queryKey: ['jobs'], queryFn: () => apiFetch<{ jobs: JobSummaryDto[] }>('/api/jobs'), enabled: canManage });
   const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<AlertRuleDto | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['alert-rules'] });
   const change = useMutation({
     mutationFn: ({ id, patch }: { id: string; patch: object | null }) => apiFetch(`/api/alert-rules/${id}`, patch ? { method: 'PATCH', json: patch } : { method: 'DELETE' }),
@@ -49,7 +52,7 @@ export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
       }
     >
       {editing === 'new' ? (
-        <div className="border-b border-slate-200 dark:border-slate-800">
+        <div className="border-b border-line">
           <AlertRuleForm jobNames={jobNames} onSave={(body) => save(null, body)} onCancel={() => setEditing(null)} />
         </div>
       ) : null}
@@ -60,7 +63,7 @@ export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
       ) : rules.data.rules.length === 0 ? (
         <EmptyNote title="No rules yet" hint={canManage ? 'Add one with "New rule": say what to watch and where to send it.' : 'An admin adds rules here.'} />
       ) : (
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+        <ul className="divide-y divide-line">
           {rules.data.rules.map((rule) =>
             editing === rule.id ? (
               <li key={rule.id} data-rule={rule.name}>
@@ -71,9 +74,9 @@ export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
                 <div className="min-w-0 flex-1">
                   <div className="truncate font-medium" title={rule.name}>
                     {rule.name}
-                    {!rule.enabled ? <span className="ml-2 rounded bg-slate-100 px-1.5 text-xs font-normal text-slate-600 dark:bg-slate-800 dark:text-slate-300">disabled</span> : null}
+                    {!rule.enabled ? <span className="ml-2"><Tag>disabled</Tag></span> : null}
                   </div>
-                  <div className="truncate text-xs text-slate-500" title={`${describeCondition(rule.condition)} · ${describeScope(rule.scope)} · ${describeChannels(rule.channels)}`}>
+                  <div className="truncate text-xs text-muted" title={`${describeCondition(rule.condition)} · ${describeScope(rule.scope)} · ${describeChannels(rule.channels)}`}>
                     {describeCondition(rule.condition)} · {describeScope(rule.scope)} · {rule.severity} · {describeChannels(rule.channels)} · cooldown {rule.cooldownMinutes} min
                   </div>
                 </div>
@@ -88,9 +91,7 @@ export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
                     <Button
                       size="sm"
                       variant="danger"
-                      onClick={() => {
-                        if (window.confirm(`Delete the rule "${rule.name}"? Its alerts stay in the history.`)) change.mutate({ id: rule.id, patch: null });
-                      }}
+                      onClick={() => setDeleting(rule)}
                     >
                       Delete
                     </Button>
@@ -101,8 +102,18 @@ export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
           )}
         </ul>
       )}
+      {deleting ? (
+        <ConfirmDialog
+          title={`Delete the rule “${deleting.name}”?`}
+          message="Its alerts stay in the history."
+          confirmLabel="Delete rule"
+          pending={change.isPending}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => change.mutate({ id: deleting.id, patch: null }, { onSettled: () => setDeleting(null) })}
+        />
+      ) : null}
       {change.error ? (
-        <p role="alert" className="px-4 pb-3 text-xs text-rose-700 dark:text-rose-300">
+        <p role="alert" className="px-4 pb-3 text-xs text-danger">
           {change.error.message}
         </p>
       ) : null}
@@ -132,7 +143,7 @@ export function TelegramTestPanel() {
   return (
     <Panel title="Telegram">
       <form onSubmit={submit} noValidate className="flex flex-wrap items-start gap-3 p-4">
-        <label className="min-w-48 flex-1 text-xs text-slate-500">
+        <label className="min-w-48 flex-1 text-xs text-muted">
           Chat id
           <input name="chatId" className={inputClass} placeholder="-1001234567890" />
           <FieldError errors={errors} field="chatId" />
@@ -141,9 +152,9 @@ export function TelegramTestPanel() {
           {send.isPending ? 'Sending…' : 'Send test message'}
         </Button>
         <div className="basis-full text-xs">
-          {sentTo ? <p className="text-emerald-700 dark:text-emerald-300">Sent to {sentTo}: check the chat.</p> : null}
+          {sentTo ? <p className="text-success">Sent to {sentTo}: check the chat.</p> : null}
           {errors.form ? (
-            <p role="alert" className="text-rose-700 dark:text-rose-300">
+            <p role="alert" className="text-danger">
               {errors.form.join(', ')}
             </p>
           ) : null}

@@ -5,15 +5,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AlertDto } from '@/lib/alerts/alerts.ts';
 import type { ChannelHealthDto } from '@/lib/alerts/channel-health.ts';
 import { apiFetch } from '../api-client.ts';
+import { Badge, type Tone } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { formatRelative } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 
-const tone: Record<AlertDto['status'], string> = {
-  open: 'bg-rose-50 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-700',
-  acknowledged: 'bg-amber-50 text-amber-800 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700',
-  resolved: 'bg-emerald-50 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-700',
-};
+const tone: Record<AlertDto['status'], Tone> = { open: 'danger', acknowledged: 'warning', resolved: 'success' };
 
 /** Alert history with Acknowledge and Resolve, and each alert's deliveries. */
 export function AlertsList({ canAct }: { canAct: boolean }) {
@@ -31,7 +28,7 @@ export function AlertsList({ canAct }: { canAct: boolean }) {
   return (
     <Panel title="Alerts">
       {failing.length > 0 ? (
-        <ul aria-label="Failing channels" className="divide-y divide-rose-100 border-b border-rose-200 bg-rose-50 text-sm text-rose-900 dark:divide-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100">
+        <ul aria-label="Failing channels" className="divide-y divide-danger-line border-b border-danger-line bg-danger-soft text-sm text-danger">
           {failing.map((channel) => (
             <li key={`${channel.type}:${channel.target}`} data-channel={`${channel.type}:${channel.target}`} className="px-4 py-2">
               <span className="font-medium">
@@ -54,16 +51,16 @@ export function AlertsList({ canAct }: { canAct: boolean }) {
       ) : alerts.data.alerts.length === 0 ? (
         <EmptyNote title="No alerts" hint="Alerts appear here when a rule below fires." />
       ) : (
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+        <ul className="divide-y divide-line">
           {alerts.data.alerts.map((alert) => (
             <li key={alert.id} data-alert={alert.id} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
-              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone[alert.status]}`}>{alert.status}</span>
+              <Badge tone={tone[alert.status]}>{alert.status}</Badge>
               <div className="min-w-0 flex-1">
                 <div className="truncate font-medium" title={alert.title}>
                   {alert.title}
-                  {alert.count > 1 ? <span className="ml-2 text-xs text-slate-500">×{alert.count}</span> : null}
+                  {alert.count > 1 ? <span className="ml-2 text-xs text-muted">×{alert.count}</span> : null}
                 </div>
-                <div className="text-xs text-slate-500">
+                <div className="text-xs text-muted">
                   {alert.severity} · last {formatRelative(alert.lastAt)}
                   {alert.acknowledgedBy ? ` · acknowledged by ${alert.acknowledgedBy}` : ''}
                   {alert.runId ? (
@@ -76,9 +73,9 @@ export function AlertsList({ canAct }: { canAct: boolean }) {
                   ) : null}
                 </div>
                 {alert.deliveries.map((delivery, index) => (
-                  <div key={index} className="truncate text-xs text-slate-500">
+                  <div key={index} className="truncate text-xs text-muted">
                     {(delivery.channel as { type: string }).type}: {delivery.sentAt ? `sent ${formatRelative(delivery.sentAt)}` : `not sent yet (${delivery.attempts} attempts)`}
-                    {delivery.lastError ? <span className="text-rose-700 dark:text-rose-300"> · {delivery.lastError}</span> : null}
+                    {delivery.lastError ? <span className="text-danger"> · {delivery.lastError}</span> : null}
                   </div>
                 ))}
               </div>

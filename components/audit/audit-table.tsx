@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { AuditEntryDto } from '@/lib/data/audit.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
+import { controlClass } from '../ui/field.tsx';
 import { formatTime } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, LoadMore, Panel } from '../ui/panel.tsx';
 import { TableHead } from '../ui/table-head.tsx';
@@ -25,21 +26,21 @@ export function AuditTable() {
     refetchInterval: 30_000,
   });
   const entries = query.data?.pages.flatMap((page) => page.entries) ?? [];
-  const input = 'mt-1 block rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700';
+  const input = `mt-1 block px-2 py-1.5 text-sm ${controlClass}`;
   return (
     <Panel title="Audit log">
       <form
-        className="flex flex-wrap items-end gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800"
+        className="flex flex-wrap items-end gap-2 border-b border-line px-4 py-3"
         onSubmit={(event) => {
           event.preventDefault();
           setFilters(draft);
         }}
       >
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Action
           <input className={input} placeholder="job.trigger" value={draft.action} onChange={(event) => setDraft({ ...draft, action: event.target.value })} />
         </label>
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Actor
           <input className={input} placeholder="email or key" value={draft.actor} onChange={(event) => setDraft({ ...draft, actor: event.target.value })} />
         </label>
@@ -64,32 +65,32 @@ export function AuditTable() {
                 { label: 'From', className: 'w-[12%]' },
               ]}
             />
-            <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
+            <tbody className="divide-y divide-line align-top">
               {entries.map((entry) => (
                 <tr key={entry.id} data-action={entry.action}>
-                  <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatTime(entry.at)}</td>
+                  <td className="px-4 py-2 text-muted tabular-nums">{formatTime(entry.at)}</td>
                   <td className="px-4 py-2">
                     <div className="truncate" title={entry.actor}>
                       {entry.actor}
                     </div>
-                    <div className="text-xs text-slate-400">{entry.role ?? entry.actorType}</div>
+                    <div className="text-xs text-muted">{entry.role ?? entry.actorType}</div>
                   </td>
                   <td className="px-4 py-2 font-mono text-xs">{entry.action}</td>
                   <td className="truncate px-4 py-2 text-xs" title={entry.targetId ?? ''}>
                     {entry.targetType ? `${entry.targetType} ` : ''}
                     <span className="font-mono">{entry.targetId}</span>
                   </td>
-                  <td className="px-4 py-2 font-mono text-xs break-all text-slate-600 dark:text-slate-300">
+                  <td className="px-4 py-2 font-mono text-xs break-all text-muted">
                     {entry.before != null || entry.after != null ? (
                       <>
-                        <div className="text-rose-700 dark:text-rose-300">− {change(entry.before)}</div>
-                        <div className="text-emerald-700 dark:text-emerald-300">+ {change(entry.after)}</div>
+                        <div className="text-danger">− {change(entry.before)}</div>
+                        <div className="text-success">+ {change(entry.after)}</div>
                       </>
                     ) : (
                       <div className="line-clamp-2">{change(entry.details)}</div>
                     )}
                   </td>
-                  <td className="px-4 py-2 text-xs text-slate-500">
+                  <td className="px-4 py-2 text-xs text-muted">
                     <div>{entry.ip ?? '—'}</div>
                     <div className="truncate font-mono" title={entry.requestId ?? ''}>
                       {entry.requestId}

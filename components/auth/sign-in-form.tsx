@@ -5,6 +5,7 @@ import { safeNextPath } from '@/lib/auth/next-path.ts';
 import { signInSchema } from '@/lib/validations/auth.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
+import { controlClass } from '../ui/field.tsx';
 
 type FieldErrors = Partial<Record<'email' | 'password', string>>;
 
@@ -36,13 +37,12 @@ export function SignInForm({ next }: { next: string }) {
     }
   }
 
-  const input =
-    'mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-xs ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-teal-600 dark:bg-slate-900 dark:ring-slate-700';
+  const input = `mt-1 block w-full px-3 py-2 text-sm shadow-xs ${controlClass}`;
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+    <form onSubmit={onSubmit} noValidate className="space-y-4 rounded-lg bg-surface p-6 shadow-sm ring-1 ring-line">
       <h1 className="text-base font-semibold">Sign in</h1>
       {formError ? (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
           {formError}
         </p>
       ) : null}
@@ -52,7 +52,7 @@ export function SignInForm({ next }: { next: string }) {
         </label>
         <input id="email" name="email" type="email" autoComplete="username" aria-invalid={Boolean(fieldErrors.email)} aria-describedby="email-error" className={input} />
         {fieldErrors.email ? (
-          <p id="email-error" className="mt-1 text-xs text-rose-700 dark:text-rose-300">
+          <p id="email-error" className="mt-1 text-xs text-danger">
             {fieldErrors.email}
           </p>
         ) : null}
@@ -63,7 +63,7 @@ export function SignInForm({ next }: { next: string }) {
         </label>
         <input id="password" name="password" type="password" autoComplete="current-password" aria-invalid={Boolean(fieldErrors.password)} aria-describedby="password-error" className={input} />
         {fieldErrors.password ? (
-          <p id="password-error" className="mt-1 text-xs text-rose-700 dark:text-rose-300">
+          <p id="password-error" className="mt-1 text-xs text-danger">
             {fieldErrors.password}
           </p>
         ) : null}

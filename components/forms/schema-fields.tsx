@@ -1,5 +1,7 @@
 'use client';
 
+import { controlClass, inputClass } from '../ui/field.tsx';
+
 /** Form fields built from a JSON Schema object's properties (job configs and payloads). */
 export interface FieldSchema {
   type?: string | string[];
@@ -58,7 +60,6 @@ export function dataFrom(properties: Record<string, FieldSchema>, values: FieldV
   return { data, errors };
 }
 
-const inputClass = 'mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 disabled:opacity-60 dark:bg-slate-900 dark:ring-slate-700';
 
 export function SchemaFields({
   idPrefix,
@@ -66,6 +67,7 @@ export function SchemaFields({
   values,
   errors,
   disabled = false,
+  autoFocusFirst = false,
   onChange,
 }: {
   idPrefix: string;
@@ -73,20 +75,23 @@ export function SchemaFields({
   values: FieldValues;
   errors: Record<string, string>;
   disabled?: boolean;
+  /** Marks the first field for the dialog that holds it to focus when it opens. */
+  autoFocusFirst?: boolean;
   onChange: (values: FieldValues) => void;
 }) {
   return (
     <>
-      {Object.entries(properties).map(([key, field]) => {
+      {Object.entries(properties).map(([key, field], index) => {
+        const autoFocus = autoFocusFirst && index === 0 ? { 'data-autofocus': true } : {};
         const kind = kindOf(field);
         const id = `${idPrefix}-${key}`;
         const error = errors[key];
-        const describedBy = error ? `${id}-error` : undefined;
+        const describedBy = [field.description ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
         return (
           <div key={key}>
             {kind === 'boolean' ? (
               <label htmlFor={id} className="flex items-center gap-2 text-sm font-medium">
-                <input id={id} type="checkbox" disabled={disabled} checked={Boolean(values[key])} onChange={(event) => onChange({ ...values, [key]: event.target.checked })} className="size-4 accent-teal-700" />
+                <input id={id} type="checkbox" {...autoFocus} disabled={disabled} checked={Boolean(values[key])} onChange={(event) => onChange({ ...values, [key]: event.target.checked })} className="size-4 accent-primary" />
                 {key}
               </label>
             ) : (
@@ -95,7 +100,7 @@ export function SchemaFields({
               </label>
             )}
             {kind === 'enum' ? (
-              <select id={id} disabled={disabled} className={inputClass} value={String(values[key])} onChange={(event) => onChange({ ...values, [key]: event.target.value })} aria-invalid={Boolean(error)} aria-describedby={describedBy}>
+              <select id={id} {...autoFocus} disabled={disabled} className={inputClass} value={String(values[key])} onChange={(event) => onChange({ ...values, [key]: event.target.value })} aria-invalid={Boolean(error)} aria-describedby={describedBy}>
                 {field.enum!.map((option) => (
                   <option key={String(option)}>{String(option)}</option>
                 ))}
@@ -103,8 +108,9 @@ export function SchemaFields({
             ) : kind === 'boolean' ? null : (
               <input
                 id={id}
+                {...autoFocus}
                 disabled={disabled}
-                className={`${inputClass} ${kind === 'json' ? 'font-mono text-xs' : ''}`}
+                className={kind === 'json' ? `mt-1 block w-full px-2 py-1.5 font-mono text-xs ${controlClass}` : inputClass}
                 type={kind === 'number' ? 'number' : 'text'}
                 min={field.minimum}
                 max={field.maximum}
@@ -115,9 +121,11 @@ export function SchemaFields({
                 aria-describedby={describedBy}
               />
             )}
-            {field.description ? <p className="mt-1 text-xs text-slate-500">{field.description}</p> : null}
+            {field.description ? <p id={`${id}-hint`} className="mt-1 text-xs text-muted">
+                {field.description}
+              </p> : null}
             {error ? (
-              <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-rose-700 dark:text-rose-300">
+              <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-danger">
                 {error}
               </p>
             ) : null}

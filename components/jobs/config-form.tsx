@@ -17,7 +17,7 @@ export function ConfigForm({ name, schema, config, canEdit }: { name: string; sc
   const [saved, setSaved] = useState(false);
   const update = useJobUpdate(name);
 
-  if (Object.keys(properties).length === 0) return <p className="px-4 py-6 text-sm text-slate-500">This job has no configuration.</p>;
+  if (Object.keys(properties).length === 0) return <p className="px-4 py-6 text-sm text-muted">This job has no configuration.</p>;
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -47,12 +47,12 @@ export function ConfigForm({ name, schema, config, canEdit }: { name: string; sc
             {update.isPending ? 'Saving…' : 'Save config'}
           </Button>
           {saved ? (
-            <span role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
+            <span role="status" className="text-sm text-success">
               Saved
             </span>
           ) : null}
           {update.error && !(update.error instanceof ApiError && update.error.status === 422) ? (
-            <span role="alert" className="text-sm text-rose-700">
+            <span role="alert" className="text-sm text-danger">
               {update.error.message}
             </span>
           ) : null}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { JobSummaryDto } from '@/lib/data/jobs.ts';
 import { ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
+import { controlClass } from '../ui/field.tsx';
 import { useJobUpdate } from './use-job-update.ts';
 
 /** The enable switch and "Pause until…" of one job (admins). */
@@ -17,7 +18,7 @@ export function JobControls({ job }: { job: JobSummaryDto }) {
   useEffect(() => setEnabled(job.enabled), [job.enabled]);
   return (
     <div className="flex items-center gap-2">
-      <label className="flex cursor-pointer items-center gap-1.5 text-xs text-slate-600 dark:text-slate-300">
+      <label className="flex cursor-pointer items-center gap-1.5 text-xs text-muted">
         <input
           type="checkbox"
           role="switch"
@@ -29,7 +30,7 @@ export function JobControls({ job }: { job: JobSummaryDto }) {
             setEnabled(next);
             update.mutate({ enabled: next }, { onError: () => setEnabled(!next) });
           }}
-          className="size-4 accent-teal-700"
+          className="size-4 accent-primary"
         />
         {enabled ? 'Enabled' : 'Disabled'}
       </label>
@@ -53,7 +54,7 @@ export function JobControls({ job }: { job: JobSummaryDto }) {
               value={until}
               min={new Date().toISOString().slice(0, 16)}
               onChange={(event) => setUntil(event.target.value)}
-              className="rounded border-0 px-1.5 py-0.5 text-xs ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+              className={`px-1.5 py-0.5 text-xs ${controlClass}`}
             />
             <Button size="sm" type="submit">
               Pause
@@ -69,7 +70,7 @@ export function JobControls({ job }: { job: JobSummaryDto }) {
         )
       ) : null}
       {update.error ? (
-        <span role="alert" className="text-xs text-rose-700 dark:text-rose-300">
+        <span role="alert" className="text-xs text-danger">
           {update.error instanceof ApiError ? update.error.message : 'Could not save'}
         </span>
       ) : null}

@@ -20,7 +20,7 @@ function DurationTrend({ name }: { name: string }) {
   });
   const points = (runs.data?.runs ?? []).filter((run) => run.durationMs != null).reverse();
   if (runs.isPending) return <LoadingRows label="Loading durations" rows={2} />;
-  if (points.length < 2) return <p className="px-4 py-6 text-sm text-slate-500">Not enough completed runs for a trend yet.</p>;
+  if (points.length < 2) return <p className="px-4 py-6 text-sm text-muted">Not enough completed runs for a trend yet.</p>;
   const max = Math.max(...points.map((run) => run.durationMs!), 1);
   const width = 600;
   const height = 120;
@@ -28,9 +28,9 @@ function DurationTrend({ name }: { name: string }) {
   return (
     <figure className="p-4">
       <svg viewBox={`0 0 ${width} ${height}`} className="h-32 w-full" role="img" aria-label={`Durations of the last ${points.length} completed runs`}>
-        <path d={path} fill="none" strokeWidth={2} className="stroke-teal-600" />
+        <path d={path} fill="none" strokeWidth={2} className="stroke-accent" />
       </svg>
-      <figcaption className="mt-1 text-xs text-slate-500">
+      <figcaption className="mt-1 text-xs text-muted">
         Last {points.length} completed runs · longest {formatDuration(max)} · latest {formatDuration(points.at(-1)!.durationMs)}
       </figcaption>
     </figure>
@@ -40,7 +40,7 @@ function DurationTrend({ name }: { name: string }) {
 export function JobDetail({ name, canEdit, canRetry, canCancel }: { name: string; canEdit: boolean; canRetry: boolean; canCancel: boolean }) {
   const job = useQuery({ queryKey: ['job', name], queryFn: () => apiFetch<{ job: JobDetailDto }>(`/api/jobs/${encodeURIComponent(name)}`) });
   if (job.error && !job.data) {
-    return job.error instanceof ApiError && job.error.status === 404 ? <Panel title="Job not found"><p className="px-4 py-8 text-center text-sm text-slate-500">No job is called “{name}”.</p></Panel> : <ErrorNote what="the job" error={job.error} />;
+    return job.error instanceof ApiError && job.error.status === 404 ? <Panel title="Job not found"><p className="px-4 py-8 text-center text-sm text-muted">No job is called “{name}”.</p></Panel> : <ErrorNote what="the job" error={job.error} />;
   }
   if (!job.data) return <LoadingRows label="Loading the job" rows={6} />;
   const detail = job.data.job;
@@ -48,46 +48,46 @@ export function JobDetail({ name, canEdit, canRetry, canCancel }: { name: string
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
-          <p className="text-xs text-slate-500">Jobs / {detail.category}</p>
+          <p className="text-xs text-muted">Jobs / {detail.category}</p>
           <h1 className="mt-1 truncate text-xl font-semibold" title={detail.name}>
             {detail.name}
           </h1>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{detail.description}</p>
+          <p className="mt-1 text-sm text-muted">{detail.description}</p>
         </div>
         {canEdit ? <JobControls job={detail} /> : null}
       </div>
       <Panel title="Schedule and policies">
         <dl className="grid grid-cols-2 gap-4 p-4 text-sm sm:grid-cols-4">
           <div>
-            <dt className="text-xs text-slate-500">Schedule</dt>
+            <dt className="text-xs text-muted">Schedule</dt>
             <dd>{detail.schedule?.words ?? 'Manual only'}</dd>
           </div>
           <div>
-            <dt className="text-xs text-slate-500">Next fires</dt>
+            <dt className="text-xs text-muted">Next fires</dt>
             <dd>{detail.schedule && detail.enabled ? detail.schedule.next.map((next) => <div key={next}>{formatTime(next)} ({formatRelative(next)})</div>) : '—'}</dd>
           </div>
           <div>
-            <dt className="text-xs text-slate-500">Window</dt>
+            <dt className="text-xs text-muted">Window</dt>
             <dd>{detail.window ? `hours ${detail.window.hours} (${detail.window.tz})` : 'Any time'}</dd>
           </div>
           <div>
-            <dt className="text-xs text-slate-500">Retries</dt>
+            <dt className="text-xs text-muted">Retries</dt>
             <dd>{detail.retry.attempts <= 1 ? 'No retries' : `${detail.retry.attempts} attempts, ${detail.retry.backoff} backoff from ${formatDuration(detail.retry.delayMs)}`}</dd>
           </div>
           <div>
-            <dt className="text-xs text-slate-500">Timeout</dt>
+            <dt className="text-xs text-muted">Timeout</dt>
             <dd>{formatDuration(detail.timeoutMs)}</dd>
           </div>
           <div>
-            <dt className="text-xs text-slate-500">Exclusive</dt>
+            <dt className="text-xs text-muted">Exclusive</dt>
             <dd>{detail.exclusive ? `yes, lock ${formatDuration(detail.exclusive.lockTtlMs)}` : 'no'}</dd>
           </div>
           <div>
-            <dt className="text-xs text-slate-500">Priority</dt>
+            <dt className="text-xs text-muted">Priority</dt>
             <dd>{detail.priority}</dd>
           </div>
           <div>
-            <dt className="text-xs text-slate-500">Config version</dt>
+            <dt className="text-xs text-muted">Config version</dt>
             <dd>{detail.configVersion}</dd>
           </div>
         </dl>

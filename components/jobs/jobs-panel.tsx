@@ -1,21 +1,23 @@
 'use client';
 
 import Link from 'next/link';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { JobSummaryDto } from '@/lib/data/jobs.ts';
 import { isActive } from '@/lib/jobs/run-state.ts';
 import type { RunDetailDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch } from '../api-client.ts';
+import { Tag } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { formatDuration, formatRelative } from '../ui/format.ts';
 import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { JobControls } from './job-controls.tsx';
-import { RunNowDialog } from './run-now-dialog.tsx';
+import { RunNowDialog, runNowQueries } from './run-now-dialog.tsx';
 
 /** The catalog grouped by category: schedule, next fire, last run, 24 h health, and the controls a role may use. */
 export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger: boolean; canEdit: boolean; grants: string[]; isAdmin: boolean }) {
+  const queryClient = useQueryClient();
   const jobs = useQuery({
     queryKey: ['jobs'],
     queryFn: () => apiFetch<{ jobs: JobSummaryDto[] }>('/api/jobs'),
@@ -25,9 +27,14 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
   const [dialog, setDialog] = useState<{ jobName: string; payload: unknown } | null>(null);
   const mayTrigger = (job: JobSummaryDto) => canTrigger && (isAdmin || grants.some((grant) => grant === '*' || grant === job.name || grant === `category:${job.category}`));
 
-  /** Opens the payload form prefilled with the last run's payload. */
+  /** Opens the payload form prefilled with the last run's payload, once the form's schema is here (focus lands in it). */
   async function openRunNow(job: JobSummaryDto) {
-    const last = job.lastRun ? await apiFetch<{ run: RunDetailDto }>(`/api/runs/${job.lastRun.id}`).catch(() => null) : null;
+    const [jobQuery, templatesQuery] = runNowQueries(job.name);
+    const [last] = await Promise.all([
+      job.lastRun ? apiFetch<{ run: RunDetailDto }>(`/api/runs/${job.lastRun.id}`).catch(() => null) : null,
+      queryClient.prefetchQuery(jobQuery),
+      queryClient.prefetchQuery(templatesQuery),
+    ]);
     setDialog({ jobName: job.name, payload: last?.run.payload ?? {} });
   }
 
@@ -38,18 +45,10 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
 
   return (
     <div className="space-y-6">
-      {queued ? (
-        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-          Queued {queued.jobName}.{' '}
-          <Link href={`/runs/${queued.runId}`} className="font-medium underline">
-            View run
-          </Link>
-        </p>
-      ) : null}
       {dialog ? <RunNowDialog jobName={dialog.jobName} isAdmin={isAdmin} initialPayload={dialog.payload} onClose={() => setDialog(null)} onQueued={(runId) => setQueued({ jobName: dialog.jobName, runId })} /> : null}
       {[...byCategory].map(([category, list]) => (
         <Panel key={category} title={category} actions={<span>{list.length} {list.length === 1 ? 'job' : 'jobs'}</span>}>
-          <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          <ul className="divide-y divide-line">
             {list.map((job) => (
               <li key={job.name} data-job={job.name} className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
                 <div className="min-w-0 flex-1 basis-72">
@@ -58,31 +57,32 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
                       {job.name}
                     </Link>
                     {job.lastRun ? (
-                      <Link href={`/runs/${job.lastRun.id}`} aria-label={`Last run of ${job.name}`}>
+                      <Link href={`/runs/${job.lastRun.id}`} className="rounded-full">
+                        <span className="sr-only">Last run of {job.name}: </span>
                         <StatusBadge status={job.lastRun.status} />
                       </Link>
                     ) : null}
-                    {!job.enabled ? <span className="rounded bg-slate-200 px-1.5 py-0.5 text-[11px] text-slate-700 dark:bg-slate-700 dark:text-slate-200">disabled</span> : null}
+                    {!job.enabled ? <Tag>disabled</Tag> : null}
                     {job.pausedUntil && new Date(job.pausedUntil).getTime() > Date.now() ? (
-                      <span className="rounded bg-amber-100 px-1.5 py-0.5 text-[11px] text-amber-800 dark:bg-amber-950 dark:text-amber-200">paused {formatRelative(job.pausedUntil)}</span>
+                      <Tag tone="warning">paused {formatRelative(job.pausedUntil)}</Tag>
                     ) : null}
                   </div>
-                  <p className="truncate text-xs text-slate-500" title={job.schedule?.words ?? 'Manual only'}>
+                  <p className="truncate text-xs text-muted" title={job.schedule?.words ?? 'Manual only'}>
                     {job.schedule ? job.schedule.words : 'Manual only'}
                     {job.schedule?.next[0] && job.enabled ? ` · next ${formatRelative(job.schedule.next[0])}` : ''}
                   </p>
                 </div>
                 <dl className="flex gap-5 text-xs">
                   <div>
-                    <dt className="text-slate-500">24 h ok</dt>
+                    <dt className="text-muted">24 h ok</dt>
                     <dd className="tabular-nums">{job.stats24h.successRate == null ? '—' : `${Math.round(job.stats24h.successRate * 100)} %`}</dd>
                   </div>
                   <div>
-                    <dt className="text-slate-500">Typical</dt>
+                    <dt className="text-muted">Typical</dt>
                     <dd className="tabular-nums">{formatDuration(job.stats24h.p50DurationMs)}</dd>
                   </div>
                   <div>
-                    <dt className="text-slate-500">Runs</dt>
+                    <dt className="text-muted">Runs</dt>
                     <dd className="tabular-nums">{job.stats24h.total}</dd>
                   </div>
                 </dl>
@@ -91,6 +91,15 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
                   <Button size="sm" variant="primary" disabled={!job.enabled} onClick={() => void openRunNow(job)}>
                     Run now
                   </Button>
+                ) : null}
+                {queued?.jobName === job.name ? (
+                  // Next to the button (where focus returns when the dialog closes), so the link is the next Tab stop.
+                  <p role="status" className="basis-full rounded-md bg-success-soft px-3 py-2 text-sm text-success">
+                    Queued {queued.jobName}.{' '}
+                    <Link href={`/runs/${queued.runId}`} className="font-medium underline">
+                      View run
+                    </Link>
+                  </p>
                 ) : null}
               </li>
             ))}

@@ -1,12 +1,14 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { JobDetailDto } from '@/lib/data/jobs.ts';
 import type { PayloadTemplateDto } from '@/lib/services/payload-templates.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { dataFrom, propertiesOf, SchemaFields, valuesFrom, type FieldValues } from '../forms/schema-fields.tsx';
 import { Button } from '../ui/button.tsx';
+import { Dialog } from '../ui/dialog.tsx';
+import { controlClass, inputClass } from '../ui/field.tsx';
 
 interface RunNowDialogProps {
   jobName: string;
@@ -18,6 +20,12 @@ interface RunNowDialogProps {
   onQueued: (runId: string) => void;
 }
 
+/** The job's payload schema and its saved templates: fetched before the dialog opens, so it opens with its form. */
+export const runNowQueries = (jobName: string) => [
+  { queryKey: ['job', jobName], queryFn: () => apiFetch<{ job: JobDetailDto }>(`/api/jobs/${encodeURIComponent(jobName)}`) },
+  { queryKey: ['templates', jobName], queryFn: () => apiFetch<{ templates: PayloadTemplateDto[] }>(`/api/jobs/${encodeURIComponent(jobName)}/templates`) },
+] as const;
+
 const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /**
@@ -26,10 +34,10 @@ const asObject = (value: unknown): Record<string, unknown> => (value && typeof v
  * under their fields.
  */
 export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueued }: RunNowDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const queryClient = useQueryClient();
-  const job = useQuery({ queryKey: ['job', jobName], queryFn: () => apiFetch<{ job: JobDetailDto }>(`/api/jobs/${encodeURIComponent(jobName)}`) });
-  const templates = useQuery({ queryKey: ['templates', jobName], queryFn: () => apiFetch<{ templates: PayloadTemplateDto[] }>(`/api/jobs/${encodeURIComponent(jobName)}/templates`) });
+  const [jobQuery, templatesQuery] = runNowQueries(jobName);
+  const job = useQuery(jobQuery);
+  const templates = useQuery(templatesQuery);
   const properties = propertiesOf(job.data?.job.payloadSchema);
   const hasForm = Object.keys(properties).length > 0;
   const [mode, setMode] = useState<'form' | 'json' | null>(null);
@@ -41,10 +49,6 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
   const [errors, setErrors] = useState<string[]>([]);
   const [limited, setLimited] = useState(false);
   const [templateName, setTemplateName] = useState('');
-
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
 
   /** The payload as the form or the JSON editor has it, or null (with the problem shown). */
   function currentPayload(): unknown | null {
@@ -128,11 +132,16 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
   }
 
   return (
-    <dialog
-      ref={dialog}
+    <Dialog
+      title={`Run ${jobName}`}
       onClose={onClose}
-      aria-labelledby="run-now-title"
-      className="m-auto w-full max-w-lg rounded-lg bg-white p-0 text-slate-900 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-950/40 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-700"
+      actions={
+        hasForm ? (
+          <Button size="sm" onClick={switchMode}>
+            {effectiveMode === 'form' ? 'Edit as JSON' : 'Edit as form'}
+          </Button>
+        ) : null
+      }
     >
       <form
         onSubmit={(event: FormEvent) => {
@@ -140,29 +149,14 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
           submit(false);
         }}
         noValidate
-        className="space-y-4 p-5"
+        className="space-y-4"
       >
-        <div className="flex items-center justify-between gap-3">
-          <h2 id="run-now-title" className="truncate text-base font-semibold" title={jobName}>
-            Run {jobName}
-          </h2>
-          {hasForm ? (
-            <Button size="sm" onClick={switchMode}>
-              {effectiveMode === 'form' ? 'Edit as JSON' : 'Edit as form'}
-            </Button>
-          ) : null}
-        </div>
         {templates.data && templates.data.templates.length > 0 ? (
           <div>
             <label htmlFor="run-now-template" className="block text-sm font-medium">
               Template
             </label>
-            <select
-              id="run-now-template"
-              defaultValue=""
-              onChange={(event) => applyTemplate(event.target.value)}
-              className="mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
-            >
+            <select id="run-now-template" defaultValue="" onChange={(event) => applyTemplate(event.target.value)} className={inputClass}>
               <option value="" disabled>
                 Start from a saved payload…
               </option>
@@ -177,7 +171,7 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
         {effectiveMode === 'form' ? (
           <fieldset className="space-y-3">
             <legend className="sr-only">Payload</legend>
-            <SchemaFields idPrefix="payload" properties={properties} values={fieldValues} errors={fieldErrors} onChange={setValues} />
+            <SchemaFields idPrefix="payload" properties={properties} values={fieldValues} errors={fieldErrors} onChange={setValues} autoFocusFirst />
           </fieldset>
         ) : (
           <div>
@@ -192,24 +186,24 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
               spellCheck={false}
               aria-invalid={errors.length > 0}
               aria-describedby="run-now-errors"
-              className="mt-1 block w-full rounded-md border-0 px-3 py-2 font-mono text-xs ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-teal-600 dark:bg-slate-950 dark:ring-slate-700"
+              data-autofocus
+              className={`mt-1 block w-full px-3 py-2 font-mono text-xs ${controlClass}`}
             />
           </div>
         )}
-        <ul id="run-now-errors" role="alert" className="space-y-1 text-xs text-rose-700 empty:hidden dark:text-rose-300">
-          {errors.map((error) => (
-            <li key={error}>{error}</li>
-          ))}
-        </ul>
-        <div className="flex items-end gap-2 border-t border-slate-200 pt-3 dark:border-slate-700">
-          <label className="flex-1 text-xs text-slate-500">
+        <div id="run-now-errors" role="alert" className="text-xs text-danger empty:hidden">
+          {errors.length > 0 ? (
+            <ul className="space-y-1">
+              {errors.map((error) => (
+                <li key={error}>{error}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+        <div className="flex items-end gap-2 border-t border-line pt-3">
+          <label className="flex-1 text-xs text-muted">
             Save this payload as
-            <input
-              value={templateName}
-              onChange={(event) => setTemplateName(event.target.value)}
-              placeholder="template name"
-              className="mt-1 block w-full rounded-md border-0 px-2 py-1 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-950 dark:ring-slate-700"
-            />
+            <input value={templateName} onChange={(event) => setTemplateName(event.target.value)} placeholder="template name" className={inputClass} />
           </label>
           <Button
             size="sm"
@@ -234,6 +228,6 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
           </Button>
         </div>
       </form>
-    </dialog>
+    </Dialog>
   );
 }

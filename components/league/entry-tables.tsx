@@ -1,5 +1,6 @@
 import type { AnalysedEntryDto, TrackedEntryDto } from '@/lib/data/league-entries.ts';
 import { signalNames } from '@/lib/league/entry-scoring.ts';
+import { Badge, type Tone } from '../ui/badge.tsx';
 import { formatRelative } from '../ui/format.ts';
 import { TableHead } from '../ui/table-head.tsx';
 import { TrackButton } from './entry-tracking.tsx';
@@ -7,14 +8,10 @@ import { cell, tableClass } from './league-tables.tsx';
 
 /** The tables of the Entries page: tracked entries, and the entry analyzer's verdicts with their signals. */
 
-const verdictTones: Record<string, string> = {
-  flagged: 'bg-rose-50 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-700',
-  watch: 'bg-amber-50 text-amber-800 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700',
-  normal: 'bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600',
-};
+const verdictTones: Record<string, Tone> = { flagged: 'danger', watch: 'warning', normal: 'neutral' };
 
 export function VerdictBadge({ verdict }: { verdict: string }) {
-  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${verdictTones[verdict] ?? verdictTones.normal}`}>{verdict}</span>;
+  return <Badge tone={verdictTones[verdict] ?? 'neutral'}>{verdict}</Badge>;
 }
 
 function EntryName({ name, playerName, deleted }: { name: string; playerName: string; deleted: boolean }) {
@@ -22,9 +19,9 @@ function EntryName({ name, playerName, deleted }: { name: string; playerName: st
     <span className="block min-w-0">
       <span className="block truncate font-medium" title={name}>
         {name}
-        {deleted ? <span className="ml-2 text-xs font-normal text-rose-700 dark:text-rose-300">deleted upstream</span> : null}
+        {deleted ? <span className="ml-2 text-xs font-normal text-danger">deleted upstream</span> : null}
       </span>
-      <span className="block truncate text-xs text-slate-500" title={playerName}>
+      <span className="block truncate text-xs text-muted" title={playerName}>
         {playerName}
       </span>
     </span>
@@ -44,16 +41,16 @@ export function TrackedEntriesTable({ rows, canEdit }: { rows: TrackedEntryDto[]
           ...(canEdit ? [{ label: 'Actions', className: 'w-28 text-right', srOnly: true }] : []),
         ]}
       />
-      <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <tbody className="divide-y divide-line">
         {rows.map((row) => (
           <tr key={row.id} data-tracked-entry={row.id}>
-            <td className={`${cell} text-right text-xs text-slate-500 tabular-nums`}>{row.id}</td>
+            <td className={`${cell} text-right text-xs text-muted tabular-nums`}>{row.id}</td>
             <td className={cell}>
               <EntryName name={row.name} playerName={row.playerName} deleted={row.deleted} />
             </td>
             <td className={`${cell} text-right tabular-nums`}>{row.overallRank?.toLocaleString('en-GB') ?? '—'}</td>
             <td className={`${cell} text-right font-medium tabular-nums`}>{row.points}</td>
-            <td className={`${cell} text-right text-xs text-slate-500`} title={row.lastFetchedAt ?? 'never fetched'}>
+            <td className={`${cell} text-right text-xs text-muted`} title={row.lastFetchedAt ?? 'never fetched'}>
               {row.lastFetchedAt ? formatRelative(row.lastFetchedAt) : 'not yet'}
             </td>
             {canEdit ? (
@@ -74,14 +71,14 @@ function Signals({ signals }: { signals: AnalysedEntryDto['signals'] }) {
   const summary = known.map((name) => `${name}: ${signals[name]!.part}/${signals[name]!.weight} (${signals[name]!.detail})`).join('\n');
   return (
     <details title={summary}>
-      <summary className="cursor-pointer text-xs text-slate-500">signals</summary>
+      <summary className="cursor-pointer text-xs text-muted">signals</summary>
       <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
         {known.map((name) => (
           <div key={name} className="contents">
             <dt className="font-medium">
-              {name} <span className="font-normal text-slate-500 tabular-nums">{signals[name]!.part}/{signals[name]!.weight}</span>
+              {name} <span className="font-normal text-muted tabular-nums">{signals[name]!.part}/{signals[name]!.weight}</span>
             </dt>
-            <dd className="truncate text-slate-600 dark:text-slate-300" title={signals[name]!.detail}>
+            <dd className="truncate text-muted" title={signals[name]!.detail}>
               {signals[name]!.detail}
             </dd>
           </div>
@@ -105,7 +102,7 @@ export function AnalysedEntriesTable({ rows, canEdit }: { rows: AnalysedEntryDto
           ...(canEdit ? [{ label: 'Actions', className: 'w-28 text-right', srOnly: true }] : []),
         ]}
       />
-      <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
+      <tbody className="divide-y divide-line align-top">
         {rows.map((row) => (
           <tr key={row.id} data-analysed-entry={row.id} data-verdict={row.verdict}>
             <td className={cell}>
@@ -119,7 +116,7 @@ export function AnalysedEntriesTable({ rows, canEdit }: { rows: AnalysedEntryDto
             <td className={cell}>
               <Signals signals={row.signals} />
             </td>
-            <td className={`${cell} text-right text-xs text-slate-500`} title={row.recheckedAt ? `rechecked ${row.recheckedAt}` : row.analyzedAt}>
+            <td className={`${cell} text-right text-xs text-muted`} title={row.recheckedAt ? `rechecked ${row.recheckedAt}` : row.analyzedAt}>
               {formatRelative(row.analyzedAt)}
             </td>
             {canEdit ? (

@@ -38,7 +38,7 @@ export function TrackButton({ entryId, tracked }: { entryId: number; tracked: bo
   return (
     <span className="inline-flex items-center gap-2">
       {error ? (
-        <span role="alert" className="text-xs text-rose-700 dark:text-rose-300">
+        <span role="alert" className="text-xs text-danger">
           {error}
         </span>
       ) : null}
@@ -64,7 +64,7 @@ export function TrackEntryForm() {
 
   return (
     <form onSubmit={(event) => void onSubmit(event)} noValidate className="flex flex-wrap items-end gap-3 p-4">
-      <label className="text-xs text-slate-500">
+      <label className="text-xs text-muted">
         Entry id
         <input name="entryId" inputMode="numeric" value={value} onChange={(event) => setValue(event.target.value.trim())} className={`${inputClass} w-40`} placeholder="e.g. 1234" />
       </label>
@@ -72,7 +72,7 @@ export function TrackEntryForm() {
         {pending ? 'Tracking…' : 'Track'}
       </Button>
       {invalid || error ? (
-        <p role="alert" className="w-full text-xs text-rose-700 dark:text-rose-300">
+        <p role="alert" className="w-full text-xs text-danger">
           {invalid ? 'An entry id is a whole number from 1' : error}
         </p>
       ) : null}

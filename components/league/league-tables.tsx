@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import type { FixtureDto, GameweekDto, StandingDto, TournamentStandingDto } from '@/lib/league/league-queries.ts';
+import type { FixtureDto, GameweekDto, StandingDto, TournamentStandingDto, TournamentSummaryDto } from '@/lib/league/league-queries.ts';
+import { Badge, type Tone } from '../ui/badge.tsx';
 import { TableHead } from '../ui/table-head.tsx';
 
 /** The cell padding and table layout every league table shares. */
@@ -8,12 +9,8 @@ export const tableClass = 'w-full table-fixed text-sm';
 
 /** The gameweek's state in words, with the tone of a status badge. */
 export function GameweekBadge({ gameweek }: { gameweek: GameweekDto }) {
-  const [label, tone] = gameweek.isLive
-    ? ['live', 'bg-rose-50 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-700']
-    : gameweek.finished
-      ? ['finished', 'bg-emerald-50 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-700']
-      : ['upcoming', 'bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600'];
-  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone}`}>{label}</span>;
+  const [label, tone]: [string, Tone] = gameweek.isLive ? ['live', 'danger'] : gameweek.finished ? ['finished', 'success'] : ['upcoming', 'neutral'];
+  return <Badge tone={tone}>{label}</Badge>;
 }
 
 /** `Sat 22 Aug 12:30` in UTC: short enough for one line. */
@@ -30,14 +27,14 @@ export function FixturesTable({ fixtures }: { fixtures: FixtureDto[] }) {
   return (
     <table className={tableClass}>
       <TableHead columns={[{ label: 'Kick-off (UTC)', className: 'w-40 text-left' }, { label: 'Home', className: 'text-right' }, { label: 'Score', className: 'w-24 text-center' }, { label: 'Away', className: 'text-left' }, { label: 'State', className: 'w-20 text-right' }]} />
-      <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <tbody className="divide-y divide-line">
         {fixtures.map((fixture) => (
           <tr key={fixture.id} data-fixture={fixture.id}>
-            <td className={`${cell} truncate text-xs text-slate-500`}>{kickOff(fixture.kickoffTime)}</td>
+            <td className={`${cell} truncate text-xs text-muted`}>{kickOff(fixture.kickoffTime)}</td>
             <td className={`${cell} truncate text-right`} title={fixture.home}>{fixture.home}</td>
             <td className={`${cell} text-center font-semibold tabular-nums`}>{fixture.started ? `${fixture.homeScore ?? 0} – ${fixture.awayScore ?? 0}` : 'v'}</td>
             <td className={`${cell} truncate`} title={fixture.away}>{fixture.away}</td>
-            <td className={`${cell} text-right text-xs ${fixture.started && !fixture.finished ? 'font-semibold text-rose-700 dark:text-rose-300' : 'text-slate-500'}`}>{fixtureState(fixture)}</td>
+            <td className={`${cell} text-right text-xs ${fixture.started && !fixture.finished ? 'font-semibold text-danger' : 'text-muted'}`}>{fixtureState(fixture)}</td>
           </tr>
         ))}
       </tbody>
@@ -49,15 +46,15 @@ export function StandingsTable({ rows }: { rows: StandingDto[] }) {
   return (
     <table className={tableClass}>
       <TableHead columns={[{ label: 'Rank', className: 'w-20 text-right' }, { label: 'Team', className: 'text-left' }, { label: 'Manager', className: 'text-left' }, { label: 'GW', className: 'w-20 text-right' }, { label: 'Total', className: 'w-24 text-right' }]} />
-      <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <tbody className="divide-y divide-line">
         {rows.map((row) => (
           <tr key={row.entryId}>
             <td className={`${cell} text-right tabular-nums`}>
               {row.rank}
-              {row.lastRank && row.lastRank !== row.rank ? <span className={`ml-1 text-xs ${row.lastRank > row.rank ? 'text-emerald-600' : 'text-rose-600'}`}>{row.lastRank > row.rank ? '▲' : '▼'}</span> : null}
+              {row.lastRank && row.lastRank !== row.rank ? <span className={`ml-1 text-xs ${row.lastRank > row.rank ? 'text-success' : 'text-danger'}`}>{row.lastRank > row.rank ? '▲' : '▼'}</span> : null}
             </td>
             <td className={`${cell} truncate`} title={row.entryName}>{row.entryName}</td>
-            <td className={`${cell} truncate text-slate-600 dark:text-slate-300`} title={row.playerName}>{row.playerName}</td>
+            <td className={`${cell} truncate text-muted`} title={row.playerName}>{row.playerName}</td>
             <td className={`${cell} text-right tabular-nums`}>{row.eventTotal}</td>
             <td className={`${cell} text-right font-medium tabular-nums`}>{row.total}</td>
           </tr>
@@ -79,9 +76,9 @@ export function TournamentTable({ rows, kind }: { rows: TournamentStandingDto[];
           { label: 'Points', className: 'w-24 text-right' },
         ]}
       />
-      <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+      <tbody className="divide-y divide-line">
         {rows.map((row) => (
-          <tr key={row.entryId} className={row.eliminated ? 'text-slate-400 line-through dark:text-slate-500' : ''}>
+          <tr key={row.entryId} className={row.eliminated ? 'text-muted line-through' : ''}>
             <td className={`${cell} text-right tabular-nums`}>{row.rank}</td>
             <td className={`${cell} truncate`} title={row.entryName}>{row.entryName}</td>
             <td className={`${cell} text-right tabular-nums`}>{headToHead ? `${row.won}-${row.drawn}-${row.lost}` : row.played}</td>
@@ -95,13 +92,32 @@ export function TournamentTable({ rows, kind }: { rows: TournamentStandingDto[];
 
 export function LeagueLinks({ leagues }: { leagues: { id: number; name: string; members: number }[] }) {
   return (
-    <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+    <ul className="divide-y divide-line">
       {leagues.map((league) => (
         <li key={league.id} className="flex items-center gap-3 px-4 py-2 text-sm">
           <Link href={`/league/leagues/${league.id}`} className="min-w-0 flex-1 truncate font-medium underline-offset-2 hover:underline" title={league.name}>
             {league.name}
           </Link>
-          <span className="text-xs text-slate-500">{league.members} members</span>
+          <span className="text-xs text-muted">{league.members} members</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export const tournamentKindLabel: Record<string, string> = { points_race: 'Points race', battle_race: 'Battle race', knockout: 'Knockout', cup: 'Cup' };
+
+export function TournamentLinks({ tournaments }: { tournaments: TournamentSummaryDto[] }) {
+  return (
+    <ul className="divide-y divide-line">
+      {tournaments.map((tournament) => (
+        <li key={tournament.id} className="flex flex-wrap items-baseline justify-between gap-x-3 px-4 py-2 text-sm">
+          <Link href={`/league/tournaments/${tournament.id}`} className="min-w-0 truncate font-medium underline-offset-2 hover:underline" title={tournament.name}>
+            {tournament.name}
+          </Link>
+          <span className="text-xs whitespace-nowrap text-muted">
+            {tournamentKindLabel[tournament.kind] ?? tournament.kind} · GW {tournament.startEvent}–{tournament.endEvent} · {tournament.status}
+          </span>
         </li>
       ))}
     </ul>

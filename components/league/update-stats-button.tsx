@@ -54,13 +54,13 @@ export function UpdateStatsButton({ disabled = false }: { disabled?: boolean }) 
         </Button>
       </div>
       {refusal ? (
-        <p role="alert" className="max-w-md text-right text-rose-700 dark:text-rose-300">
+        <p role="alert" className="max-w-md text-right text-danger">
           {refusal}
         </p>
       ) : null}
-      {run?.status === 'completed' ? <p className="text-slate-500">Stats updated{run.durationMs !== null ? ` in ${run.durationMs} ms` : ''}.</p> : null}
+      {run?.status === 'completed' ? <p className="text-muted">Stats updated{run.durationMs !== null ? ` in ${run.durationMs} ms` : ''}.</p> : null}
       {run && isFinal(run.status) && run.status !== 'completed' ? (
-        <p role="alert" className="max-w-md text-right text-rose-700 dark:text-rose-300">
+        <p role="alert" className="max-w-md text-right text-danger">
           {run.error ?? `The run ended ${run.status}`}
         </p>
       ) : null}

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { StatsDto } from '@/lib/data/stats.ts';
 import { apiFetch } from '../api-client.ts';
+import { Tag } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
 import { formatDuration, formatRelative } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
@@ -11,10 +12,10 @@ import { TableHead } from '../ui/table-head.tsx';
 import { RunsTable } from '../runs/runs-table.tsx';
 
 function Stat({ label, value, tone = 'plain' }: { label: string; value: string; tone?: 'plain' | 'bad' | 'good' }) {
-  const color = tone === 'bad' ? 'text-rose-700 dark:text-rose-300' : tone === 'good' ? 'text-emerald-700 dark:text-emerald-300' : '';
+  const color = tone === 'bad' ? 'text-danger' : tone === 'good' ? 'text-success' : '';
   return (
-    <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-      <p className="text-xs text-slate-500">{label}</p>
+    <div className="rounded-lg bg-surface p-4 shadow-sm ring-1 ring-line">
+      <p className="text-xs text-muted">{label}</p>
       <p className={`mt-1 text-2xl font-semibold tabular-nums ${color}`}>{value}</p>
     </div>
   );
@@ -37,10 +38,10 @@ function HourlyChart({ hours }: { hours: StatsDto['perHour'] }) {
           return (
             <g key={hour.hour}>
               <title>{`${label}: ${hour.completed} completed, ${hour.failed} failed`}</title>
-              <rect x={x} y={height - completed - failed} width={bar - 4} height={failed} className="fill-rose-500" />
-              <rect x={x} y={height - completed} width={bar - 4} height={completed} className="fill-emerald-500" />
+              <rect x={x} y={height - completed - failed} width={bar - 4} height={failed} className="fill-danger-solid" />
+              <rect x={x} y={height - completed} width={bar - 4} height={completed} className="fill-success-solid" />
               {index % 4 === 0 ? (
-                <text x={x} y={height + 14} className="fill-slate-500 text-[10px]">
+                <text x={x} y={height + 14} className="fill-muted text-[10px]">
                   {label}
                 </text>
               ) : null}
@@ -48,12 +49,12 @@ function HourlyChart({ hours }: { hours: StatsDto['perHour'] }) {
           );
         })}
       </svg>
-      <figcaption className="mt-1 flex gap-4 text-xs text-slate-500">
+      <figcaption className="mt-1 flex gap-4 text-xs text-muted">
         <span className="flex items-center gap-1">
-          <span className="size-2 rounded-sm bg-emerald-500" /> completed
+          <span className="size-2 rounded-sm bg-success-solid" /> completed
         </span>
         <span className="flex items-center gap-1">
-          <span className="size-2 rounded-sm bg-rose-500" /> failed
+          <span className="size-2 rounded-sm bg-danger-solid" /> failed
         </span>
       </figcaption>
     </figure>
@@ -100,7 +101,7 @@ export function Overview({ isAdmin, canRetry, canCancel }: { isAdmin: boolean; c
                 { label: 'State', srOnly: true },
               ]}
             />
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            <tbody className="divide-y divide-line">
               {queues.map((queue) => (
                 <tr key={queue.category} data-queue={queue.category}>
                   <td className="px-4 py-2 font-medium">{queue.category}</td>
@@ -109,7 +110,7 @@ export function Overview({ isAdmin, canRetry, canCancel }: { isAdmin: boolean; c
                   <td className="px-4 py-2 text-right tabular-nums">{queue.delayed}</td>
                   <td className="px-4 py-2 text-right tabular-nums">{queue.failed}</td>
                   <td className="px-4 py-2 text-right">
-                    {queue.paused ? <span className="mr-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800 dark:bg-amber-950 dark:text-amber-200">paused</span> : null}
+                    {queue.paused ? <span className="mr-2"><Tag tone="warning">paused</Tag></span> : null}
                     {isAdmin ? (
                       <Button size="sm" onClick={() => queueAction.mutate({ category: queue.category, action: queue.paused ? 'resume' : 'pause' })}>
                         {queue.paused ? 'Resume' : 'Pause'}
@@ -126,16 +127,16 @@ export function Overview({ isAdmin, canRetry, canCancel }: { isAdmin: boolean; c
             {workers.length === 0 ? (
               <EmptyNote title="No worker has reported" hint="Start one with npm start or npm run worker." />
             ) : (
-              <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+              <ul className="divide-y divide-line">
                 {workers.map((worker) => (
                   <li key={worker.id} className="flex items-center gap-3 px-4 py-2 text-sm">
-                    <span className={`size-2 rounded-full ${worker.online ? 'bg-emerald-500' : 'bg-slate-400'}`} aria-hidden />
+                    <span className={`size-2 rounded-full ${worker.online ? 'bg-success-solid' : 'bg-neutral-solid'}`} aria-hidden />
                     <span className="min-w-0 flex-1 truncate font-mono text-xs" title={worker.id}>
                       {worker.id}
                     </span>
-                    <span className="text-xs text-slate-500">{worker.activeRuns} active</span>
-                    <span className="text-xs text-slate-500">{Math.round(worker.rssBytes / 1024 / 1024)} MiB</span>
-                    <span className="w-28 text-right text-xs text-slate-500">{worker.online ? 'online' : 'offline'} · {formatRelative(worker.lastSeenAt)}</span>
+                    <span className="text-xs text-muted">{worker.activeRuns} active</span>
+                    <span className="text-xs text-muted">{Math.round(worker.rssBytes / 1024 / 1024)} MiB</span>
+                    <span className="w-28 text-right text-xs text-muted">{worker.online ? 'online' : 'offline'} · {formatRelative(worker.lastSeenAt)}</span>
                   </li>
                 ))}
               </ul>
@@ -145,13 +146,13 @@ export function Overview({ isAdmin, canRetry, canCancel }: { isAdmin: boolean; c
             {slowestJobs.length === 0 ? (
               <EmptyNote title="No completed runs in the last 24 hours" />
             ) : (
-              <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+              <ul className="divide-y divide-line">
                 {slowestJobs.map((job) => (
                   <li key={job.jobName} className="flex items-center justify-between gap-3 px-4 py-2 text-sm">
                     <Link href={`/jobs/${encodeURIComponent(job.jobName)}`} className="truncate hover:underline" title={job.jobName}>
                       {job.jobName}
                     </Link>
-                    <span className="text-xs whitespace-nowrap text-slate-500">p95 {formatDuration(job.p95DurationMs)}</span>
+                    <span className="text-xs whitespace-nowrap text-muted">p95 {formatDuration(job.p95DurationMs)}</span>
                   </li>
                 ))}
               </ul>

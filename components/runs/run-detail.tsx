@@ -15,14 +15,14 @@ import { durationOf, useNow } from './runs-table.tsx';
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="min-w-0">
-      <dt className="text-xs text-slate-500">{label}</dt>
+      <dt className="text-xs text-muted">{label}</dt>
       <dd className="truncate text-sm">{children ?? '—'}</dd>
     </div>
   );
 }
 
 const runLink = (id: string, label?: string) => (
-  <Link href={`/runs/${encodeURIComponent(id)}`} className="font-mono text-xs text-teal-700 hover:underline dark:text-teal-400" title={id}>
+  <Link href={`/runs/${encodeURIComponent(id)}`} className="font-mono text-xs text-accent hover:underline" title={id}>
     {label ?? id}
   </Link>
 );
@@ -41,7 +41,7 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
   if (query.error && !run) {
     return query.error instanceof ApiError && query.error.status === 404 ? (
       <Panel title="Run not found">
-        <p className="px-4 py-8 text-center text-sm text-slate-500">No run has the id “{id}”. It may have been removed by the retention clean-up.</p>
+        <p className="px-4 py-8 text-center text-sm text-muted">No run has the id “{id}”. It may have been removed by the retention clean-up.</p>
       </Panel>
     ) : (
       <ErrorNote what="the run" error={query.error} />
@@ -55,7 +55,7 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-muted">
             <Link href="/runs" className="hover:underline">
               Runs
             </Link>{' '}
@@ -70,8 +70,8 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
             </span>
             <StatusBadge status={run.status} />
           </h1>
-          <p className="mt-1 font-mono text-xs text-slate-500">{run.id}</p>
-          {run.waiting ? <p className="mt-1 text-sm text-amber-700 dark:text-amber-300">Waiting: {run.waiting}</p> : null}
+          <p className="mt-1 font-mono text-xs text-muted">{run.id}</p>
+          {run.waiting ? <p className="mt-1 text-sm text-warning">Waiting: {run.waiting}</p> : null}
         </div>
         <div className="flex gap-2">
           {canRetry && isRetryable(run.status) ? (
@@ -87,7 +87,7 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
         </div>
       </div>
       {retry.data ? (
-        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-300">
+        <p role="status" className="text-sm text-success">
           Retry queued: {runLink(retry.data.run.id, `run ${retry.data.run.id.slice(0, 8)}`)}
         </p>
       ) : null}
@@ -127,8 +127,8 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
         </dl>
         {run.status === 'running' ? (
           <div className="px-4 pb-4">
-            <div className="h-2 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={run.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">
-              <div className="h-full bg-sky-500 transition-all" style={{ width: `${run.progress}%` }} />
+            <div className="h-2 overflow-hidden rounded bg-surface-muted" role="progressbar" aria-valuenow={run.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">
+              <div className="h-full bg-info-solid transition-all" style={{ width: `${run.progress}%` }} />
             </div>
           </div>
         ) : null}
@@ -137,8 +137,8 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
       {run.error ? (
         <Panel title="Error">
           <div className="space-y-2 p-4">
-            <p className="text-sm break-words text-rose-700 dark:text-rose-300">{run.error}</p>
-            {run.errorStack ? <pre className="max-h-64 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap text-slate-700 dark:bg-slate-950 dark:text-slate-300">{run.errorStack}</pre> : null}
+            <p className="text-sm break-words text-danger">{run.error}</p>
+            {run.errorStack ? <pre className="max-h-64 overflow-auto rounded bg-sunken p-3 font-mono text-xs whitespace-pre-wrap text-fg">{run.errorStack}</pre> : null}
           </div>
         </Panel>
       ) : null}
@@ -146,26 +146,26 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel title="Timeline">
           {run.attempts.length === 0 && phases.length === 0 ? (
-            <p className="px-4 py-6 text-sm text-slate-500">Not started yet.</p>
+            <p className="px-4 py-6 text-sm text-muted">Not started yet.</p>
           ) : (
             <ol className="space-y-3 p-4">
               {run.attempts.map((attempt) => (
                 <li key={attempt.attempt} className="text-sm">
                   <div className="flex flex-wrap items-center gap-2">
                     <span className="font-medium">Attempt {attempt.attempt}</span>
-                    <span className="text-xs text-slate-500">
+                    <span className="text-xs text-muted">
                       {formatTime(attempt.at)} → {attempt.finishedAt ? formatTime(attempt.finishedAt) : 'running'}
                       {attempt.finishedAt ? ` · ${formatDuration(new Date(attempt.finishedAt).getTime() - new Date(attempt.at).getTime())}` : ''}
                     </span>
-                    {attempt.workerId ? <span className="truncate font-mono text-[11px] text-slate-400">{attempt.workerId}</span> : null}
+                    {attempt.workerId ? <span className="truncate font-mono text-[11px] text-muted">{attempt.workerId}</span> : null}
                   </div>
-                  {attempt.error ? <p className="mt-0.5 text-xs break-words text-rose-700 dark:text-rose-300">{attempt.error}</p> : null}
-                  <ul className="mt-1 space-y-0.5 border-l border-slate-200 pl-3 dark:border-slate-700">
+                  {attempt.error ? <p className="mt-0.5 text-xs break-words text-danger">{attempt.error}</p> : null}
+                  <ul className="mt-1 space-y-0.5 border-l border-line pl-3">
                     {phases
                       .filter((event) => event.attempt === attempt.attempt)
                       .map((event) => (
-                        <li key={event.id} className="text-xs text-slate-600 dark:text-slate-300">
-                          <span className="tabular-nums text-slate-400">{formatTime(event.at)}</span> {event.message}
+                        <li key={event.id} className="text-xs text-muted">
+                          <span className="tabular-nums text-muted">{formatTime(event.at)}</span> {event.message}
                         </li>
                       ))}
                   </ul>
@@ -176,12 +176,12 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
         </Panel>
         <Panel title="Counters">
           {Object.keys(run.counters).length === 0 ? (
-            <p className="px-4 py-6 text-sm text-slate-500">No counters reported.</p>
+            <p className="px-4 py-6 text-sm text-muted">No counters reported.</p>
           ) : (
             <dl className="grid grid-cols-2 gap-3 p-4">
               {Object.entries(run.counters).map(([name, value]) => (
                 <div key={name}>
-                  <dt className="truncate text-xs text-slate-500" title={name}>
+                  <dt className="truncate text-xs text-muted" title={name}>
                     {name}
                   </dt>
                   <dd className="text-lg font-semibold tabular-nums">{value.toLocaleString('en')}</dd>
@@ -194,13 +194,13 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
 
       <Panel title="Log">
         {logs.length === 0 ? (
-          <p className="px-4 py-6 text-sm text-slate-500">No log lines.</p>
+          <p className="px-4 py-6 text-sm text-muted">No log lines.</p>
         ) : (
           <ol className="max-h-96 overflow-auto p-4 font-mono text-xs">
             {logs.map((event) => (
               <li key={event.id} className="break-words">
-                <span className="text-slate-400">{formatTime(event.at)}</span> <span className={event.level === 'error' ? 'text-rose-600' : ''}>{event.message}</span>
-                {event.fields ? <span className="text-slate-500"> {JSON.stringify(event.fields)}</span> : null}
+                <span className="text-muted">{formatTime(event.at)}</span> <span className={event.level === 'error' ? 'text-danger' : ''}>{event.message}</span>
+                {event.fields ? <span className="text-muted"> {JSON.stringify(event.fields)}</span> : null}
               </li>
             ))}
           </ol>

@@ -8,6 +8,7 @@ import { isCancellable, isRetryable, runStatuses, runTriggers } from '@/lib/jobs
 import type { RunDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
+import { controlClass, inputClass } from '../ui/field.tsx';
 import { formatDuration, formatTime } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, LoadMore, Panel } from '../ui/panel.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
@@ -51,12 +52,12 @@ function fromLocalInput(value: string): string | undefined {
   return value ? new Date(value).toISOString() : undefined;
 }
 
-const selectClass = 'rounded-md border-0 bg-white py-1.5 pr-8 pl-2 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700';
+const selectClass = `py-1.5 pr-8 pl-2 text-sm ${controlClass}`;
 
 /** One labelled filter: "any" or one of the options. */
 function FilterSelect({ label, any, value, options, onChange }: { label: string; any: string; value: string | undefined; options: readonly string[]; onChange: (value: string | undefined) => void }) {
   return (
-    <label className="text-xs text-slate-500">
+    <label className="text-xs text-muted">
       {label}
       <select className={`mt-1 block ${selectClass}`} value={value ?? ''} onChange={(event) => onChange(event.target.value || undefined)}>
         <option value="">{any}</option>
@@ -132,7 +133,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
     >
       {showFilters ? (
         <form
-          className="flex flex-wrap items-end gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800"
+          className="flex flex-wrap items-end gap-2 border-b border-line px-4 py-3"
           onSubmit={(event) => {
             event.preventDefault();
             setFilters((current) => ({ ...current, q: search.trim() || undefined }));
@@ -143,7 +144,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
           )}
           <FilterSelect label="Status" any="Any status" value={filters.status} options={runStatuses} onChange={(status) => setFilters({ ...filters, status })} />
           <FilterSelect label="Trigger" any="Any trigger" value={filters.trigger} options={runTriggers} onChange={(trigger) => setFilters({ ...filters, trigger })} />
-          <label className="text-xs text-slate-500">
+          <label className="text-xs text-muted">
             Source
             <input
               className={`mt-1 block w-28 ${input}`}
@@ -152,7 +153,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
               onBlur={(event) => setFilters({ ...filters, source: event.target.value.trim() || undefined })}
             />
           </label>
-          <label className="text-xs text-slate-500">
+          <label className="text-xs text-muted">
             From
             <input
               type="datetime-local"
@@ -161,7 +162,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
               onChange={(event) => setFilters({ ...filters, since: fromLocalInput(event.target.value) })}
             />
           </label>
-          <label className="text-xs text-slate-500">
+          <label className="text-xs text-muted">
             To
             <input
               type="datetime-local"
@@ -170,14 +171,14 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
               onChange={(event) => setFilters({ ...filters, until: fromLocalInput(event.target.value) })}
             />
           </label>
-          <label className="min-w-56 flex-1 text-xs text-slate-500">
+          <label className="min-w-56 flex-1 text-xs text-muted">
             Search
             <input
               type="search"
               value={search}
               onChange={(event) => setSearch(event.target.value)}
               placeholder="Run id, requestId or payload field (matchId=42)"
-              className="mt-1 block w-full rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+              className={inputClass}
             />
           </label>
           <Button type="submit" size="md">
@@ -186,7 +187,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
         </form>
       ) : null}
       {notice ? (
-        <p role="status" className="px-4 pt-3 text-xs text-emerald-700 dark:text-emerald-300">
+        <p role="status" className="px-4 pt-3 text-xs text-success">
           {notice}
         </p>
       ) : null}
@@ -210,11 +211,11 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
                 { label: 'Actions', className: 'w-[15%]', srOnly: true },
               ]}
             />
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            <tbody className="divide-y divide-line">
               {runs.map((run) => {
                 const left = remainingMs(run, now, typical.get(run.jobName));
                 return (
-                  <tr key={run.id} data-run-id={run.id} data-job={run.jobName} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
+                  <tr key={run.id} data-run-id={run.id} data-job={run.jobName} className="hover:bg-surface-muted/60">
                     {canRetry ? (
                       <td className="px-4 py-2">
                         {isRetryable(run.status) ? (
@@ -227,38 +228,38 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
                         {run.jobName}
                       </Link>
                       {run.error ? (
-                        <div className="truncate text-xs text-rose-700 dark:text-rose-300" title={run.error}>
+                        <div className="truncate text-xs text-danger" title={run.error}>
                           {run.error}
                         </div>
                       ) : (
-                        <div className="truncate font-mono text-xs text-slate-400" title={run.id}>
+                        <div className="truncate font-mono text-xs text-muted" title={run.id}>
                           {run.id}
                         </div>
                       )}
                     </td>
                     <td className="px-4 py-2">
                       <StatusBadge status={run.status} />
-                      {run.waiting ? <div className="mt-1 text-xs text-amber-700 dark:text-amber-300">{run.waiting}</div> : null}
+                      {run.waiting ? <div className="mt-1 text-xs text-warning">{run.waiting}</div> : null}
                       {run.status === 'running' ? (
                         <div className="mt-1 flex items-center gap-2">
-                          <div className="h-1 w-20 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={run.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">
-                            <div className="h-full bg-sky-500 transition-all" style={{ width: `${run.progress}%` }} />
+                          <div className="h-1 w-20 overflow-hidden rounded bg-surface-muted" role="progressbar" aria-valuenow={run.progress} aria-valuemin={0} aria-valuemax={100} aria-label="Progress">
+                            <div className="h-full bg-info-solid transition-all" style={{ width: `${run.progress}%` }} />
                           </div>
-                          {left != null ? <span className="text-[11px] text-slate-500">~{formatDuration(Math.round(left))} left</span> : null}
+                          {left != null ? <span className="text-[11px] text-muted">~{formatDuration(Math.round(left))} left</span> : null}
                         </div>
                       ) : null}
                     </td>
-                    <td className="px-4 py-2 text-slate-600 dark:text-slate-300">
+                    <td className="px-4 py-2 text-muted">
                       <div className="truncate">{run.trigger}</div>
                       {run.attempt > 1 || run.maxAttempts > 1 ? (
-                        <div className="text-xs text-slate-400">
+                        <div className="text-xs text-muted">
                           attempt {Math.max(1, run.attempt)}
                           {run.attempt <= run.maxAttempts ? `/${run.maxAttempts}` : ''}
                         </div>
                       ) : null}
                     </td>
-                    <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatTime(run.startedAt ?? run.queuedAt)}</td>
-                    <td className="px-4 py-2 text-slate-600 tabular-nums dark:text-slate-300">{formatDuration(durationOf(run, now))}</td>
+                    <td className="px-4 py-2 text-muted tabular-nums">{formatTime(run.startedAt ?? run.queuedAt)}</td>
+                    <td className="px-4 py-2 text-muted tabular-nums">{formatDuration(durationOf(run, now))}</td>
                     <td className="px-4 py-2 text-right">
                       {canRetry && isRetryable(run.status) ? (
                         <Button size="sm" disabled={retry.isPending && retry.variables === run.id} onClick={() => retry.mutate(run.id, { onSuccess: ({ run: next }) => setNotice(`Retry queued as run ${next.id.slice(0, 8)}`) })}>

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { ApiKeyDto, UserDto } from '@/lib/users/manage-users.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
-import { FieldError, inputClass } from '../ui/field.tsx';
+import { controlClass, FieldError, inputClass } from '../ui/field.tsx';
 import { formatRelative } from '../ui/format.ts';
 import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 
@@ -42,18 +42,18 @@ export function UsersPanel() {
       ) : !users.data ? (
         <LoadingRows label="Loading users" rows={2} />
       ) : (
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+        <ul className="divide-y divide-line">
           {users.data.users.map((user) => (
             <li key={user.id} className="flex flex-wrap items-center gap-3 px-4 py-2 text-sm">
               <span className="min-w-0 flex-1 truncate" title={user.email}>
                 {user.email}
-                {user.disabled ? <span className="ml-2 text-xs text-slate-500">disabled</span> : null}
+                {user.disabled ? <span className="ml-2 text-xs text-muted">disabled</span> : null}
               </span>
-              <span className="truncate text-xs text-slate-500" title={user.grants.join(', ')}>
+              <span className="truncate text-xs text-muted" title={user.grants.join(', ')}>
                 {user.role === 'operator' ? user.grants.join(', ') || 'no grants' : ''}
               </span>
               <TelegramChatInput user={user} onSave={(telegramChatId) => update.mutateAsync({ id: user.id, patch: { telegramChatId } })} />
-              <select aria-label={`Role of ${user.email}`} className="rounded border-0 py-1 pr-7 pl-2 text-xs ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-700" value={user.role} onChange={(event) => update.mutate({ id: user.id, patch: { role: event.target.value } })}>
+              <select aria-label={`Role of ${user.email}`} className={`py-1 pr-7 pl-2 text-xs ${controlClass}`} value={user.role} onChange={(event) => update.mutate({ id: user.id, patch: { role: event.target.value } })}>
                 <option>admin</option>
                 <option>operator</option>
                 <option>viewer</option>
@@ -65,14 +65,14 @@ export function UsersPanel() {
           ))}
         </ul>
       )}
-      {update.error ? <p role="alert" className="px-4 text-xs text-rose-700">{update.error.message}</p> : null}
-      <form onSubmit={onCreate} noValidate className="grid grid-cols-2 gap-3 border-t border-slate-200 p-4 md:grid-cols-5 dark:border-slate-800">
-        <label className="text-xs text-slate-500 md:col-span-2">
+      {update.error ? <p role="alert" className="px-4 text-xs text-danger">{update.error.message}</p> : null}
+      <form onSubmit={onCreate} noValidate className="grid grid-cols-2 gap-3 border-t border-line p-4 md:grid-cols-5">
+        <label className="text-xs text-muted md:col-span-2">
           Email
           <input name="email" type="email" className={input} />
           <FieldError errors={errors} field="email" />
         </label>
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Role
           <select name="role" className={input} defaultValue="viewer">
             <option>viewer</option>
@@ -80,12 +80,12 @@ export function UsersPanel() {
             <option>admin</option>
           </select>
         </label>
-        <label className="text-xs text-slate-500 md:col-span-2">
+        <label className="text-xs text-muted md:col-span-2">
           Grants (operators: job names, category:name, *)
           <input name="grants" className={input} placeholder="probe, category:stats" />
           <FieldError errors={errors} field="grants" />
         </label>
-        <label className="text-xs text-slate-500 md:col-span-2">
+        <label className="text-xs text-muted md:col-span-2">
           Password
           <input name="password" type="password" autoComplete="new-password" className={input} />
           <FieldError errors={errors} field="password" />
@@ -95,7 +95,7 @@ export function UsersPanel() {
             Add user
           </Button>
         </div>
-        {errors.form ? <p role="alert" className="col-span-full text-xs text-rose-700 dark:text-rose-300">{errors.form.join(', ')}</p> : null}
+        {errors.form ? <p role="alert" className="col-span-full text-xs text-danger">{errors.form.join(', ')}</p> : null}
       </form>
     </Panel>
   );
@@ -112,7 +112,7 @@ export function ApiKeysPanel() {
   return (
     <Panel title="API keys">
       {shown ? (
-        <div role="status" className="m-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+        <div role="status" className="m-4 rounded-md bg-warning-soft p-3 text-sm text-warning">
           Copy the key now: it is not shown again.
           <code className="mt-1 block font-mono text-xs break-all">{shown}</code>
         </div>
@@ -122,15 +122,15 @@ export function ApiKeysPanel() {
       ) : !keys.data ? (
         <LoadingRows label="Loading API keys" rows={2} />
       ) : (
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+        <ul className="divide-y divide-line">
           {keys.data.apiKeys.map((key) => (
             <li key={key.id} className="flex items-center gap-3 px-4 py-2 text-sm">
-              <span className="font-mono text-xs text-slate-500">{key.prefix}…</span>
+              <span className="font-mono text-xs text-muted">{key.prefix}…</span>
               <span className="min-w-0 flex-1 truncate" title={key.name}>
                 {key.name}
               </span>
-              <span className="text-xs text-slate-500">{key.role}</span>
-              <span className="w-32 text-right text-xs text-slate-500">{key.revokedAt ? 'revoked' : key.lastUsedAt ? `used ${formatRelative(key.lastUsedAt)}` : 'never used'}</span>
+              <span className="text-xs text-muted">{key.role}</span>
+              <span className="w-32 text-right text-xs text-muted">{key.revokedAt ? 'revoked' : key.lastUsedAt ? `used ${formatRelative(key.lastUsedAt)}` : 'never used'}</span>
               {key.revokedAt ? null : (
                 <Button size="sm" variant="danger" onClick={() => revoke.mutate(key.id)}>
                   Revoke
@@ -141,18 +141,18 @@ export function ApiKeysPanel() {
         </ul>
       )}
       <form
-        className="flex flex-wrap items-end gap-3 border-t border-slate-200 p-4 dark:border-slate-800"
+        className="flex flex-wrap items-end gap-3 border-t border-line p-4"
         onSubmit={(event) => {
           event.preventDefault();
           const form = new FormData(event.currentTarget);
           create.mutate({ name: form.get('name'), role: form.get('role') });
         }}
       >
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Name
           <input name="name" required className={input} placeholder="deploy pipeline" />
         </label>
-        <label className="text-xs text-slate-500">
+        <label className="text-xs text-muted">
           Role
           <select name="role" className={input} defaultValue="operator">
             <option>viewer</option>
@@ -163,7 +163,7 @@ export function ApiKeysPanel() {
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Create key
         </Button>
-        {create.error ? <span role="alert" className="text-xs text-rose-700">{create.error.message}</span> : null}
+        {create.error ? <span role="alert" className="text-xs text-danger">{create.error.message}</span> : null}
       </form>
     </Panel>
   );
@@ -188,13 +188,13 @@ function TelegramChatInput({ user, onSave }: { user: UserDto; onSave: (chatId: s
         title="Telegram chat id linked to this user: the bot's /start shows it"
         placeholder="Telegram chat id"
         defaultValue={user.telegramChatId ?? ''}
-        className="w-36 rounded border-0 px-2 py-1 text-xs ring-1 ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+        className={`w-36 px-2 py-1 text-xs ${controlClass}`}
         onBlur={(event) => void save(event.currentTarget.value)}
         onKeyDown={(event) => {
           if (event.key === 'Enter') void save(event.currentTarget.value);
         }}
       />
-      {error ? <span role="alert" className="text-xs text-rose-700 dark:text-rose-300">{error}</span> : null}
+      {error ? <span role="alert" className="text-xs text-danger">{error}</span> : null}
     </span>
   );
 }

@@ -3,6 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Settings } from '@/lib/settings.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
+import { Button } from '../ui/button.tsx';
+import { controlClass } from '../ui/field.tsx';
 import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 
 const switches: { key: 'triggers.schedule' | 'triggers.manual' | 'triggers.api' | 'engine.paused' | 'stats.postMatch' | 'stats.admin' | 'stats.cron'; label: string; hint: string }[] = [
@@ -29,20 +31,20 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   return (
     <div className="space-y-6">
       <Panel title="Triggers">
-        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+        <ul className="divide-y divide-line">
           {switches.map((entry) => (
             <li key={entry.key} className="flex items-center justify-between gap-4 px-4 py-3">
               <div>
                 <label htmlFor={entry.key} className="text-sm font-medium">
                   {entry.label}
                 </label>
-                <p className="text-xs text-slate-500">{entry.hint}</p>
+                <p className="text-xs text-muted">{entry.hint}</p>
               </div>
               <input
                 id={entry.key}
                 type="checkbox"
                 role="switch"
-                className="size-5 accent-teal-700"
+                className="size-5 accent-primary"
                 checked={current[entry.key]}
                 disabled={!canEdit || save.isPending}
                 onChange={(event) => save.mutate({ [entry.key]: event.target.checked })}
@@ -69,18 +71,18 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
               max={3650}
               defaultValue={current['runs.retentionDays']}
               disabled={!canEdit}
-              className="mt-1 block w-32 rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-inset ring-slate-300 dark:bg-slate-900 dark:ring-slate-700"
+              className={`mt-1 block w-32 px-2 py-1.5 text-sm ${controlClass}`}
             />
           </label>
           {canEdit ? (
-            <button type="submit" className="rounded-md bg-teal-700 px-3 py-2 text-sm font-medium text-white hover:bg-teal-800">
+            <Button type="submit" variant="primary">
               Save
-            </button>
+            </Button>
           ) : null}
         </form>
       </Panel>
       {save.error ? (
-        <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">
+        <p role="alert" className="text-sm text-danger">
           {save.error instanceof ApiError ? Object.values(save.error.fieldErrors).flat().join(', ') || save.error.message : 'Could not save'}
         </p>
       ) : null}

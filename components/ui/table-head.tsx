@@ -9,7 +9,7 @@ export interface Column {
 /** The header row every table in the dashboard shares. */
 export function TableHead({ columns }: { columns: Column[] }) {
   return (
-    <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase dark:bg-slate-900/60 dark:text-slate-400">
+    <thead className="bg-surface-muted/60 text-xs tracking-wide text-muted uppercase">
       <tr>
         {columns.map((column) => (
           <th key={column.label} scope="col" className={`px-4 py-2 font-medium ${column.className ?? ''}`}>

@@ -84,3 +84,10 @@ function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
     throw new BadRequestError('The cursor is not one this API gave out', { cursor });
   }
 }
+
+/** A run's id and job, or null: what its page needs to answer 404 and to name itself. */
+export async function findRunLabel(id: string): Promise<{ id: string; jobName: string } | null> {
+  // PostgreSQL text cannot hold NUL, and no run id is that long: such an id names no run.
+  if (id.includes('\u0000') || id.length > 200) return null;
+  return db().jobRun.findUnique({ where: { id }, select: { id: true, jobName: true } });
+}

@@ -9,7 +9,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   // Only paths on Kickoff's own origin: never an open redirect.
   const target = safeNextPath(Array.isArray(next) ? next[0] : next);
   return (
-    <main className="flex min-h-screen items-center justify-center px-4">
+    <main id="main" tabIndex={-1} className="flex min-h-screen items-center justify-center px-4 outline-none">
       <div className="w-full max-w-sm">
         <div className="mb-6 flex items-center justify-center gap-2 text-lg font-semibold">
           <img src="/favicon.svg" alt="" className="size-7" />

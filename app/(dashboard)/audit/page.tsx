@@ -10,7 +10,7 @@ export default async function AuditPage() {
   return (
     <div>
       <h1 className="mb-4 text-xl font-semibold">Audit log</h1>
-      {roleAllows(principal.role, 'audit:read') ? <AuditTable /> : <p className="text-sm text-slate-500">Only admins can read the audit log.</p>}
+      {roleAllows(principal.role, 'audit:read') ? <AuditTable /> : <p className="text-sm text-muted">Only admins can read the audit log.</p>}
     </div>
   );
 }

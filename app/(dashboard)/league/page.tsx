@@ -25,7 +25,7 @@ export default async function LeaguePage() {
       <div className="flex flex-wrap items-baseline gap-3">
         <h1 className="text-xl font-semibold">League</h1>
         {gameweek ? (
-          <p className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300" data-gameweek={gameweek.id}>
+          <p className="flex items-center gap-2 text-sm text-muted" data-gameweek={gameweek.id}>
             <span className="font-medium">{gameweek.name}</span>
             <GameweekBadge gameweek={gameweek} />
             <span>deadline {gameweek.deadlineTime.slice(0, 16).replace('T', ' ')} UTC</span>
@@ -54,12 +54,12 @@ export default async function LeaguePage() {
             <Panel title="Leagues">{leagues.length ? <LeagueLinks leagues={leagues} /> : <EmptyNote title="No leagues yet" hint="entry-updates discovers them from the upstream." />}</Panel>
             <Panel title="Top players">
               {players.length ? (
-                <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+                <ul className="divide-y divide-line text-sm">
                   {players.map((player) => (
                     <li key={player.id} className="flex gap-3 px-4 py-1.5">
                       <span className="min-w-0 flex-1 truncate">{player.name}</span>
-                      <span className="w-10 text-xs text-slate-500">{player.team}</span>
-                      <span className="w-14 text-right text-xs text-slate-500">£{player.cost.toFixed(1)}m</span>
+                      <span className="w-10 text-xs text-muted">{player.team}</span>
+                      <span className="w-14 text-right text-xs text-muted">£{player.cost.toFixed(1)}m</span>
                       <span className="w-10 text-right font-medium tabular-nums">{player.points}</span>
                     </li>
                   ))}
@@ -74,7 +74,7 @@ export default async function LeaguePage() {
       <Panel title="Cache" actions={<span>hits and misses per key family, all processes</span>}>
         <table className="w-full table-fixed text-sm">
           <TableHead columns={[{ label: 'Family', className: 'text-left' }, { label: 'Hits', className: 'text-right' }, { label: 'Misses', className: 'text-right' }, { label: 'Hit ratio', className: 'text-right' }]} />
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          <tbody className="divide-y divide-line">
             {cacheFamilyNames.map((family) => {
               const { hits, misses } = cacheStats[family];
               return (

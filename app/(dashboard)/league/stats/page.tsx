@@ -46,7 +46,7 @@ export default async function LeagueStatsPage() {
 
       <Panel
         title="Last update"
-        actions={lastRun ? <Link href={`/runs/${lastRun.runId}`}>run {lastRun.runId.slice(0, 8)}</Link> : null}
+        actions={lastRun ? <Link href={`/runs/${lastRun.runId}`} className="text-accent underline underline-offset-2">run {lastRun.runId.slice(0, 8)}</Link> : null}
       >
         {lastRun ? (
           <div className="space-y-2 px-4 py-3 text-sm" data-testid="stats-timings">
@@ -58,7 +58,7 @@ export default async function LeagueStatsPage() {
             </p>
             <ul className="flex flex-wrap gap-2 text-xs">
               {lastRun.result.steps.map((step) => (
-                <li key={step.name} className="rounded bg-slate-100 px-2 py-0.5 tabular-nums dark:bg-slate-800">
+                <li key={step.name} className="rounded bg-surface-muted px-2 py-0.5 tabular-nums">
                   {step.name} {step.ms} ms · {step.rows} rows
                 </li>
               ))}
@@ -74,12 +74,12 @@ export default async function LeagueStatsPage() {
           {season.length ? (
             <table className="w-full table-fixed text-sm">
               <TableHead columns={[{ label: 'Rank', className: 'w-16 text-right' }, { label: 'Team', className: 'text-left' }, { label: 'Manager', className: 'text-left' }, { label: 'GWs', className: 'w-16 text-right' }, { label: 'Avg', className: 'w-20 text-right' }, { label: 'Best', className: 'w-16 text-right' }, { label: 'Points', className: 'w-20 text-right' }]} />
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              <tbody className="divide-y divide-line">
                 {season.map((row) => (
                   <tr key={row.entryId}>
                     <td className={number}>{row.rank}</td>
                     <td className={`${cell} truncate`} title={row.entryName}>{row.entryName}</td>
-                    <td className={`${cell} truncate text-slate-600 dark:text-slate-300`} title={row.playerName}>{row.playerName}</td>
+                    <td className={`${cell} truncate text-muted`} title={row.playerName}>{row.playerName}</td>
                     <td className={number}>{row.events}</td>
                     <td className={number}>{row.averagePoints.toFixed(1)}</td>
                     <td className={number}>{row.bestEvent}</td>
@@ -97,19 +97,19 @@ export default async function LeagueStatsPage() {
           <Panel title={report ? `Gameweek report · ${report.eventName}` : 'Gameweek report'}>
             {report ? (
               <dl className="grid grid-cols-2 gap-x-4 gap-y-1.5 px-4 py-3 text-sm">
-                <dt className="text-slate-500">Average</dt>
+                <dt className="text-muted">Average</dt>
                 <dd className="text-right tabular-nums">{report.averagePoints.toFixed(1)}</dd>
-                <dt className="text-slate-500">Highest</dt>
+                <dt className="text-muted">Highest</dt>
                 <dd className="truncate text-right tabular-nums" title={report.topEntryName}>
                   {report.highestPoints} · {report.topEntryName}
                 </dd>
-                <dt className="text-slate-500">Top player</dt>
+                <dt className="text-muted">Top player</dt>
                 <dd className="truncate text-right">{report.topPlayerName ? `${report.topPlayerName} (${report.topPlayerTeam ?? '?'}) ${report.topPlayerPoints}` : '—'}</dd>
-                <dt className="text-slate-500">Transfers · hits</dt>
+                <dt className="text-muted">Transfers · hits</dt>
                 <dd className="text-right tabular-nums">
                   {report.transfers} · {report.hits}
                 </dd>
-                <dt className="text-slate-500">Goals</dt>
+                <dt className="text-muted">Goals</dt>
                 <dd className="text-right tabular-nums">{report.goals}</dd>
               </dl>
             ) : (
@@ -119,12 +119,12 @@ export default async function LeagueStatsPage() {
 
           <Panel title="Power ratings">
             {ratings.length ? (
-              <ol className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+              <ol className="divide-y divide-line text-sm">
                 {ratings.map((row) => (
                   <li key={row.entryId} className="flex gap-3 px-4 py-1.5">
-                    <span className="w-6 text-right text-slate-500 tabular-nums">{row.rank}</span>
+                    <span className="w-6 text-right text-muted tabular-nums">{row.rank}</span>
                     <span className="min-w-0 flex-1 truncate" title={row.entryName}>{row.entryName}</span>
-                    <span className="w-24 text-right text-xs text-slate-500 tabular-nums" title="recent · season average">
+                    <span className="w-24 text-right text-xs text-muted tabular-nums" title="recent · season average">
                       {row.recentAverage.toFixed(1)} · {row.seasonAverage.toFixed(1)}
                     </span>
                     <span className="w-12 text-right font-medium tabular-nums">{row.rating.toFixed(1)}</span>
@@ -138,12 +138,12 @@ export default async function LeagueStatsPage() {
 
           <Panel title="Hall of fame">
             {fame.length ? (
-              <ol className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+              <ol className="divide-y divide-line text-sm">
                 {fame.map((row) => (
                   <li key={`${row.entryId}:${row.eventId}`} className="flex gap-3 px-4 py-1.5">
-                    <span className="w-6 text-right text-slate-500 tabular-nums">{row.position}</span>
+                    <span className="w-6 text-right text-muted tabular-nums">{row.position}</span>
                     <span className="min-w-0 flex-1 truncate" title={row.entryName}>{row.entryName}</span>
-                    <span className="w-14 text-right text-xs text-slate-500">GW {row.eventId}</span>
+                    <span className="w-14 text-right text-xs text-muted">GW {row.eventId}</span>
                     <span className="w-10 text-right font-medium tabular-nums">{row.points}</span>
                   </li>
                 ))}

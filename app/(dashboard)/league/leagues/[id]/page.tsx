@@ -2,15 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '@/components/league/auto-refresh.tsx';
-import { StandingsTable } from '@/components/league/league-tables.tsx';
+import { StandingsTable, TournamentLinks } from '@/components/league/league-tables.tsx';
 import { EmptyNote, Panel } from '@/components/ui/panel.tsx';
 import { processCache } from '@/lib/cache/process-cache.ts';
 import { leagueStandings, leagueTournaments } from '@/lib/league/league-queries.ts';
 import { requirePrincipal } from '../../../../_lib/session.ts';
 
 export const metadata: Metadata = { title: 'League standings' };
-
-const kindLabel: Record<string, string> = { points_race: 'Points race', battle_race: 'Battle race', knockout: 'Knockout', cup: 'Cup' };
 
 /** A league's standings, 50 a page, and its tournaments. */
 export default async function LeagueStandingsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string }> }) {
@@ -25,8 +23,8 @@ export default async function LeagueStandingsPage({ params, searchParams }: { pa
     <div className="space-y-6">
       <AutoRefresh seconds={30} />
       <div>
-        <Link href="/league" className="text-sm text-slate-500 hover:underline">
-          ← League
+        <Link href="/league/leagues" className="text-sm text-muted hover:underline">
+          ← Leagues
         </Link>
         <h1 className="mt-1 truncate text-xl font-semibold" title={standings.league.name}>
           {standings.league.name}
@@ -38,31 +36,24 @@ export default async function LeagueStandingsPage({ params, searchParams }: { pa
           className="lg:col-span-2"
           actions={
             <span className="flex items-center gap-3">
-              {page > 1 ? <Link href={`?page=${page - 1}`}>← Previous</Link> : null}
+              {page > 1 ? (
+                <Link href={`?page=${page - 1}`} className="text-accent underline underline-offset-2">
+                  ← Previous
+                </Link>
+              ) : null}
               <span>page {page}</span>
-              {standings.hasNext ? <Link href={`?page=${page + 1}`}>Next →</Link> : null}
+              {standings.hasNext ? (
+                <Link href={`?page=${page + 1}`} className="text-accent underline underline-offset-2">
+                  Next →
+                </Link>
+              ) : null}
             </span>
           }
         >
           {standings.rows.length ? <StandingsTable rows={standings.rows} /> : <EmptyNote title="No standings on this page" hint="entry-updates writes them from the upstream." />}
         </Panel>
         <Panel title="Tournaments">
-          {tournaments.length ? (
-            <ul className="divide-y divide-slate-100 dark:divide-slate-800">
-              {tournaments.map((tournament) => (
-                <li key={tournament.id} className="flex items-center gap-3 px-4 py-2 text-sm">
-                  <Link href={`/league/tournaments/${tournament.id}`} className="min-w-0 flex-1 truncate font-medium hover:underline" title={tournament.name}>
-                    {tournament.name}
-                  </Link>
-                  <span className="text-xs text-slate-500">
-                    {kindLabel[tournament.kind] ?? tournament.kind} · GW {tournament.startEvent}–{tournament.endEvent}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <EmptyNote title="No tournaments yet" hint="tournament-event-data creates them hourly." />
-          )}
+          {tournaments.length ? <TournamentLinks tournaments={tournaments} /> : <EmptyNote title="No tournaments yet" hint="tournament-event-data creates them hourly." />}
         </Panel>
       </div>
     </div>

@@ -22,13 +22,13 @@ export default async function TournamentPage({ params }: { params: Promise<{ id:
     <div className="space-y-6">
       <AutoRefresh seconds={30} />
       <div>
-        <Link href={`/league/leagues/${tournament.leagueId}`} className="text-sm text-slate-500 hover:underline">
+        <Link href={`/league/leagues/${tournament.leagueId}`} className="text-sm text-muted hover:underline">
           ← League
         </Link>
         <h1 className="mt-1 truncate text-xl font-semibold" title={tournament.name}>
           {tournament.name}
         </h1>
-        <p className="text-sm text-slate-500">
+        <p className="text-sm text-muted">
           {tournament.kind.replace('_', ' ')} · gameweeks {tournament.startEvent}–{tournament.endEvent} · {tournament.status}
         </p>
       </div>
@@ -38,7 +38,7 @@ export default async function TournamentPage({ params }: { params: Promise<{ id:
           {results.length ? (
             <table className="w-full table-fixed text-sm">
               <TableHead columns={[{ label: 'GW', className: 'w-14 text-right' }, { label: 'Home', className: 'text-right' }, { label: 'Score', className: 'w-24 text-center' }, { label: 'Away', className: 'text-left' }]} />
-              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              <tbody className="divide-y divide-line">
                 {results.map((result, index) => (
                   <tr key={index}>
                     <td className="px-4 py-1.5 text-right tabular-nums">{result.eventId}</td>

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import { engineHandlers } from '@/scripts/test/fixtures/engine-jobs.ts';
+import { engineHandlers, handlerCalls } from '@/scripts/test/fixtures/engine-jobs.ts';
 import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
@@ -105,6 +105,22 @@ describe('a run whose job is gone', () => {
     expect(third).toMatchObject({ checked: 1, requeued: 0 });
     expect(await notesOf(run.id)).toHaveLength(1);
     expect(await diagnostics().getJobCounts('prioritized')).toEqual({ prioritized: 1 });
+  });
+
+  it('is put back when only part of its job is gone: the data evicted, or the data left in no list', async () => {
+    const { run: evicted } = await askForRun('probe', { payload: { steps: 1 } });
+    const { run: unlisted } = await askForRun('probe', { payload: { steps: 2 } });
+    await redis().del(diagnostics().toKey(evicted.id)); // the id stays in the queue's prioritized set
+    await redis().zrem(diagnostics().toKey('prioritized'), unlisted.id); // the data stays
+    await touchedAt(evicted.id, minutesAgo(2));
+    await touchedAt(unlisted.id, minutesAgo(2));
+
+    expect(await reconciler().runOnce()).toMatchObject({ checked: 2, requeued: 2 });
+    for (const [run, steps] of [[evicted, 1], [unlisted, 2]] as const) {
+      expect(await diagnostics().getJobState(run.id)).toBe('prioritized');
+      expect((await diagnostics().getJob(run.id))!.data.payload).toEqual({ sleepMs: 0, steps, fail: false });
+    }
+    expect(await diagnostics().getJobCounts('prioritized')).toEqual({ prioritized: 2 });
   });
 
   it('puts a running run back as its next attempt, and a retrying one as its next', async () => {
@@ -215,6 +231,7 @@ describe('a run BullMQ still has', () => {
   it('runs a re-queued run to the end, numbering its attempts on from the row', async () => {
     await unfinishedRow('lost-then-run', 'fx-flaky', 'running', 1, { payload: { failAttempts: 2 } });
     expect(await reconciler().runOnce()).toMatchObject({ requeued: 1 });
+    const callsBefore = handlerCalls.get('fx-flaky') ?? 0;
     worker = await startInProcessWorker(prefix, [...handlers, ...engineHandlers]);
     const done = await waitFor(async () => {
       const row = await runOf('lost-then-run');
@@ -224,5 +241,7 @@ describe('a run BullMQ still has', () => {
     expect(done.status).toBe('completed');
     expect(done.result).toEqual({ succeededOnAttempt: 3 });
     expect((done.attempts as unknown as RunAttempt[]).map((attempt) => attempt.attempt)).toEqual([1, 2, 3]);
+    // Two tries here: the lost one counted against its three.
+    expect((handlerCalls.get('fx-flaky') ?? 0) - callsBefore).toBe(2);
   });
 });

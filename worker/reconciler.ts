@@ -9,6 +9,7 @@ import { RedisLock } from '@/lib/locks/redis-lock.ts';
 import { kickoffKeys } from '@/lib/redis-keys.ts';
 import { logger } from '@/lib/logger.ts';
 import type { QueueSet } from '@/lib/queue/queues.ts';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 export interface ReconcilerOptions {
@@ -171,12 +172,16 @@ export class Reconciler {
 
   private async reconcilePage(rows: Row[], result: ReconcileResult, requeuedIds: string[]): Promise<void> {
     const { db, queues, redis } = this.options;
+    const jobs = new Map<string, Job>();
     const states = new Map<string, string>();
     for (let start = 0; start < rows.length; start += parallelChecks) {
       await Promise.all(
         rows.slice(start, start + parallelChecks).map(async (row) => {
           const definition = findJob(row.jobName);
-          states.set(row.id, definition ? await queues.for(definition.category).getJobState(row.id) : 'unknown');
+          const job = definition ? await queues.for(definition.category).getJob(row.id) : undefined;
+          if (job) jobs.set(row.id, job);
+          // No job data (never added, removed, evicted), or data in no list of the queue: gone either way.
+          states.set(row.id, job ? await job.getState() : 'unknown');
         }),
       );
     }
@@ -187,9 +192,8 @@ export class Reconciler {
     for (const row of rows) {
       const state = states.get(row.id);
       const definition = findJob(row.jobName);
-      if (state === 'completed' || state === 'failed') {
-        const job = await queues.for(definition!.category).getJob(row.id);
-        if (!job) continue; // removed between the two looks: the next pass sees it missing
+      const job = jobs.get(row.id);
+      if (job && (state === 'completed' || state === 'failed')) {
         const verdict =
           state === 'completed'
             ? { status: 'completed' as const, finishedAt: job.finishedOn ? new Date(job.finishedOn) : now, result: job.returnvalue }
@@ -216,6 +220,8 @@ export class Reconciler {
       }
       const entry = requeueEntry(row, definition, now);
       if (!(await markRequeued(row, entry.note, db))) continue; // moved on meanwhile
+      // Job data left in no list would make the add a no-op (BullMQ keeps an id it has): clear it first.
+      if (job) await job.remove().catch((error: unknown) => logger.warn({ err: error, runId: row.id }, 'could not clear the orphaned job data of a run put back'));
       toQueue.push(entry);
     }
     if (toQueue.length === 0) return;

@@ -3,7 +3,7 @@
  * plain redis-server) while 60 probe runs are queued and running on two workers. Redis comes
  * back empty; PostgreSQL still has every run. The runs that were running finish on their
  * workers; the queued ones are put back on their queues from their rows by the reconciler (at
- * its production timing: the mark checked every 5 s, the 10 s floor); the job schedulers are
+ * its production pace: its mark in Redis looked at every 5 s, the 10 s floor); the job schedulers are
  * re-synced within their 30 s. Every run ends completed, each handler ran to its end once.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -45,7 +45,8 @@ async function schedulerIds(): Promise<string[]> {
 }
 
 it('puts every queued run back from PostgreSQL after Redis restarts empty, runs each once, and brings the schedulers back', { timeout: 150_000 }, async () => {
-  // The reconciler at its production timing (every 30 s for stale rows; the mark every 5 s; 10 s floor).
+  // The reconciler at its production pace for a Redis that forgot (its mark looked at every 5 s, the
+  // 10 s floor); stale rows every 30 s, so only the mark can make it act within this test's wait.
   const env = { REDIS_URL: server.url, FIXTURE_SYNC: '1', FIXTURE_STALLED_INTERVAL_MS: '3000', FIXTURE_RECONCILE_MS: '30000', FIXTURE_CONCURRENCY: '10' };
   workers.push(await startFixtureWorker(env), await startFixtureWorker(env));
   const schedulersBefore = await waitFor(async () => {

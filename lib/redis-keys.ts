@@ -8,6 +8,12 @@ export const kickoffKeys = {
   jobLock: (prefix: string, jobName: string) => `${prefix}:kickoff:lock:job:${jobName}`,
   schedulerSyncLock: (prefix: string) => `${prefix}:kickoff:lock:scheduler-sync`,
   reconcilerLock: (prefix: string) => `${prefix}:kickoff:lock:reconciler`,
+  /**
+   * Set by the reconciler (to the time it was set) and never expired: when it is gone, this
+   * Redis has lost its data (a restart without persistence, a flush, an eviction) or is new, and
+   * the reconciler checks every unfinished run against the queues at once, not only stale ones.
+   */
+  reconcilerMark: (prefix: string) => `${prefix}:kickoff:reconciler:mark`,
   alertsLock: (prefix: string) => `${prefix}:kickoff:lock:alerts`,
   alertsCursor: (prefix: string) => `${prefix}:kickoff:alerts:cursor`,
   /** When a worker's alert engine last finished a round; the web app's watchdog stands in while it is old. */

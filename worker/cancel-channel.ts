@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logger } from '@/lib/logger.ts';
+import { isLaterAttempt } from '@/lib/queue/run-job-data.ts';
 import { kickoffKeys } from '@/lib/redis-keys.ts';
 import type { ControlMessage } from '@/lib/runs/cancel-run.ts';
 
@@ -53,7 +54,7 @@ export class CancelChannel {
     const now = Date.now();
     for (const [runId, at] of this.recent) if (now - at > rememberMs) this.recent.delete(runId);
     if (this.recent.has(job.id!)) return true;
-    if (job.attemptsMade === 0 && !job.stalledCounter) return false;
+    if (!isLaterAttempt(job)) return false;
     return (await this.redis.exists(kickoffKeys.cancelled(this.prefix, job.id!))) === 1;
   }
 }

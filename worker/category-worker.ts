@@ -28,7 +28,9 @@ export function startCategoryWorker(category: Category, process: (job: Job<RunJo
     lockDuration: options.stalledIntervalMs,
     maxStalledCount: 2,
     settings: {
-      backoffStrategy: (attemptsMade, type, error, job) => retryDelay(type, Number((job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 0), attemptsMade, error),
+      // attemptsMade plus the tries a re-queued run had made before (job.data.attemptsBefore), so its backoff keeps growing.
+      backoffStrategy: (attemptsMade, type, error, job) =>
+        retryDelay(type, Number((job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 0), attemptsMade + ((job?.data as RunJobData | undefined)?.attemptsBefore ?? 0), error),
     },
   });
   worker.on('error', (error) => logger.warn({ err: error, category }, 'queue worker error'));

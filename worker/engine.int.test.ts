@@ -236,14 +236,17 @@ describe('batches', () => {
 });
 
 describe('reconciler', () => {
-  it('ends a row the queue no longer has as failed with the reason', async () => {
+  // What it puts back on the queue instead is in reconciler.int.test.ts.
+  it('ends a row the queue no longer has, and cannot run again, as failed with the reason', async () => {
     const old = new Date(Date.now() - 5 * 60_000);
-    await db().jobRun.create({ data: { id: 'lost-run-1', jobName: 'probe', status: 'running', trigger: 'api', startedAt: old, queuedAt: old, updatedAt: old } });
+    await db().jobRun.create({ data: { id: 'lost-run-1', jobName: 'probe', status: 'running', trigger: 'api', attempt: 1, startedAt: old, queuedAt: old, updatedAt: old } });
+    await db().jobRun.create({ data: { id: 'lost-run-2', jobName: 'no-such-job', status: 'queued', trigger: 'api', queuedAt: old, updatedAt: old } });
     const reconciler = new Reconciler({ db: db(), queues: queues(), redis: redis(), owner: 'test' });
     const result = await reconciler.runOnce();
-    expect(result.failed).toBeGreaterThanOrEqual(1);
+    expect(result.failed).toBeGreaterThanOrEqual(2);
     const lost = await runOf('lost-run-1');
     expect(lost.status).toBe('failed');
-    expect(lost.error).toMatch(/^Lost: the queue no longer has this run/);
+    expect(lost.error).toMatch(/^Lost: the queue no longer has this run .*used all its 1 attempt$/);
+    expect(await runOf('lost-run-2')).toMatchObject({ status: 'failed', error: 'Lost: job "no-such-job" is no longer in the catalog' });
   });
 });

@@ -5,7 +5,7 @@ import type { JobDefinition } from '@/lib/jobs/define-job.ts';
 import { alreadyRunningReason, askerOf, decide, exclusiveOutcome } from '@/lib/jobs/run-policy.ts';
 import { isWithinWindow } from '@/lib/jobs/schedule.ts';
 import type { RedisLock } from '@/lib/locks/redis-lock.ts';
-import type { RunJobData } from '@/lib/queue/run-job-data.ts';
+import { isLaterAttempt, type RunJobData } from '@/lib/queue/run-job-data.ts';
 import { kickoffKeys } from '@/lib/redis-keys.ts';
 import { jobLock, releaseFollowUp } from '@/lib/runs/exclusive-job.ts';
 import { readSettings } from '@/lib/settings.ts';
@@ -53,7 +53,7 @@ export class RunGate {
     const definition: JobDefinition = handler.job;
     const runId = job.id!;
     const asker = askerOf(job.data.trigger);
-    const laterAttempt = job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0;
+    const laterAttempt = isLaterAttempt(job);
     const parsed = definition.payload.safeParse(job.data.payload);
     const [settings, state] = await Promise.all([readSettings(this.options.db), this.options.jobStates.get(definition)]);
 

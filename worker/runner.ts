@@ -7,7 +7,7 @@ import type { JobDefinition } from '@/lib/jobs/define-job.ts';
 import { categories, type Category } from '@/lib/jobs/categories.ts';
 import { failedAttemptOutcome } from '@/lib/jobs/run-state.ts';
 import { logger } from '@/lib/logger.ts';
-import type { RunJobData } from '@/lib/queue/run-job-data.ts';
+import { triesBefore, type RunJobData } from '@/lib/queue/run-job-data.ts';
 import { afterSuccess } from './after-success.ts';
 import { BullMirror } from './bull-mirror.ts';
 import { CancelChannel } from './cancel-channel.ts';
@@ -133,7 +133,7 @@ export class Runner {
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       const unrecoverable = err instanceof UnrecoverableError;
-      const status = failedAttemptOutcome({ cancelled: err instanceof RunAbortedError && err.reason === 'cancelled', unrecoverable, triesUsed: job.attemptsMade + 1, maxAttempts: start.maxAttempts });
+      const status = failedAttemptOutcome({ cancelled: err instanceof RunAbortedError && err.reason === 'cancelled', unrecoverable, triesUsed: triesBefore(job) + 1, maxAttempts: start.maxAttempts });
       writer.attemptFinished(start, new Date(), { status, error: err.message, stack: err.stack ?? null }, report);
       log.info({ status, err: err.message }, 'attempt ended with an error');
       await this.mirror.finish(job, false);

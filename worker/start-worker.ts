@@ -18,7 +18,7 @@ import type { JobHandler } from './define-handler.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { HeldRunPromoter } from './held-runs.ts';
 import { startLeague } from './league/league-start.ts';
-import { Reconciler } from './reconciler.ts';
+import { Reconciler, type ReconcilerOptions } from './reconciler.ts';
 import { redisDurabilityWarnings } from './redis-durability.ts';
 import { Runner } from './runner.ts';
 import { RunStatusWriter, type RunStatusWriterOptions } from './status/run-status-writer.ts';
@@ -48,8 +48,11 @@ export interface StartWorkerOptions {
   schedulers?: boolean;
   /** Report liveness every few seconds. Default: true. */
   heartbeat?: boolean;
-  /** Repair rows the queue finished or lost. Default: true, every 30 s for rows still for 60 s. */
-  reconciler?: boolean | { intervalMs: number; staleAfterMs: number };
+  /**
+   * Repair rows the queue finished, and put back on their queues the runs Redis lost. Default:
+   * true, every 30 s for rows still for 60 s, and at once (within 5 s) when Redis lost its data.
+   */
+  reconciler?: boolean | Pick<ReconcilerOptions, 'intervalMs' | 'staleAfterMs' | 'watchMs' | 'floorMs' | 'workerAliveMs'>;
   /** Evaluate alert rules and deliver alerts (and poll the Telegram bot when a token is set). Default: true. */
   alerts?: boolean;
   /** The league pack's listener, cache warming and start-up fill. Default: true. */

@@ -25,14 +25,17 @@ export type RunStatus = (typeof runStatuses)[number];
  *   `running` when a worker takes it and the gate lets it start; to `skipped` when the gate
  *   finds a reason it must not run (a job switched off, a scheduled fire outside its window);
  *   to `cancelled` when cancelled before it starts; to `failed` when the reconciler finds its
- *   BullMQ job failed without the run hearing of it.
+ *   BullMQ job failed without the run hearing of it. A run whose BullMQ job is gone (Redis lost
+ *   it) stays `queued`: the reconciler adds the job again from the row.
  * - `running`: an attempt executes on a worker (`workerId`, `startedAt`, `attempt`). Leaves to
- *   `completed` on success; to `retrying` when it throws and attempts remain; to `failed`
- *   when it throws on its last attempt or throws an unrecoverable error; to `cancelled` when
+ *   `completed` on success; to `retrying` when it throws and attempts remain, or when its
+ *   worker is gone with its BullMQ job (Redis lost it) and the reconciler puts it back on its
+ *   queue for the next attempt; to `failed` when it throws on its last attempt or throws an
+ *   unrecoverable error (or the reconciler finds it gone after its last); to `cancelled` when
  *   aborted through its signal; to `running` again (a new attempt) when its worker died and
  *   BullMQ's stalled-job check hands it to another worker.
- * - `retrying`: the last attempt failed and BullMQ holds the run delayed until its backoff
- *   passes. Leaves to `running` for the next attempt, to `cancelled`, or to `failed` (the
+ * - `retrying`: the last attempt failed (or was lost with Redis) and BullMQ holds the run
+ *   delayed until its backoff passes. Leaves to `running` for the next attempt, to `cancelled`, or to `failed` (the
  *   reconciler, as for `queued`).
  * - `completed`: final. The handler returned; `result` holds what it returned.
  * - `failed`: final. `error` and `errorStack` hold the last attempt's error; `attempts` holds

@@ -25,14 +25,11 @@ import { assertMayActOnJob } from '../auth/grants.ts';
 import { db } from '../db.ts';
 import { ConflictError, ForbiddenError, KickoffError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { findJob, type JobCatalog, type JobName } from '../jobs/catalog.ts';
-import type { Category } from '../jobs/categories.ts';
 import type { JobDefinition, PayloadInput } from '../jobs/define-job.ts';
 import { decide, exclusiveOutcome, type Asker, type Via } from '../jobs/run-policy.ts';
 import type { RunTrigger } from '../jobs/run-state.ts';
 import { logger } from '../logger.ts';
-import { backoffFor } from '../queue/backoff.ts';
-import { queues } from '../queue/queues.ts';
-import { bullPriority, type RunJobData } from '../queue/run-job-data.ts';
+import { enqueueRuns } from '../queue/enqueue-runs.ts';
 import { readSettings } from '../settings.ts';
 import { claimFollowUp, holderOf } from './exclusive-job.ts';
 import { insertRuns, noteOnRun, removeUnqueued, type NewRun } from './run-store.ts';
@@ -222,7 +219,7 @@ export async function createRuns(requester: Requester, requests: readonly RunReq
   const created = toQueue.filter((item) => inserted.has(item.row!.id));
   const queued = created.filter((item) => item.row!.status === 'queued');
   try {
-    await addToQueues(queued.map((item) => ({ item, run: inserted.get(item.row!.id)! })));
+    await enqueueRuns(queued.map((item) => ({ job: item.job, run: { ...inserted.get(item.row!.id)!, payload: item.payload } })));
   } catch (error) {
     logger.error({ err: error, runs: queued.length }, 'could not add runs to their queues');
     await removeUnqueued(queued.map((item) => item.row!.id)).catch(() => {});
@@ -315,19 +312,4 @@ function newRow(item: Pending, requester: Requester, status: NewRun['status'], r
 
 function askedBy(item: Pending): string {
   return item.request.source ?? item.trigger;
-}
-
-async function addToQueues(entries: { item: Pending; run: JobRun }[]): Promise<void> {
-  const byCategory = new Map<Category, typeof entries>();
-  for (const entry of entries) byCategory.set(entry.item.job.category, [...(byCategory.get(entry.item.job.category) ?? []), entry]);
-  for (const [category, group] of byCategory) {
-    const jobs = group.map(({ item, run }) => ({
-      name: item.job.name,
-      data: { payload: item.payload, trigger: run.trigger, source: run.source, actor: run.actor, requestId: run.requestId } satisfies RunJobData,
-      opts: { jobId: run.id, priority: bullPriority(item.job.priority, run.trigger), attempts: item.job.retry.attempts, backoff: backoffFor(item.job.retry) },
-    }));
-    const queue = queues().for(category);
-    if (jobs.length === 1) await queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
-    else for (let start = 0; start < jobs.length; start += 1_000) await queue.addBulk(jobs.slice(start, start + 1_000));
-  }
 }

@@ -9,7 +9,8 @@
  * - the worker's status writer: `writeTransitions` (batched, guarded by attempt and state
  *   rank), `writeEvents`, `writeProgress` (only while running);
  * - cancel: `cancelWaiting` (only a run not on a worker);
- * - the reconciler: `repairFromQueue` (only an active row);
+ * - the reconciler: `repairFromQueue` (only an active row), `markRequeued` (only the row as it
+ *   was read, when it puts a run back on its queue);
  * - retention: `deleteFinishedBefore` (only final rows).
  */
 import type pg from 'pg';
@@ -83,19 +84,48 @@ export async function cancelWaiting(id: string, reason: string, client: Db = db(
   return count === 1;
 }
 
-/** What BullMQ recorded for a run whose row never heard of it. */
+/** What BullMQ recorded for a run whose row never heard of it (or, for `cancelled`, that its job was taken off on purpose). */
 export type QueueVerdict =
   | { status: 'completed'; finishedAt: Date; result: unknown }
-  | { status: 'failed'; finishedAt: Date; error: string };
+  | { status: 'failed' | 'cancelled'; finishedAt: Date; error: string };
 
 /** Brings an active row to the final state BullMQ recorded (transitions lost in a crash); false when it had moved on. */
 export async function repairFromQueue(id: string, verdict: QueueVerdict, client: Db = db()): Promise<boolean> {
   const data =
     verdict.status === 'completed'
       ? { status: 'completed' as const, finishedAt: verdict.finishedAt, result: (verdict.result ?? undefined) as Prisma.InputJsonValue | undefined, progress: 100 }
-      : { status: 'failed' as const, finishedAt: verdict.finishedAt, error: verdict.error };
+      : { status: verdict.status, finishedAt: verdict.finishedAt, error: verdict.error };
   const { count } = await client.jobRun.updateMany({ where: { id, status: { in: [...repairableStatuses] } }, data });
   return count === 1;
+}
+
+/** An unfinished row as the reconciler read it: what a re-queue is guarded by. */
+export interface RequeueGuard {
+  id: string;
+  status: 'queued' | 'running' | 'retrying';
+  attempt: number;
+  updatedAt: Date;
+}
+
+/**
+ * Records that the reconciler puts a run back on its queue from its row (Redis no longer had
+ * its BullMQ job), before it adds the job: a queued or retrying run stays so; a running one
+ * waits for its next attempt (`retrying`; `attempt` keeps the number of the lost one, the next
+ * is that + 1, and `error` says what happened). The note goes on the run's timeline, at the
+ * lost attempt. Applies only to the row exactly as it was read (status, attempt, `updatedAt`),
+ * so a run that moved on meanwhile, or that another pass already put back, is left alone:
+ * false then, and the caller adds nothing.
+ */
+export async function markRequeued(run: RequeueGuard, note: string, client: Db = db()): Promise<boolean> {
+  return client.$transaction(async (tx) => {
+    const { count } = await tx.jobRun.updateMany({
+      where: { id: run.id, status: run.status, attempt: run.attempt, updatedAt: run.updatedAt },
+      data: run.status === 'running' ? { status: 'retrying', error: note, updatedAt: new Date() } : { updatedAt: new Date() },
+    });
+    if (count !== 1) return false;
+    await tx.runEvent.create({ data: { runId: run.id, kind: 'log', level: 'warn', message: note.slice(0, 4_000), attempt: run.attempt } });
+    return true;
+  });
 }
 
 /** Progress, phase and counters of a running run (a run that has ended keeps its final values). */

@@ -31,7 +31,7 @@ it('says nothing about a Redis with an append-only file and noeviction', async (
 it('warns in plain words when Redis keeps nothing on disk and evicts keys', async () => {
   const warnings = await warningsFor(['--appendonly', 'no', '--save', '', '--maxmemory-policy', 'allkeys-lru']);
   expect(warnings).toHaveLength(2);
-  expect(warnings[0]).toMatch(/^Redis keeps no data on disk .*every queued run is forgotten\. Turn on appendonly yes/);
+  expect(warnings[0]).toMatch(/^Redis keeps no data on disk .*it forgets the queues \(Kickoff puts unfinished runs back from PostgreSQL.*\)\. Turn on appendonly yes/);
   expect(warnings[1]).toMatch(/^Redis may evict keys when memory runs short \(maxmemory-policy allkeys-lru\).*Set maxmemory-policy noeviction/);
 });
 

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import type { JobDefinition } from '@/lib/jobs/define-job.ts';
 import type { Priority, RunTrigger } from '@/lib/jobs/run-state.ts';
 import { logger } from '@/lib/logger.ts';
-import type { RunJobData } from '@/lib/queue/run-job-data.ts';
+import { attemptNumber, type RunJobData } from '@/lib/queue/run-job-data.ts';
 import { writeEvents, writeProgress, writeTransitions, type RunEventRow, type RunTransition } from '@/lib/runs/run-store.ts';
 
 export interface AttemptStart {
@@ -18,12 +18,12 @@ export interface AttemptStart {
   seed: { trigger: RunTrigger; source: string | null; actor: string | null; requestId: string | null; payload: unknown; priority: Priority; queuedAt: Date };
 }
 
-/** The attempt BullMQ hands a worker: a run recovered from a stalled worker counts as a new attempt. */
+/** The attempt BullMQ hands a worker: a run recovered from a stalled worker, or put back on its queue by the reconciler, counts as a new attempt. */
 export function attemptStartOf(job: Job<RunJobData>, definition: JobDefinition | undefined, workerId: string): AttemptStart {
   return {
     runId: job.id!,
     jobName: job.name,
-    attempt: job.attemptsMade + 1 + (job.stalledCounter ?? 0),
+    attempt: attemptNumber(job),
     maxAttempts: job.opts.attempts ?? 1,
     workerId,
     startedAt: new Date(),

@@ -37,6 +37,11 @@ export interface ChannelAudience {
   admin: boolean;
 }
 
+function escalationFor(rule: AlertRule, audience: ChannelAudience): AlertRuleDto['escalation'] {
+  const escalation = (rule.escalation ?? null) as AlertRuleDto['escalation'];
+  return escalation && !audience.admin ? { ...escalation, channels: escalation.channels.map(redactChannel) } : escalation;
+}
+
 const toDto = (rule: AlertRule, audience: ChannelAudience = { admin: true }): AlertRuleDto => ({
   id: rule.id,
   name: rule.name,
@@ -45,7 +50,7 @@ const toDto = (rule: AlertRule, audience: ChannelAudience = { admin: true }): Al
   severity: rule.severity,
   channels: audience.admin ? (rule.channels as AlertRuleDto['channels']) : (rule.channels as AlertRuleDto['channels']).map(redactChannel),
   cooldownMinutes: rule.cooldownMinutes,
-  escalation: (rule.escalation ?? null) as AlertRuleDto['escalation'],
+  escalation: escalationFor(rule, audience),
   enabled: rule.enabled,
   createdBy: rule.createdBy,
   createdAt: rule.createdAt.toISOString(),

@@ -82,7 +82,8 @@ type RuleShape = { condition?: { type: string }; severity?: string; escalation?:
 export function ruleConsistencyIssues(rule: RuleShape): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   if (rule.condition?.type === 'run-completed' && rule.severity === 'critical') issues.push({ path: ['severity'], message: 'A completed notice is info or warning, not critical' });
-  if (rule.escalation && rule.severity !== 'critical') issues.push({ path: ['escalation'], message: 'Only critical alerts escalate (they are the ones acknowledged)' });
+  // (A patch that sends no severity is checked against the stored one on the server.)
+  if (rule.escalation && rule.severity !== undefined && rule.severity !== 'critical') issues.push({ path: ['escalation'], message: 'Only critical alerts escalate (they are the ones acknowledged)' });
   return issues;
 }
 

@@ -38,7 +38,7 @@ const alertSchema = z
     acknowledgedBy: z.string().nullable(),
     acknowledgedAt: isoDateTime.nullable(),
     resolvedAt: isoDateTime.nullable(),
-    deliveries: z.array(z.object({ channel: z.unknown(), attempts: z.number().int(), lastError: z.string().nullable(), sentAt: isoDateTime.nullable() })),
+    deliveries: z.array(z.object({ channel: z.unknown(), kind: z.enum(['alert', 'reminder', 'escalation']).meta({ description: 'The first message, a reminder, or the escalation' }), attempts: z.number().int(), lastError: z.string().nullable(), sentAt: isoDateTime.nullable() })),
   })
   .meta({ id: 'Alert' }) satisfies z.ZodType<AlertDto>;
 

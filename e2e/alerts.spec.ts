@@ -123,3 +123,80 @@ test('a webhook aimed inside is refused at its field; a webhook that fails shows
   await rule.getByRole('button', { name: 'Delete' }).click();
   await expect(rule).toHaveCount(0);
 });
+
+interface Mail {
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+}
+const inbox = async (address: string) => ((await (await fetch(process.env.E2E_SMTP_INBOX!)).json()) as Mail[]).filter((mail) => mail.to.includes(address));
+
+test('an admin creates a rule with an e-mail channel and an escalation, each error next to its field; the failing probe is e-mailed with its run link; "Send test e-mail" checks an address', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/alerts');
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const form = page.getByRole('form', { name: 'New alert rule' });
+  await form.getByLabel('Name').fill('Probe fails, by mail');
+  await form.getByLabel('Applies to').selectOption('job');
+  await form.getByLabel('Job', { exact: true }).fill('probe');
+  await form.getByRole('checkbox', { name: 'Dashboard' }).uncheck();
+  await form.getByLabel('E-mail addresses (comma-separated)').fill('oncall@kickoff.test, not-an-address');
+  await form.getByRole('checkbox', { name: 'When nobody acknowledges it, send it to more channels' }).check();
+  await form.getByLabel('Not acknowledged for (minutes)').fill('0');
+  await form.getByRole('combobox', { name: 'Severity' }).selectOption('warning');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  // The schema the API uses, in the browser: each message at its own field, nothing sent.
+  await expect(form.locator('[data-field-error="email"]')).toHaveText('an e-mail address such as ops@example.com');
+  await expect(form.locator('[data-field-error="escalation.afterMinutes"]')).toContainText(/>=1|at least|too small/i);
+  await expect(form.locator('[data-field-error="escalationChannels"]')).toHaveText('Escalate to somewhere: add a channel');
+  await expect(form.locator('[data-field-error="escalation"]')).toHaveText('Only critical alerts escalate (they are the ones acknowledged)');
+  await form.getByLabel('Then e-mail addresses').fill('lead@kickoff.test');
+  await form.getByLabel('Then Telegram chat ids').fill('-100555');
+  await form.getByLabel('Not acknowledged for (minutes)').fill('20');
+  await form.getByRole('combobox', { name: 'Severity' }).selectOption('critical');
+  await form.getByLabel('E-mail addresses (comma-separated)').fill('oncall@kickoff.test');
+  await page.screenshot({ path: 'test-results/screenshots/alerts-email-escalation-form.png', fullPage: true });
+  await form.getByRole('button', { name: 'Add rule' }).click();
+
+  const rule = page.locator('li[data-rule="Probe fails, by mail"]');
+  await expect(rule).toContainText('run-failed · job probe · critical · email oncall@kickoff.test · cooldown 15 min · escalates after 20 min to telegram -100555, email lead@kickoff.test');
+  // Editing shows what was saved, escalation included.
+  await rule.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'Edit Probe fails, by mail' });
+  await expect(edit.getByLabel('E-mail addresses (comma-separated)')).toHaveValue('oncall@kickoff.test');
+  await expect(edit.getByLabel('Then e-mail addresses')).toHaveValue('lead@kickoff.test');
+  await expect(edit.getByLabel('Not acknowledged for (minutes)')).toHaveValue('20');
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+
+  // A failing probe: the e-mail names the job, links the run, shows the error escaped.
+  const headers = { authorization: `Bearer ${e2eApiKey}` };
+  const triggered = await page.request.post('/api/jobs/probe/trigger', { headers, data: { payload: { fail: true } } });
+  expect(triggered.status()).toBe(202);
+  const { runId } = (await triggered.json()) as { runId: string };
+  await expect.poll(async () => (await inbox('oncall@kickoff.test')).length, { timeout: 15_000 }).toBe(1);
+  const [mail] = await inbox('oncall@kickoff.test');
+  expect(mail!.subject).toBe('[Kickoff critical] probe failed');
+  expect(mail!.html).toContain(`/runs/${encodeURIComponent(runId)}">Open the run</a>`);
+  expect(mail!.text).toContain('Probe failed on request');
+  expect(mail!.text).toMatch(/Acknowledge it on the Alerts page: http:\/\/localhost:\d+\/alerts/);
+  const alert = page.locator('li[data-alert]').filter({ hasText: 'probe failed' }).first();
+  await expect(alert).toContainText('email: sent');
+  await alert.getByRole('button', { name: 'Resolve' }).click();
+  await expect(alert).toContainText('resolved');
+
+  // Send test e-mail: an address the server refuses is named at the field; a good one gets the message.
+  const test = page.getByRole('form', { name: 'Send test e-mail' });
+  await test.getByLabel('Address').fill('nobody@kickoff.test');
+  await test.getByRole('button', { name: 'Send test e-mail' }).click();
+  await expect(test.locator('[data-field-error="to"]')).toContainText('550 5.1.1 <nobody@kickoff.test>: no such user here');
+  await test.getByLabel('Address').fill('ops@kickoff.test');
+  await test.getByRole('button', { name: 'Send test e-mail' }).click();
+  await expect(page.getByText('Sent to ops@kickoff.test: check the inbox.')).toBeVisible();
+  const [testMail] = await inbox('ops@kickoff.test');
+  expect(testMail!.text).toContain('Test message from Kickoff, sent by e2e-admin@kickoff.local');
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await rule.getByRole('button', { name: 'Delete' }).click();
+  await expect(rule).toHaveCount(0);
+});

@@ -65,6 +65,10 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: urlWithProtocol(['http:', 'https:'], 'https://api.telegram.org').default('https://api.telegram.org'),
   /** The deadline of one call to an alert channel (Telegram, a webhook), "Send test message" included. */
   ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(1_000).max(120_000).default(10_000),
+  /** The mail server alerts are sent through (`smtp://user:pass@host:587`, `smtps://…:465`); unset, e-mail channels cannot deliver. */
+  SMTP_URL: urlWithProtocol(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.com:587').optional(),
+  /** The sender of alert e-mails. */
+  SMTP_FROM: z.string().trim().min(3).max(200).default('Kickoff <kickoff@localhost>'),
   /** Hosts a webhook may reach although they are internal (names or IP addresses, comma-separated). */
   WEBHOOK_ALLOWED_HOSTS: z
     .string()

@@ -21,6 +21,8 @@ export const kickoffKeys = {
   /** Hash of the alert channels that are failing (breaker state, last error), written by whoever delivers. */
   alertsChannelHealth: (prefix: string) => `${prefix}:kickoff:alerts:channel-health`,
   alertsBacklogSince: (prefix: string, ruleId: string) => `${prefix}:kickoff:alerts:backlog-since:${ruleId}`,
+  /** Hash `<workerId>:<resource>` → when a worker was first seen over a worker-resources rule's limit. */
+  alertsResourceSince: (prefix: string, ruleId: string) => `${prefix}:kickoff:alerts:resource-since:${ruleId}`,
   telegramPollLock: (prefix: string) => `${prefix}:kickoff:lock:telegram-poll`,
   telegramOffset: (prefix: string) => `${prefix}:kickoff:telegram:offset`,
   /** rate-limiter-flexible key prefixes (it appends `:<key>`): the cooldown per job and person, runs per person per hour. */

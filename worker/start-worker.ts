@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { EmailChannel } from '@/lib/alerts/email-channel.ts';
 import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
 import { bootstrapAccess } from '@/lib/auth/bootstrap.ts';
 import { db as sharedDb, type Db } from '@/lib/db.ts';
@@ -46,8 +47,8 @@ export interface StartWorkerOptions {
   bootstrapAccess?: boolean;
   /** Keep BullMQ's job schedulers in line with the catalog. Default: true. */
   schedulers?: boolean;
-  /** Report liveness every few seconds. Default: true. */
-  heartbeat?: boolean;
+  /** Report liveness and load every few seconds. Default: true, every 5 s. */
+  heartbeat?: boolean | { intervalMs: number };
   /**
    * Repair rows the queue finished, and put back on their queues the runs Redis lost. Default:
    * true, every 30 s for rows still for 60 s, and at once (within 5 s) when Redis lost its data.
@@ -101,7 +102,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   promoter.start();
   stopFirst.push(() => promoter.stop());
   if (options.heartbeat ?? true) {
-    const heartbeat = new Heartbeat(db, runner);
+    const heartbeat = new Heartbeat(db, runner, typeof options.heartbeat === 'object' ? options.heartbeat.intervalMs : undefined);
     await heartbeat.start();
     stopLast.push(() => heartbeat.stop());
   }
@@ -120,6 +121,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
       prefix,
       owner: runner.workerId,
       telegram: token ? new TelegramChannel(token, settings.TELEGRAM_API_ROOT, settings.ALERT_DELIVERY_TIMEOUT_MS) : null,
+      email: settings.SMTP_URL ? new EmailChannel(settings.SMTP_URL, settings.SMTP_FROM, settings.ALERT_DELIVERY_TIMEOUT_MS) : null,
       webhooks: { policy: outboundPolicy(settings.WEBHOOK_ALLOWED_HOSTS) },
       deliveryTimeoutMs: settings.ALERT_DELIVERY_TIMEOUT_MS,
       publicUrl,

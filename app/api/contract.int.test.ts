@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { createTestApiKey, routeParams } from '@/scripts/test/api-keys.ts';
+import { FakeSmtp } from '@/scripts/test/fake-smtp.ts';
 import { FakeTelegram } from '@/scripts/test/fake-telegram.ts';
 import { apiRoutes, loadHandlers, type RouteHandler } from '@/scripts/test/route-files.ts';
 import { internalApiKey, internalKeyHeader } from '@/lib/api/internal-key.ts';
@@ -196,6 +197,19 @@ describe('every documented operation, called', () => {
       await call('POST /api/channels/telegram/test', 422, { body: { chatId: '-404000' } });
     } finally {
       Object.assign(settings, saved);
+    }
+
+    await call('POST /api/channels/email/test', 409, { body: { to: 'ops@example.com' } });
+    const smtp = new FakeSmtp();
+    await smtp.start();
+    const savedSmtp = settings.SMTP_URL;
+    settings.SMTP_URL = smtp.url();
+    try {
+      await call('POST /api/channels/email/test', 200, { body: { to: 'ops@example.com' } });
+      await call('POST /api/channels/email/test', 422, { body: { to: 'nobody@example.com' } });
+    } finally {
+      settings.SMTP_URL = savedSmtp;
+      await smtp.stop();
     }
   });
 

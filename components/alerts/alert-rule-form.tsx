@@ -8,7 +8,7 @@ import { ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { FieldError, inputClass, type FieldErrors } from '../ui/field.tsx';
 
-/** Each condition type with its parameters: the field, its label and a default. */
+/** Each condition type with its parameters: the field, its label and a default (null: left empty, optional). */
 export const conditionFields = {
   'run-failed': [],
   'long-running': [{ name: 'thresholdMs', label: 'Threshold (ms)', initial: 600_000 }],
@@ -24,7 +24,15 @@ export const conditionFields = {
     { name: 'forMinutes', label: 'For (minutes)', initial: 10 },
   ],
   'worker-offline': [{ name: 'afterSeconds', label: 'No heartbeat for (s)', initial: 60 }],
-} as const satisfies Record<string, readonly { name: string; label: string; initial: number }[]>;
+  'worker-resources': [
+    { name: 'rssMb', label: 'Memory above (MB)', initial: 1_024 },
+    { name: 'cpuPercent', label: 'CPU above (% of a core)', initial: null },
+    { name: 'eventLoopLagMs', label: 'Event-loop lag above (ms)', initial: null },
+    { name: 'forMinutes', label: 'For (minutes)', initial: 5 },
+  ],
+  'run-completed': [{ name: 'minDurationMs', label: 'Only runs longer than (ms)', initial: null }],
+  'data-quality': [{ name: 'minProblems', label: 'At least problems', initial: 1 }],
+} as const satisfies Record<string, readonly { name: string; label: string; initial: number | null }[]>;
 
 export type ConditionType = keyof typeof conditionFields;
 export const conditionTypes = Object.keys(conditionFields) as ConditionType[];
@@ -37,7 +45,41 @@ const conditionHelp: Record<ConditionType, string> = {
   'missed-schedule': 'A scheduled job produced no run when it was due',
   backlog: 'A queue stays above a depth',
   'worker-offline': 'A worker sent no heartbeat',
+  'worker-resources': 'A worker’s memory, CPU or event-loop lag stays over a limit (leave a limit empty to ignore it)',
+  'run-completed': 'A run completed: a notice, info (dashboard) or warning (sent at once)',
+  'data-quality': 'A job’s latest run counted data problems (leaderboard-validation does)',
 };
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
+type Channel = AlertRuleDto['channels'][number] | NonNullable<AlertRuleDto['escalation']>['channels'][number];
+const telegramChats = (channels: readonly Channel[]) => channels.flatMap((channel) => (channel.type === 'telegram' ? [String(channel.chatId)] : [])).join(', ');
+const emailAddresses = (channels: readonly Channel[]) => channels.flatMap((channel) => (channel.type === 'email' ? [channel.to] : [])).join(', ');
+const webhookUrl = (channels: readonly Channel[]) => channels.flatMap((channel) => (channel.type === 'webhook' ? [channel.url] : []))[0] ?? '';
+
+/** The channels of the form's inputs, and which input each one came from (so `<prefix>.<index>.*` errors land at it). */
+function readChannels(form: FormData, names: { telegram: string; email: string; webhook: string }) {
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  const channels: unknown[] = [];
+  const from: Record<number, string> = {};
+  for (const chatId of list(text(names.telegram))) {
+    from[channels.length] = names.telegram;
+    channels.push({ type: 'telegram', chatId });
+  }
+  for (const to of list(text(names.email))) {
+    from[channels.length] = names.email;
+    channels.push({ type: 'email', to });
+  }
+  if (text(names.webhook)) {
+    from[channels.length] = names.webhook;
+    channels.push({ type: 'webhook', url: text(names.webhook) });
+  }
+  return { channels, from };
+}
 
 /**
  * Create or edit an alert rule. The body is checked with the API's own schema before it is
@@ -46,11 +88,11 @@ const conditionHelp: Record<ConditionType, string> = {
 export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: AlertRuleDto; jobNames: string[]; onSave: (body: unknown) => Promise<unknown>; onCancel?: () => void }) {
   const [type, setType] = useState<ConditionType>((rule?.condition.type as ConditionType) ?? 'run-failed');
   const [scopeKind, setScopeKind] = useState<'all' | 'category' | 'job'>(rule?.scope.job ? 'job' : rule?.scope.category ? 'category' : 'all');
+  const [escalate, setEscalate] = useState(Boolean(rule?.escalation));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
   const channels = rule?.channels ?? [{ type: 'dashboard' as const }];
-  const telegramChats = channels.flatMap((channel) => (channel.type === 'telegram' ? [String(channel.chatId)] : [])).join(', ');
-  const webhook = channels.find((channel) => channel.type === 'webhook');
+  const escalationChannels = rule?.escalation?.channels ?? [];
   const prefix = rule ? `rule-${rule.id}` : 'rule-new';
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -58,18 +100,12 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const number = (name: string) => (text(name) === '' ? undefined : Number(text(name)));
-    const chosenChannels: unknown[] = [];
-    if (form.get('dashboard')) chosenChannels.push({ type: 'dashboard' });
     // Where each channel's errors belong: `channels.<index>.*` points back at the input it came from.
-    const channelField: Record<number, string> = {};
-    for (const chatId of text('telegram').split(',').map((chat) => chat.trim()).filter(Boolean)) {
-      channelField[chosenChannels.length] = 'telegram';
-      chosenChannels.push({ type: 'telegram', chatId });
-    }
-    if (text('webhook')) {
-      channelField[chosenChannels.length] = 'webhook';
-      chosenChannels.push({ type: 'webhook', url: text('webhook') });
-    }
+    const chosen = readChannels(form, { telegram: 'telegram', email: 'email', webhook: 'webhook' });
+    const dashboard = form.get('dashboard') ? [{ type: 'dashboard' }] : [];
+    const chosenChannels = [...dashboard, ...chosen.channels];
+    const channelField = Object.fromEntries(Object.entries(chosen.from).map(([index, field]) => [Number(index) + dashboard.length, field]));
+    const escalation = readChannels(form, { telegram: 'escalationTelegram', email: 'escalationEmail', webhook: 'escalationWebhook' });
     const body = {
       name: text('name'),
       condition: { type, ...Object.fromEntries(conditionFields[type].map((field) => [field.name, number(field.name)])) },
@@ -77,15 +113,21 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
       severity: text('severity'),
       channels: chosenChannels,
       cooldownMinutes: number('cooldownMinutes'),
+      escalation: escalate ? { afterMinutes: number('escalationAfterMinutes'), channels: escalation.channels } : null,
       enabled: Boolean(form.get('enabled')),
     };
-    const toFields = (fieldErrors: FieldErrors) =>
-      Object.fromEntries(
-        Object.entries(fieldErrors).map(([path, messages]) => {
-          const channel = /^channels\.(\d+)/.exec(path);
-          return [channel ? (channelField[Number(channel[1])] ?? 'channels') : path, messages];
-        }),
-      );
+    const fieldOf = (path: string) => {
+      const escalated = /^escalation\.channels\.(\d+)/.exec(path);
+      if (escalated) return escalation.from[Number(escalated[1])] ?? 'escalationChannels';
+      if (path === 'escalation.channels') return 'escalationChannels';
+      const channel = /^channels\.(\d+)/.exec(path);
+      return channel ? (channelField[Number(channel[1])] ?? 'channels') : path;
+    };
+    const toFields = (fieldErrors: FieldErrors) => {
+      const fields: FieldErrors = {};
+      for (const [path, messages] of Object.entries(fieldErrors)) (fields[fieldOf(path)] ??= []).push(...messages);
+      return fields;
+    };
     const checked = alertRuleSchema.safeParse(body);
     if (!checked.success) {
       const flat: FieldErrors = {};
@@ -137,7 +179,7 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
             name={field.name}
             type="number"
             step="any"
-            defaultValue={(rule?.condition.type === type ? (rule.condition as unknown as Record<string, number>)[field.name] : undefined) ?? field.initial}
+            defaultValue={(rule?.condition.type === type ? (rule.condition as unknown as Record<string, number>)[field.name] : undefined) ?? field.initial ?? ''}
             className={inputClass}
           />
           <FieldError errors={errors} field={`condition.${field.name}`} />
@@ -182,16 +224,56 @@ export function AlertRuleForm({ rule, jobNames, onSave, onCancel }: { rule?: Ale
         </label>
         <label className="text-xs text-muted">
           Telegram chat ids (comma-separated)
-          <input name="telegram" defaultValue={telegramChats} className={inputClass} placeholder="-1001234567890" />
+          <input name="telegram" defaultValue={telegramChats(channels)} className={inputClass} placeholder="-1001234567890" />
           <FieldError errors={errors} field="telegram" />
         </label>
         <label className="text-xs text-muted">
+          E-mail addresses (comma-separated)
+          <input name="email" defaultValue={emailAddresses(channels)} className={inputClass} placeholder="oncall@example.com" />
+          <FieldError errors={errors} field="email" />
+        </label>
+        <label className="text-xs text-muted md:col-span-2">
           Webhook URL (JSON POST)
-          <input name="webhook" defaultValue={webhook?.type === 'webhook' ? webhook.url : ''} className={inputClass} placeholder="https://hooks.example.com/kickoff" />
+          <input name="webhook" defaultValue={webhookUrl(channels)} className={inputClass} placeholder="https://hooks.example.com/kickoff" />
           <FieldError errors={errors} field="webhook" />
         </label>
         <div className="md:col-span-3">
           <FieldError errors={errors} field="channels" />
+        </div>
+      </fieldset>
+      <fieldset aria-label="Escalation" className="col-span-2 grid grid-cols-1 gap-2 md:col-span-4 md:grid-cols-3">
+        <legend className="mb-1 text-xs text-muted">Escalation (critical alerts)</legend>
+        <label className="flex items-center gap-2 text-sm md:col-span-3">
+          <input type="checkbox" name="escalate" checked={escalate} onChange={(event) => setEscalate(event.target.checked)} />
+          When nobody acknowledges it, send it to more channels
+        </label>
+        {escalate ? (
+          <>
+            <label className="text-xs text-muted">
+              Not acknowledged for (minutes)
+              <input name="escalationAfterMinutes" type="number" defaultValue={rule?.escalation?.afterMinutes ?? 15} className={inputClass} />
+              <FieldError errors={errors} field="escalation.afterMinutes" />
+            </label>
+            <label className="text-xs text-muted">
+              Then Telegram chat ids
+              <input name="escalationTelegram" defaultValue={telegramChats(escalationChannels)} className={inputClass} placeholder="-1009876543210" />
+              <FieldError errors={errors} field="escalationTelegram" />
+            </label>
+            <label className="text-xs text-muted">
+              Then e-mail addresses
+              <input name="escalationEmail" defaultValue={emailAddresses(escalationChannels)} className={inputClass} placeholder="lead@example.com" />
+              <FieldError errors={errors} field="escalationEmail" />
+            </label>
+            <label className="text-xs text-muted md:col-span-2">
+              Then webhook URL
+              <input name="escalationWebhook" defaultValue={webhookUrl(escalationChannels)} className={inputClass} placeholder="https://pager.example.com/kickoff" />
+              <FieldError errors={errors} field="escalationWebhook" />
+            </label>
+          </>
+        ) : null}
+        <div className="md:col-span-3">
+          <FieldError errors={errors} field="escalation" />
+          <FieldError errors={errors} field="escalationChannels" />
         </div>
       </fieldset>
       <label className="text-xs text-muted">

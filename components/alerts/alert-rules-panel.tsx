@@ -18,8 +18,19 @@ const describeCondition = (condition: AlertRuleDto['condition']) => {
   return values.length ? `${type} (${values.join(', ')})` : type;
 };
 const describeScope = (scope: Record<string, string>) => (scope.job ? `job ${scope.job}` : scope.category ? `category ${scope.category}` : 'all jobs');
-const describeChannels = (channels: AlertRuleDto['channels']) =>
-  channels.map((channel) => (channel.type === 'telegram' ? `telegram ${channel.chatId}` : channel.type === 'webhook' ? `webhook ${new URL(channel.url).host}` : 'dashboard')).join(', ');
+type Channel = AlertRuleDto['channels'][number] | NonNullable<AlertRuleDto['escalation']>['channels'][number];
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'webhook';
+  }
+};
+const describeChannels = (channels: readonly Channel[]) =>
+  channels
+    .map((channel) => (channel.type === 'telegram' ? `telegram ${channel.chatId}` : channel.type === 'webhook' ? `webhook ${hostOf(channel.url)}` : channel.type === 'email' ? `email ${channel.to}` : 'dashboard'))
+    .join(', ');
+const describeEscalation = (escalation: AlertRuleDto['escalation']) => (escalation ? ` · escalates after ${escalation.afterMinutes} min to ${describeChannels(escalation.channels)}` : '');
 
 /** Alert rules: list, create, edit, enable/disable and delete (admins); everyone else reads. */
 export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
@@ -76,8 +87,9 @@ export function AlertRulesPanel({ canManage }: { canManage: boolean }) {
                     {rule.name}
                     {!rule.enabled ? <span className="ml-2"><Tag>disabled</Tag></span> : null}
                   </div>
-                  <div className="truncate text-xs text-muted" title={`${describeCondition(rule.condition)} · ${describeScope(rule.scope)} · ${describeChannels(rule.channels)}`}>
+                  <div className="truncate text-xs text-muted" title={`${describeCondition(rule.condition)} · ${describeScope(rule.scope)} · ${describeChannels(rule.channels)}${describeEscalation(rule.escalation)}`}>
                     {describeCondition(rule.condition)} · {describeScope(rule.scope)} · {rule.severity} · {describeChannels(rule.channels)} · cooldown {rule.cooldownMinutes} min
+                    {describeEscalation(rule.escalation)}
                   </div>
                 </div>
                 {canManage ? (
@@ -153,6 +165,49 @@ export function TelegramTestPanel() {
         </Button>
         <div className="basis-full text-xs">
           {sentTo ? <p className="text-success">Sent to {sentTo}: check the chat.</p> : null}
+          {errors.form ? (
+            <p role="alert" className="text-danger">
+              {errors.form.join(', ')}
+            </p>
+          ) : null}
+        </div>
+      </form>
+    </Panel>
+  );
+}
+
+/** "Send test e-mail": checks the mail server (SMTP_URL) takes a message for an address before a rule relies on it. */
+export function EmailTestPanel() {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const send = useMutation({
+    mutationFn: (to: string) => apiFetch<{ messageId: string }>('/api/channels/email/test', { method: 'POST', json: { to } }),
+    onSuccess: (_, to) => {
+      setErrors({});
+      setSentTo(to);
+    },
+    onError: (error) => {
+      setSentTo(null);
+      setErrors(error instanceof ApiError ? { ...error.fieldErrors, ...(error.status !== 422 ? { form: [error.message] } : {}) } : { form: ['Could not reach Kickoff'] });
+    },
+  });
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    send.mutate(String(new FormData(event.currentTarget).get('to') ?? '').trim());
+  }
+  return (
+    <Panel title="E-mail">
+      <form onSubmit={submit} noValidate aria-label="Send test e-mail" className="flex flex-wrap items-start gap-3 p-4">
+        <label className="min-w-48 flex-1 text-xs text-muted">
+          Address
+          <input name="to" type="email" className={inputClass} placeholder="oncall@example.com" />
+          <FieldError errors={errors} field="to" />
+        </label>
+        <Button type="submit" className="mt-5" disabled={send.isPending}>
+          {send.isPending ? 'Sending…' : 'Send test e-mail'}
+        </Button>
+        <div className="basis-full text-xs">
+          {sentTo ? <p className="text-success">Sent to {sentTo}: check the inbox.</p> : null}
           {errors.form ? (
             <p role="alert" className="text-danger">
               {errors.form.join(', ')}

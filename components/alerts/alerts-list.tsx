@@ -74,7 +74,8 @@ export function AlertsList({ canAct }: { canAct: boolean }) {
                 </div>
                 {alert.deliveries.map((delivery, index) => (
                   <div key={index} className="truncate text-xs text-muted">
-                    {(delivery.channel as { type: string }).type}: {delivery.sentAt ? `sent ${formatRelative(delivery.sentAt)}` : `not sent yet (${delivery.attempts} attempts)`}
+                    {(delivery.channel as { type: string }).type}
+                    {delivery.kind === 'alert' ? '' : ` (${delivery.kind})`}: {delivery.sentAt ? `sent ${formatRelative(delivery.sentAt)}` : `not sent yet (${delivery.attempts} attempts)`}
                     {delivery.lastError ? <span className="text-danger"> · {delivery.lastError}</span> : null}
                   </div>
                 ))}

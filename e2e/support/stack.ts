@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { exited, startLabelled, stopChild } from '../../scripts/lib/labelled-process.ts';
+import { FakeSmtp } from '../../scripts/test/fake-smtp.ts';
 import { FakeTelegram } from '../../scripts/test/fake-telegram.ts';
 import { createUpstreamServer } from '../../scripts/upstream/server.ts';
 import { createTestDatabase, createTestPrefix, dropTestResources } from '../../scripts/test/test-resources.ts';
@@ -27,6 +28,8 @@ export async function startStack({ port = e2ePort }: { port?: number } = {}): Pr
   const queuePrefix = createTestPrefix(suffix);
   const telegram = new FakeTelegram();
   await telegram.start();
+  const smtp = new FakeSmtp();
+  await smtp.start();
   // The league simulator with its clock stopped at a live gameweek; specs move it over /admin.
   const upstream = createUpstreamServer({ entries: 500, speed: 0 });
   const upstreamUrl = `http://127.0.0.1:${await upstream.listen(0)}`;
@@ -44,6 +47,10 @@ export async function startStack({ port = e2ePort }: { port?: number } = {}): Pr
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     TELEGRAM_BOT_TOKEN: '123:E2E',
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    SMTP_URL: smtp.url('kickoff'),
+    SMTP_FROM: 'Kickoff <alerts@kickoff.test>',
+    // Not Kickoff's: where specs read what the mail server received.
+    E2E_SMTP_INBOX: `${smtp.httpUrl}/__messages`,
     UPSTREAM_URL: upstreamUrl,
   };
   const children: ChildProcess[] = [
@@ -54,6 +61,7 @@ export async function startStack({ port = e2ePort }: { port?: number } = {}): Pr
   const stop = async () => {
     await Promise.all(children.map((child) => stopChild(child, 10_000)));
     await telegram.stop();
+    await smtp.stop();
     await upstream.close();
     await dropTestResources(databaseUrl, queuePrefix);
   };

@@ -4,12 +4,15 @@ import type { Db } from '@/lib/db.ts';
 import {
   backlogMessage,
   consecutiveFailuresMessage,
+  dataQualityMessage,
   errorRateMessage,
   longRunningMessage,
   missedScheduleMessage,
   noWorkerMessage,
   workerOfflineMessage,
+  workerResourcesMessage,
   type AlertMessage,
+  type ResourceOver,
 } from '@/lib/alerts/alert-messages.ts';
 import { categoryNames, type Category } from '@/lib/jobs/categories.ts';
 import type { ScheduleOptions } from '@/lib/jobs/define-job.ts';
@@ -22,12 +25,17 @@ import type { alertConditionSchema, alertScopeSchema } from '@/lib/validations/a
 /**
  * The state conditions: each check answers "which subjects are firing right now" for one rule.
  * The engine opens alerts for new subjects and resolves the open ones that are no longer in the
- * answer (the condition cleared). `run-failed` is not here: it fires per failed run, not on a
- * state (see AlertEngine).
+ * answer (the condition cleared). `run-failed` and `run-completed` are not here: they fire per
+ * run that ends, not on a state (see AlertEngine).
  */
 export type AlertCondition = z.infer<typeof alertConditionSchema>;
 export type AlertScope = z.infer<typeof alertScopeSchema>;
-export type StateCondition = Exclude<AlertCondition, { type: 'run-failed' }>;
+export type TransitionCondition = Extract<AlertCondition, { type: 'run-failed' | 'run-completed' }>;
+export type StateCondition = Exclude<AlertCondition, TransitionCondition>;
+
+export function isTransitionCondition(condition: AlertCondition): condition is TransitionCondition {
+  return condition.type === 'run-failed' || condition.type === 'run-completed';
+}
 
 /** One subject a rule fires for: a job name, `queue:<category>` or `worker:<id>`. */
 export interface Firing extends AlertMessage {
@@ -168,6 +176,86 @@ const workerOffline: Check<Extract<StateCondition, { type: 'worker-offline' }>> 
   return silent.filter((worker) => !replaced(worker)).map((worker) => ({ subject: `worker:${worker.id}`, ...workerOfflineMessage(worker, now) }));
 };
 
+/** A worker counts while it reports: stopped workers and those silent this long are the worker-offline rule's. */
+const resourceFreshMs = 120_000;
+
+const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
+
+/**
+ * A worker's memory, CPU or event-loop lag over the rule's limit, as its heartbeat reports it
+ * (worker/heartbeat.ts, every 5 s), for `forMinutes`. When each worker was first seen over each
+ * limit is kept in Redis, like the backlog's, so it survives a change of the evaluating worker.
+ * A scope of a category (or a job's category) covers the workers that run it.
+ */
+const workerResources: Check<Extract<StateCondition, { type: 'worker-resources' }>> = async (condition, context) => {
+  const { db, redis, now, scope } = context;
+  let categories: string[] | null = null;
+  if ('category' in scope) categories = [scope.category];
+  if ('job' in scope) categories = (await db.jobDefinition.findMany({ where: { name: scope.job }, select: { category: true } })).map((job) => job.category);
+  const workers = (await db.workerHeartbeat.findMany({ where: { stoppedAt: null, lastSeenAt: { gte: new Date(now.getTime() - resourceFreshMs) } }, orderBy: { id: 'asc' } })).filter(
+    (worker) => !categories || categories.some((category) => category in ((worker.concurrency ?? {}) as Record<string, number>)),
+  );
+  const sinceKey = kickoffKeys.alertsResourceSince(context.prefix, context.ruleId);
+  const seen = new Set<string>();
+  const firings: Firing[] = [];
+  for (const worker of workers) {
+    const readings: { field: string; over: boolean; entry: Omit<ResourceOver, 'forMs'> }[] = [
+      ...(condition.rssMb !== undefined ? [{ field: 'rss', over: Number(worker.rssBytes) > condition.rssMb * 1_048_576, entry: { resource: 'memory' as const, value: mb(Number(worker.rssBytes)), limit: `${condition.rssMb} MB` } }] : []),
+      ...(condition.cpuPercent !== undefined ? [{ field: 'cpu', over: worker.cpuPercent > condition.cpuPercent, entry: { resource: 'CPU' as const, value: `${worker.cpuPercent} %`, limit: `${condition.cpuPercent} %` } }] : []),
+      ...(condition.eventLoopLagMs !== undefined
+        ? [{ field: 'lag', over: worker.eventLoopLagMs > condition.eventLoopLagMs, entry: { resource: 'event-loop lag' as const, value: `${Math.round(worker.eventLoopLagMs)} ms`, limit: `${condition.eventLoopLagMs} ms` } }]
+        : []),
+    ];
+    const over: ResourceOver[] = [];
+    for (const reading of readings) {
+      const field = `${worker.id}:${reading.field}`;
+      if (!reading.over) {
+        await redis.hdel(sinceKey, field);
+        continue;
+      }
+      seen.add(field);
+      await redis.hsetnx(sinceKey, field, String(now.getTime()));
+      const forMs = now.getTime() - Number(await redis.hget(sinceKey, field));
+      if (forMs >= condition.forMinutes * 60_000) over.push({ ...reading.entry, forMs });
+    }
+    if (over.length > 0) firings.push({ subject: `worker:${worker.id}`, ...workerResourcesMessage(worker, over) });
+  }
+  // Workers that stopped or went silent start again from zero when they are back.
+  const gone = (await redis.hkeys(sinceKey)).filter((field) => !seen.has(field));
+  if (gone.length > 0) await redis.hdel(sinceKey, ...gone);
+  await redis.pexpire(sinceKey, 7 * 86_400_000);
+  return firings;
+};
+
+/**
+ * A job's latest finished run reported data-quality problems: a job says so by counting them
+ * (`ctx.count('problems', n)`, as leaderboard-validation does) and may list them in its result
+ * (`problems: [{ message }]`). It clears when a later run counts fewer than `minProblems`.
+ */
+const dataQuality: Check<Extract<StateCondition, { type: 'data-quality' }>> = async (condition, context) => {
+  const jobs = await jobsInScope(context);
+  if (jobs.length === 0) return [];
+  const rows = await context.db.$queryRaw<{ jobName: string; id: string; finishedAt: Date | null; updatedAt: Date; counters: unknown; result: unknown; error: string | null }[]>`
+    SELECT job.name AS "jobName", latest.id, latest."finishedAt", latest."updatedAt", latest.counters, latest.result, latest.error
+    FROM unnest(${jobs}::text[]) AS job(name)
+    CROSS JOIN LATERAL (
+      SELECT id, "finishedAt", "updatedAt", counters, result, error FROM "JobRun"
+      WHERE "jobName" = job.name AND status IN ('failed', 'completed')
+      ORDER BY "queuedAt" DESC, id DESC LIMIT 1
+    ) AS latest`;
+  return rows.flatMap((row) => {
+    const problems = (row.counters as Record<string, unknown> | null)?.problems;
+    if (typeof problems !== 'number' || problems < condition.minProblems) return [];
+    const listed = (row.result as { problems?: unknown } | null)?.problems;
+    const messages = Array.isArray(listed)
+      ? listed.flatMap((entry) => (typeof entry === 'string' ? [entry] : typeof (entry as { message?: unknown })?.message === 'string' ? [(entry as { message: string }).message] : []))
+      : row.error
+        ? [row.error]
+        : [];
+    return [{ subject: row.jobName, runId: row.id, ...dataQualityMessage({ jobName: row.jobName, runId: row.id, finishedAt: row.finishedAt ?? row.updatedAt, problems, listed: messages }, context.publicUrl) }];
+  });
+};
+
 /** Which subjects are firing for a rule's state condition now. */
 export function checkCondition(condition: StateCondition, context: ConditionContext): Promise<Firing[]> {
   switch (condition.type) {
@@ -183,5 +271,9 @@ export function checkCondition(condition: StateCondition, context: ConditionCont
       return backlog(condition, context);
     case 'worker-offline':
       return workerOffline(condition, context);
+    case 'worker-resources':
+      return workerResources(condition, context);
+    case 'data-quality':
+      return dataQuality(condition, context);
   }
 }

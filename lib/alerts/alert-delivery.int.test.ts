@@ -8,6 +8,7 @@ import { lookup as systemLookup } from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSmtp } from '@/scripts/test/fake-smtp.ts';
 import { FakeTelegram } from '@/scripts/test/fake-telegram.ts';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
@@ -22,6 +23,7 @@ import { AlertEngine } from './alert-engine.ts';
 import { noWorkerSubject } from './alert-conditions.ts';
 import { AlertWatchdog } from './alert-watchdog.ts';
 import { listChannelHealth } from './channel-health.ts';
+import { EmailChannel } from './email-channel.ts';
 import { TelegramChannel } from './telegram-channel.ts';
 
 await useOwnDatabase('alert_delivery');
@@ -193,6 +195,57 @@ describe('a Telegram that accepts the connection and never answers', () => {
       telegram.answerAgain();
       await engine.stop();
       await db().alertRule.deleteMany({ where: { id: { in: [...chatRules.map((rule) => rule.id), ...(hookRuleId ? [hookRuleId] : [])] } } });
+    }
+  });
+});
+
+describe('a mail server', () => {
+  it('names a recipient it refuses with its own words and keeps retrying it, while another address on the same server gets its mail', async () => {
+    const smtp = new FakeSmtp();
+    await smtp.start();
+    const rule = await createRule('mail refused', [{ type: 'email', to: 'nobody@kickoff.test' }, { type: 'email', to: 'ops@kickoff.test' }]);
+    const engine = newEngine({ email: new EmailChannel(smtp.url(), 'kickoff@kickoff.test') });
+    try {
+      await engine.tick();
+      await engine.dispatcher.idle();
+      const deliveries = await deliveriesOf(rule.id);
+      const refused = deliveries.find((delivery) => (delivery.channel as { to: string }).to === 'nobody@kickoff.test')!;
+      expect(refused.sentAt).toBeNull();
+      expect(refused.attempts).toBe(1);
+      expect(refused.lastError).toMatch(/^the mail server refused: 550 5\.1\.1 <nobody@kickoff\.test>: no such user here/);
+      expect(refused.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+      expect(deliveries.find((delivery) => (delivery.channel as { to: string }).to === 'ops@kickoff.test')?.sentAt).not.toBeNull();
+      expect(smtp.received.map((mail) => mail.to)).toEqual([['ops@kickoff.test']]);
+      expect(smtp.received[0]!.subject).toMatch(/^\[Kickoff critical\] delivery-probe running for 1 min/);
+      const health = await listChannelHealth(db(), connection, prefix);
+      expect(health.find((channel) => channel.type === 'email')).toMatchObject({ target: 'nobody@kickoff.test', state: 'failing', pending: 1 });
+    } finally {
+      await engine.stop();
+      await db().alertRule.delete({ where: { id: rule.id } });
+      await smtp.stop();
+    }
+  });
+
+  it('that accepts the connection and never answers: each call ends at its deadline and delays no other channel', { timeout: 30_000 }, async () => {
+    const smtp = new FakeSmtp();
+    await smtp.start();
+    smtp.hang();
+    const rule = await createRule('mail hangs', [{ type: 'email', to: 'ops@kickoff.test' }, { type: 'telegram', chatId: '-7101' }]);
+    const engine = newEngine({ email: new EmailChannel(smtp.url(), 'kickoff@kickoff.test', 1_500), deliveryTimeoutMs: 1_500 });
+    try {
+      const startedAt = Date.now();
+      await engine.tick();
+      await waitFor(async () => telegram.sent().some((call) => call.body.chat_id === '-7101'), 1_500, 'Telegram while the mail server hangs');
+      await engine.dispatcher.idle();
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      const mail = (await deliveriesOf(rule.id)).find((delivery) => (delivery.channel as { type: string }).type === 'email')!;
+      expect(mail.sentAt).toBeNull();
+      expect(mail.lastError).toBe('the mail server did not answer within 1.5 s');
+    } finally {
+      smtp.answerAgain();
+      await engine.stop();
+      await db().alertRule.delete({ where: { id: rule.id } });
+      await smtp.stop();
     }
   });
 });

@@ -8,8 +8,10 @@ import { guardedFetch } from '../net/guarded-fetch.ts';
 import type { OutboundPolicy } from '../net/outbound-policy.ts';
 import { kickoffKeys } from '../redis-keys.ts';
 import { alertChannelSchema } from '../validations/alerts.ts';
+import { alertEmail, digestEmail, type DeliveryKind } from './alert-email.ts';
 import { digestMessage, maxDeliveryAttempts } from './alert-messages.ts';
 import { channelKey, type ChannelState } from './channel-health.ts';
+import type { EmailChannel } from './email-channel.ts';
 import { DeliveryError, type TelegramChannel } from './telegram-channel.ts';
 
 export interface AlertDispatcherOptions {
@@ -18,6 +20,10 @@ export interface AlertDispatcherOptions {
   prefix: string;
   /** Telegram delivery; without a bot token Telegram deliveries record that as their error. */
   telegram: TelegramChannel | null;
+  /** E-mail delivery (SMTP_URL); without it e-mail deliveries record that as their error. */
+  email: EmailChannel | null;
+  /** Where the dashboard is: e-mails link to the Alerts page. */
+  publicUrl: string;
   /** Where webhooks may go (WEBHOOK_ALLOWED_HOSTS), and in tests how names resolve. */
   webhooks: { policy: OutboundPolicy; lookup?: LookupFunction };
   /** The deadline of one call to a channel (ALERT_DELIVERY_TIMEOUT_MS). */
@@ -33,7 +39,7 @@ type DueDelivery = Awaited<ReturnType<AlertDispatcher['due']>>[number];
 
 /**
  * Sends the due deliveries, off the evaluation loop: each channel (a Telegram chat, a webhook
- * URL) is a lane of its own, lanes run in parallel, and a lane that is still busy is left
+ * URL, an e-mail address) is a lane of its own, lanes run in parallel, and a lane that is still busy is left
  * alone by the next round, so a channel that hangs delays nobody but itself.
  *
  * - every call has a deadline (the channel's own, and a cockatiel timeout behind it);
@@ -89,8 +95,8 @@ export class AlertDispatcher {
   /** One channel's messages, one after another: each alert on its own, the warnings as one digest. */
   private async runLane(key: string, deliveries: DueDelivery[]): Promise<void> {
     const digest = deliveries.filter((delivery) => delivery.digest);
-    for (const delivery of deliveries.filter((candidate) => !candidate.digest)) await this.send(key, [delivery], delivery.text ?? delivery.alert.message, delivery.alert);
-    if (digest.length > 0) await this.send(key, digest, digestMessage(digest.map((delivery) => delivery.alert)), null);
+    for (const delivery of deliveries.filter((candidate) => !candidate.digest)) await this.send(key, [delivery], delivery.text ?? delivery.alert.message, delivery.alert, delivery.kind);
+    if (digest.length > 0) await this.send(key, digest, digestMessage(digest.map((delivery) => delivery.alert)), null, 'alert');
   }
 
   private policyFor(key: string) {
@@ -121,7 +127,7 @@ export class AlertDispatcher {
   }
 
   /** One message to one channel on behalf of one or more deliveries (a digest). */
-  private async send(key: string, deliveries: DueDelivery[], text: string, alert: Alert | null): Promise<void> {
+  private async send(key: string, deliveries: DueDelivery[], text: string, alert: Alert | null, kind: DeliveryKind): Promise<void> {
     const { db } = this.options;
     const ids = await this.claim(deliveries.map((delivery) => delivery.id));
     if (ids.length === 0) return;
@@ -129,7 +135,7 @@ export class AlertDispatcher {
     const attempts = Math.max(...claimed.map((delivery) => delivery.attempts));
     const { policy, breaker } = this.policyFor(key);
     try {
-      const externalId = await policy.execute(({ signal }) => this.call(claimed, text, alert, signal));
+      const externalId = await policy.execute(({ signal }) => this.call(claimed, text, alert, kind, signal));
       await db.alertDelivery.updateMany({ where: { id: { in: ids } }, data: { sentAt: this.now(), attempts: { increment: 1 }, externalId, lastError: null } });
       await this.report(key, null, breaker.state);
     } catch (error) {
@@ -148,15 +154,21 @@ export class AlertDispatcher {
     }
   }
 
-  private async call(deliveries: DueDelivery[], text: string, alert: Alert | null, signal: AbortSignal): Promise<string | null> {
+  private async call(deliveries: DueDelivery[], text: string, alert: Alert | null, kind: DeliveryKind, signal: AbortSignal): Promise<string | null> {
     const channel = alertChannelSchema.safeParse(deliveries[0]!.channel);
     if (!channel.success) throw new DeliveryError('unknown channel');
     if (channel.data.type === 'telegram') {
       if (!this.options.telegram) throw new DeliveryError('TELEGRAM_BOT_TOKEN is not set');
-      return this.options.telegram.send(channel.data.chatId, text, alert?.id, signal);
+      // A resolved alert (a completed notice) has nothing to acknowledge: no button.
+      return this.options.telegram.send(channel.data.chatId, text, alert && alert.status !== 'resolved' ? alert.id : undefined, signal);
+    }
+    if (channel.data.type === 'email') {
+      if (!this.options.email) throw new DeliveryError('SMTP_URL is not set');
+      const message = alert ? alertEmail(alert, kind, text, this.options.publicUrl) : digestEmail(deliveries.length, text);
+      return this.options.email.send(channel.data.to, message, signal);
     }
     if (channel.data.type === 'webhook') {
-      const body = alert ? alertPayload(alert) : { digest: true, alertIds: [...new Set(deliveries.map((delivery) => delivery.alertId))], text };
+      const body = alert ? { ...alertPayload(alert), kind } : { digest: true, alertIds: [...new Set(deliveries.map((delivery) => delivery.alertId))], text };
       await guardedFetch(channel.data.url, {
         body: JSON.stringify(body),
         headers: { 'content-type': 'application/json', 'user-agent': 'Kickoff-Alerts' },
@@ -205,5 +217,5 @@ export class AlertDispatcher {
 }
 
 function alertPayload(alert: Alert) {
-  return { id: alert.id, ruleId: alert.ruleId, title: alert.title, severity: alert.severity, subject: alert.subject, status: alert.status, runId: alert.runId, count: alert.count, firstAt: alert.firstAt, lastAt: alert.lastAt };
+  return { id: alert.id, ruleId: alert.ruleId, title: alert.title, severity: alert.severity, subject: alert.subject, status: alert.status, runId: alert.runId, count: alert.count, firstAt: alert.firstAt, lastAt: alert.lastAt, escalatedAt: alert.escalatedAt };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { LookupFunction } from 'node:net';
+import type { z } from 'zod';
 import type { AlertRule } from '@/generated/prisma/client.ts';
 import type { Db } from '../db.ts';
 import { RedisLock } from '../locks/redis-lock.ts';
@@ -7,10 +8,13 @@ import { logger } from '../logger.ts';
 import { openInternetOnly, type OutboundPolicy } from '../net/outbound-policy.ts';
 import { queues as defaultQueues, type QueueSet } from '../queue/queues.ts';
 import { kickoffKeys } from '../redis-keys.ts';
-import { alertChannelSchema, alertConditionSchema, alertScopeSchema } from '../validations/alerts.ts';
-import { checkCondition, type AlertCondition, type AlertScope, type Firing } from './alert-conditions.ts';
+import { alertChannelSchema, alertConditionSchema, alertEscalationSchema, alertScopeSchema } from '../validations/alerts.ts';
+import { checkCondition, isTransitionCondition, type AlertCondition, type AlertScope, type Firing } from './alert-conditions.ts';
 import { AlertDispatcher } from './alert-dispatcher.ts';
-import { reminderMessage, runFailedMessage } from './alert-messages.ts';
+import type { DeliveryKind } from './alert-email.ts';
+import { escalationMessage, reminderMessage, runCompletedMessage, runFailedMessage } from './alert-messages.ts';
+import { channelKey } from './channel-health.ts';
+import type { EmailChannel } from './email-channel.ts';
 import { defaultDeliveryTimeoutMs, type TelegramChannel } from './telegram-channel.ts';
 
 export interface AlertEngineOptions {
@@ -20,6 +24,8 @@ export interface AlertEngineOptions {
   owner: string;
   /** Telegram delivery; without a bot token Telegram deliveries record that as their error. */
   telegram: TelegramChannel | null;
+  /** E-mail delivery (SMTP_URL); without it e-mail deliveries record that as their error. */
+  email?: EmailChannel | null;
   /** Where webhooks may go (WEBHOOK_ALLOWED_HOSTS) and, in tests, how names resolve. Default: public addresses only. */
   webhooks?: { policy: OutboundPolicy; lookup?: LookupFunction };
   /** The deadline of one call to a channel. Default: 10000 ms (ALERT_DELIVERY_TIMEOUT_MS). */
@@ -54,7 +60,10 @@ interface ParsedRule {
   rule: AlertRule;
   condition: AlertCondition;
   scope: AlertScope;
+  escalation: z.infer<typeof alertEscalationSchema> | null;
 }
+
+type Channel = z.infer<typeof alertChannelSchema>;
 
 /**
  * Raises alerts and delivers them, off the jobs' path: it reads the run rows the status writer
@@ -67,9 +76,12 @@ interface ParsedRule {
  *   resolve themselves when it clears. `run-failed` resolves on the job's next success.
  * - One alert per rule and subject stays open and counts repeats. A subject that fires again
  *   within the rule's cooldown after resolving reopens its alert without a new message.
- * - critical: sent at once and again every 5 minutes until acknowledged; warning: into the
- *   hourly digest for its channel, again after the cooldown if it keeps happening;
- *   info: dashboard only.
+ * - critical: sent at once and again every 5 minutes until acknowledged, and to the rule's
+ *   escalation channels too once nobody acknowledged it for `escalation.afterMinutes`;
+ *   warning: into the hourly digest for its channel, again after the cooldown if it keeps
+ *   happening; info: dashboard only.
+ * - `run-completed` is a notice, not a problem: recorded resolved (nothing to acknowledge), at
+ *   most one per job per cooldown, and a warning one is sent at once rather than in the digest.
  */
 export class AlertEngine {
   private timer: NodeJS.Timeout | undefined;
@@ -85,6 +97,8 @@ export class AlertEngine {
       redis: options.redis,
       prefix: options.prefix,
       telegram: options.telegram,
+      email: options.email ?? null,
+      publicUrl: options.publicUrl,
       webhooks: options.webhooks ?? { policy: openInternetOnly },
       timeoutMs: options.deliveryTimeoutMs ?? defaultDeliveryTimeoutMs,
       breakAfter: options.breaker?.breakAfter,
@@ -152,11 +166,12 @@ export class AlertEngine {
       const scope = alertScopeSchema.safeParse(rule.scope);
       if (!condition.success || !scope.success) return [];
       if (this.options.scope === 'watchdog' && condition.data.type !== 'worker-offline') return [];
-      return [{ rule, condition: condition.data, scope: scope.data }];
+      const escalation = rule.escalation === null ? null : alertEscalationSchema.safeParse(rule.escalation);
+      return [{ rule, condition: condition.data, scope: scope.data, escalation: escalation?.success ? escalation.data : null }];
     });
   }
 
-  /** Failed and completed runs since the cursor: run-failed alerts, and resolution on success. Returns how many it read. */
+  /** Failed and completed runs since the cursor: run-failed alerts, completed notices, and resolution on success. Returns how many it read. */
   private async evaluateTransitions(rules: ParsedRule[]): Promise<number> {
     const { db, redis, prefix } = this.options;
     const cursorKey = kickoffKeys.alertsCursor(prefix);
@@ -165,15 +180,26 @@ export class AlertEngine {
     const last = finished.at(-1);
     if (last) await redis.set(cursorKey, String(last.updatedAt.getTime()));
     const runFailedRules = rules.filter(({ condition }) => condition.type === 'run-failed');
+    const runCompletedRules = rules.filter(({ condition }) => condition.type === 'run-completed');
     const categories = new Map((await db.jobDefinition.findMany({ select: { name: true, category: true } })).map((job) => [job.name, job.category]));
+    const inScopeOf = (candidates: ParsedRule[], jobName: string) => candidates.filter(({ scope }) => inScope(scope, jobName, categories.get(jobName)));
     for (const run of finished) {
       if (run.status === 'completed') {
         await this.resolve({ ruleId: { in: runFailedRules.map(({ rule }) => rule.id) }, subject: run.jobName });
+        for (const { rule, condition } of inScopeOf(runCompletedRules, run.jobName)) {
+          const minDurationMs = condition.type === 'run-completed' ? (condition.minDurationMs ?? 0) : 0;
+          if ((run.durationMs ?? 0) < minDurationMs) continue;
+          const message = runCompletedMessage(
+            { jobName: run.jobName, runId: run.id, finishedAt: run.finishedAt ?? run.updatedAt, durationMs: run.durationMs, attempt: run.attempt, result: run.result, counters: run.counters },
+            this.options.publicUrl,
+          );
+          await this.notice(rule, { subject: run.jobName, runId: run.id, ...message });
+        }
         continue;
       }
-      for (const { rule } of runFailedRules.filter(({ scope }) => inScope(scope, run.jobName, categories.get(run.jobName)))) {
+      for (const { rule } of inScopeOf(runFailedRules, run.jobName)) {
         const message = runFailedMessage(
-          { jobName: run.jobName, runId: run.id, finishedAt: run.finishedAt ?? run.updatedAt, durationMs: run.durationMs, error: run.error, attempt: run.attempt, maxAttempts: run.maxAttempts },
+          { jobName: run.jobName, runId: run.id, finishedAt: run.finishedAt ?? run.updatedAt, durationMs: run.durationMs, error: run.error, stack: run.errorStack, attempt: run.attempt, maxAttempts: run.maxAttempts },
           this.options.publicUrl,
         );
         await this.raise(rule, { subject: run.jobName, runId: run.id, ...message }, 'occurrence');
@@ -182,11 +208,43 @@ export class AlertEngine {
     return finished.length;
   }
 
+  /**
+   * A completed run's notice: an alert recorded resolved (there is nothing to acknowledge), with
+   * its message sent at once unless the rule is info (dashboard only). Another completion of
+   * the job within the cooldown is counted on the last notice instead of sent.
+   */
+  private async notice(rule: AlertRule, firing: Firing): Promise<void> {
+    const { db } = this.options;
+    const now = this.now();
+    const recent = await db.alert.findFirst({ where: { ruleId: rule.id, subject: firing.subject, firstAt: { gte: new Date(now.getTime() - rule.cooldownMinutes * 60_000) } }, orderBy: { firstAt: 'desc' } });
+    if (recent && rule.cooldownMinutes > 0) {
+      await db.alert.update({ where: { id: recent.id }, data: { count: { increment: 1 }, lastAt: now, runId: firing.runId ?? recent.runId, message: firing.text } });
+      return;
+    }
+    const deliveries = rule.severity === 'info' ? [] : channelsOf(rule).map((channel) => ({ channel, text: null, digest: false, nextAttemptAt: now }));
+    await db.alert.create({
+      data: {
+        ruleId: rule.id,
+        subject: firing.subject,
+        severity: rule.severity,
+        status: 'resolved',
+        resolvedAt: now,
+        title: firing.title,
+        message: firing.text,
+        runId: firing.runId ?? null,
+        firstAt: now,
+        lastAt: now,
+        notifiedAt: deliveries.length > 0 ? now : null,
+        deliveries: { create: deliveries },
+      },
+    });
+  }
+
   /** Every state condition: open what fires, resolve what cleared. One rule failing to check does not stop the others. */
   private async evaluateStates(rules: ParsedRule[]): Promise<void> {
     const { db, redis, prefix, publicUrl } = this.options;
     for (const { rule, condition, scope } of rules) {
-      if (condition.type === 'run-failed') continue;
+      if (isTransitionCondition(condition)) continue;
       try {
         const firings = await checkCondition(condition, { db, redis, prefix, publicUrl, queues: this.options.queues ?? defaultQueues, now: this.now(), ruleId: rule.id, scope });
         for (const firing of firings) await this.raise(rule, firing, 'state');
@@ -262,11 +320,11 @@ export class AlertEngine {
   }
 
   /** The deliveries one notification of a rule makes: none for info, digest entries for warnings. */
-  private deliveriesFor(rule: AlertRule, text: string | null) {
+  private deliveriesFor(rule: AlertRule, text: string | null, kind: DeliveryKind = 'alert', channels: Channel[] = channelsOf(rule)) {
     if (rule.severity === 'info') return [];
     const digest = rule.severity === 'warning';
     const nextAttemptAt = digest ? this.nextDigestAt() : this.now();
-    return channelsOf(rule).map((channel) => ({ channel, text, digest, nextAttemptAt }));
+    return channels.map((channel) => ({ channel, text, digest, kind, nextAttemptAt }));
   }
 
   private nextDigestAt(): Date {
@@ -274,16 +332,32 @@ export class AlertEngine {
     return new Date(Math.floor(this.now().getTime() / interval) * interval + interval);
   }
 
-  /** Critical alerts nobody acknowledged are sent again every `criticalRepeatMs`. */
+  /**
+   * Critical alerts nobody acknowledged: first escalated (to the rule's escalation channels,
+   * once, when open `afterMinutes` since they first fired), then sent again every
+   * `criticalRepeatMs`, to the escalation channels too once escalated.
+   */
   private async remind(rules: ParsedRule[]): Promise<void> {
     const { db } = this.options;
     const now = this.now();
+    for (const { rule, escalation } of rules) {
+      if (!escalation || rule.severity !== 'critical') continue;
+      const due = await db.alert.findMany({ where: { ruleId: rule.id, status: 'open', severity: 'critical', escalatedAt: null, firstAt: { lte: new Date(now.getTime() - escalation.afterMinutes * 60_000) } }, take: 100 });
+      for (const alert of due) {
+        // The escalation counts as this round's message: the next reminder is criticalRepeatMs later.
+        const escalated = await db.alert.updateMany({ where: { id: alert.id, status: 'open', escalatedAt: null }, data: { escalatedAt: now, notifiedAt: now } });
+        if (escalated.count === 0) continue;
+        await db.alertDelivery.createMany({ data: this.deliveriesFor(rule, escalationMessage(alert, escalation.afterMinutes), 'escalation', escalation.channels).map((delivery) => ({ ...delivery, alertId: alert.id })) });
+        logger.warn({ alertId: alert.id, ruleId: rule.id, subject: alert.subject, afterMinutes: escalation.afterMinutes }, 'alert escalated: nobody acknowledged it');
+      }
+    }
     const repeatBefore = new Date(now.getTime() - (this.options.criticalRepeatMs ?? 300_000));
     const due = await db.alert.findMany({ where: { status: 'open', severity: 'critical', notifiedAt: { lte: repeatBefore } }, take: 100 });
     for (const alert of due) {
-      const rule = rules.find((candidate) => candidate.rule.id === alert.ruleId)?.rule;
-      if (!rule) continue;
-      await db.alert.update({ where: { id: alert.id }, data: { notifiedAt: now, deliveries: { create: this.deliveriesFor(rule, reminderMessage(alert)) } } });
+      const parsed = rules.find((candidate) => candidate.rule.id === alert.ruleId);
+      if (!parsed) continue;
+      const channels = alert.escalatedAt && parsed.escalation ? uniqueChannels([...channelsOf(parsed.rule), ...parsed.escalation.channels]) : channelsOf(parsed.rule);
+      await db.alert.update({ where: { id: alert.id }, data: { notifiedAt: now, deliveries: { create: this.deliveriesFor(parsed.rule, reminderMessage(alert), 'reminder', channels) } } });
     }
   }
 }
@@ -299,8 +373,13 @@ function ignoreIfOpenedElsewhere(error: unknown): null {
   throw error;
 }
 
-function channelsOf(rule: AlertRule) {
+function channelsOf(rule: AlertRule): Channel[] {
   return (rule.channels as unknown[]).map((channel) => alertChannelSchema.safeParse(channel)).flatMap((parsed) => (parsed.success && parsed.data.type !== 'dashboard' ? [parsed.data] : []));
+}
+
+/** A chat or an address named in both sets gets one message. */
+function uniqueChannels(channels: Channel[]): Channel[] {
+  return [...new Map(channels.map((channel) => [channelKey(channel), channel])).values()];
 }
 
 function inScope(scope: AlertScope, jobName: string, category: string | undefined): boolean {

@@ -30,17 +30,97 @@ export interface FailedRunFacts {
   finishedAt: Date;
   durationMs: number | null;
   error: string | null;
+  /** The last attempt's stack; its first frames go into the message. */
+  stack?: string | null;
   attempt: number;
   maxAttempts: number;
 }
 
+/** The first `frames` frames of a stack (`at …` lines), each cut to a readable length; null when it has none. */
+export function stackExcerpt(stack: string | null | undefined, frames = 5): string | null {
+  const lines = (stack ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
+  if (lines.length === 0) return null;
+  const shown = lines.slice(0, frames).map((line) => (line.length > 200 ? `${line.slice(0, 199)}…` : line));
+  return lines.length > frames ? [...shown, `… ${lines.length - frames} more`].join('\n') : shown.join('\n');
+}
+
+/**
+ * A failed run: the error and the first frames of its stack (escaped). The message goes to the
+ * operator's own channels (Telegram, e-mail); the dashboard lists alerts by title only, and the
+ * whole stack is on the run's page.
+ */
 export function runFailedMessage(run: FailedRunFacts, publicUrl: string): AlertMessage {
+  const frames = stackExcerpt(run.stack);
   return {
     title: `${run.jobName} failed`,
     text: [
       `🔴 ${bold(run.jobName)} failed`,
       `at ${utc(run.finishedAt)} after ${formatDuration(run.durationMs)}, attempt ${run.attempt} of ${run.maxAttempts}`,
       `<pre>${escapeHtml((run.error ?? 'no error message').slice(0, 1_000))}</pre>`,
+      ...(frames ? [`<pre>${escapeHtml(frames)}</pre>`] : []),
+      runLink(publicUrl, run.runId),
+    ].join('\n'),
+  };
+}
+
+export interface CompletedRunFacts {
+  jobName: string;
+  runId: string;
+  finishedAt: Date;
+  durationMs: number | null;
+  attempt: number;
+  result: unknown;
+  counters: unknown;
+}
+
+/** A run that completed (the opt-in notice): how long it took and what it counted. */
+export function runCompletedMessage(run: CompletedRunFacts, publicUrl: string): AlertMessage {
+  const processed = (run.result as { processed?: unknown } | null)?.processed;
+  const counters = Object.entries((run.counters ?? {}) as Record<string, unknown>)
+    .filter(([, value]) => typeof value === 'number')
+    .slice(0, 8)
+    .map(([name, value]) => `${escapeHtml(name)} ${String(value)}`);
+  return {
+    title: `${run.jobName} completed`,
+    text: [
+      `✅ ${bold(run.jobName)} completed in ${formatDuration(run.durationMs)}`,
+      `at ${utc(run.finishedAt)}${run.attempt > 1 ? `, on attempt ${run.attempt}` : ''}${typeof processed === 'number' ? `, ${processed} records processed` : ''}`,
+      ...(counters.length > 0 ? [counters.join(' · ')] : []),
+      runLink(publicUrl, run.runId),
+    ].join('\n'),
+  };
+}
+
+/** One resource of a worker over its limit. */
+export interface ResourceOver {
+  resource: 'memory' | 'CPU' | 'event-loop lag';
+  value: string;
+  limit: string;
+  forMs: number;
+}
+
+export function workerResourcesMessage(worker: { id: string; host: string }, over: ResourceOver[]): AlertMessage {
+  return {
+    title: `Worker ${worker.id}: ${over.map((entry) => `${entry.resource} ${entry.value}`).join(', ')}`,
+    text: [
+      `🔥 Worker ${bold(worker.id)} on ${bold(worker.host)} is over its limits`,
+      ...over.map((entry) => `• ${entry.resource} ${entry.value} (limit ${entry.limit}) for ${formatDuration(entry.forMs)}`),
+    ].join('\n'),
+  };
+}
+
+/** A job's latest run reported data-quality problems (its `problems` counter, and the list in its result). */
+export function dataQualityMessage(run: { jobName: string; runId: string; finishedAt: Date; problems: number; listed: string[] }, publicUrl: string): AlertMessage {
+  const shown = run.listed.slice(0, 5);
+  return {
+    title: `${run.jobName}: ${run.problems} data ${run.problems === 1 ? 'problem' : 'problems'}`,
+    text: [
+      `🧪 ${bold(run.jobName)} found ${run.problems} data ${run.problems === 1 ? 'problem' : 'problems'} in its run at ${utc(run.finishedAt)}`,
+      ...shown.map((problem) => `• ${escapeHtml(problem.slice(0, 300))}`),
+      ...(run.problems > shown.length ? [`… and ${run.problems - shown.length} more`] : []),
       runLink(publicUrl, run.runId),
     ].join('\n'),
   };
@@ -108,6 +188,11 @@ export function reminderMessage(alert: { message: string; count: number; firstAt
   return `⏳ <b>Still open</b>, not acknowledged (${alert.count}× since ${utc(alert.firstAt)})\n\n${alert.message}`;
 }
 
+/** A critical alert nobody acknowledged in time, sent to the rule's escalation channels. */
+export function escalationMessage(alert: { message: string; count: number; firstAt: Date }, afterMinutes: number): string {
+  return `🚨 <b>Escalated</b>: nobody acknowledged this for ${afterMinutes} min (open since ${utc(alert.firstAt)}, ${alert.count}×)\n\n${alert.message}`;
+}
+
 /** The hourly digest of warnings for one channel, grouped by job (the alert's subject). */
 export function digestMessage(alerts: { subject: string; title: string; count: number; lastAt: Date }[]): string {
   const bySubject = new Map<string, typeof alerts>();
@@ -123,6 +208,6 @@ export function acknowledgedNote(by: string, at: Date): string {
   return `\n\n✅ Acknowledged by ${bold(by)} at ${utc(at)}`;
 }
 
-export function testMessage(by: string, at: Date): string {
-  return `✅ Test message from Kickoff, sent by ${bold(by)} at ${utc(at)}. Alerts for this chat will look like this one.`;
+export function testMessage(by: string, at: Date, where = 'this chat'): string {
+  return `✅ Test message from Kickoff, sent by ${bold(by)} at ${utc(at)}. Alerts for ${where} will look like this one.`;
 }

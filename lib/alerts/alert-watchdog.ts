@@ -8,6 +8,7 @@ import { outboundPolicy } from '../net/outbound-policy.ts';
 import { redis as defaultRedis } from '../redis.ts';
 import { kickoffKeys } from '../redis-keys.ts';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine.ts';
+import { EmailChannel } from './email-channel.ts';
 import { TelegramChannel } from './telegram-channel.ts';
 
 export interface AlertWatchdogOptions extends Omit<AlertEngineOptions, 'scope' | 'intervalMs' | 'checkIntervalMs'> {
@@ -95,6 +96,7 @@ export function startAlertWatchdog(overrides: Partial<AlertWatchdogOptions> & { 
     prefix: settings.QUEUE_PREFIX,
     owner: `web:${hostname()}:${process.pid}`,
     telegram: settings.TELEGRAM_BOT_TOKEN ? new TelegramChannel(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT, settings.ALERT_DELIVERY_TIMEOUT_MS) : null,
+    email: settings.SMTP_URL ? new EmailChannel(settings.SMTP_URL, settings.SMTP_FROM, settings.ALERT_DELIVERY_TIMEOUT_MS) : null,
     webhooks: { policy: outboundPolicy(settings.WEBHOOK_ALLOWED_HOSTS) },
     deliveryTimeoutMs: settings.ALERT_DELIVERY_TIMEOUT_MS,
     publicUrl: settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`,

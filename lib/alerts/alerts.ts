@@ -19,10 +19,10 @@ export interface AlertDto {
   acknowledgedBy: string | null;
   acknowledgedAt: string | null;
   resolvedAt: string | null;
-  deliveries: { channel: unknown; attempts: number; lastError: string | null; sentAt: string | null }[];
+  deliveries: { channel: unknown; kind: 'alert' | 'reminder' | 'escalation'; attempts: number; lastError: string | null; sentAt: string | null }[];
 }
 
-/** Alerts newest first, with their deliveries (channel, attempts, last error); webhook URLs redacted but for admins. */
+/** Alerts newest first, with their deliveries (channel, first message / reminder / escalation, attempts, last error); webhook URLs redacted but for admins. */
 export async function listAlerts(status: AlertDto['status'] | undefined, audience: ChannelAudience): Promise<AlertDto[]> {
   const alerts = await db().alert.findMany({ where: status ? { status } : {}, orderBy: { lastAt: 'desc' }, take: 100, include: { deliveries: true } });
   return alerts.map((alert) => ({
@@ -39,7 +39,7 @@ export async function listAlerts(status: AlertDto['status'] | undefined, audienc
     acknowledgedBy: alert.acknowledgedBy,
     acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
     resolvedAt: alert.resolvedAt?.toISOString() ?? null,
-    deliveries: alert.deliveries.map((delivery) => ({ channel: audience.admin ? delivery.channel : redactChannel(delivery.channel), attempts: delivery.attempts, lastError: delivery.lastError, sentAt: delivery.sentAt?.toISOString() ?? null })),
+    deliveries: alert.deliveries.map((delivery) => ({ channel: audience.admin ? delivery.channel : redactChannel(delivery.channel), kind: delivery.kind, attempts: delivery.attempts, lastError: delivery.lastError, sentAt: delivery.sentAt?.toISOString() ?? null })),
   }));
 }
 

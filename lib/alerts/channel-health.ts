@@ -16,7 +16,7 @@ export interface ChannelState {
 
 /** A channel in trouble, as the Alerts page shows it. A webhook is named by its host only (its URL may carry a token). */
 export interface ChannelHealthDto {
-  type: 'telegram' | 'webhook' | 'unknown';
+  type: 'telegram' | 'webhook' | 'email' | 'unknown';
   target: string;
   /** `paused`: its breaker is open, deliveries wait for a trial call; `failing`: its last call failed. */
   state: 'paused' | 'failing';
@@ -26,19 +26,20 @@ export interface ChannelHealthDto {
   pending: number;
 }
 
-/** One key per delivery target: a Telegram chat, a webhook URL. */
+/** One key per delivery target: a Telegram chat, a webhook URL, an e-mail address. */
 export function channelKey(channel: unknown): string {
   const parsed = alertChannelSchema.safeParse(channel);
   if (!parsed.success) return `unknown:${JSON.stringify(channel)}`;
   if (parsed.data.type === 'telegram') return `telegram:${String(parsed.data.chatId)}`;
   if (parsed.data.type === 'webhook') return `webhook:${parsed.data.url}`;
+  if (parsed.data.type === 'email') return `email:${parsed.data.to.toLowerCase()}`;
   return 'dashboard';
 }
 
 function describe(key: string): Pick<ChannelHealthDto, 'type' | 'target'> {
   const [type, ...rest] = key.split(':');
   const value = rest.join(':');
-  if (type === 'telegram') return { type, target: value };
+  if (type === 'telegram' || type === 'email') return { type, target: value };
   if (type === 'webhook') {
     try {
       return { type, target: new URL(value).host };

@@ -1,7 +1,9 @@
 import { recordAudit, type AuditActor } from '../audit.ts';
 import { env } from '../env.ts';
 import { ConflictError, RateLimitedError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { alertEmail } from './alert-email.ts';
 import { testMessage } from './alert-messages.ts';
+import { EmailChannel } from './email-channel.ts';
 import { DeliveryError, TelegramChannel } from './telegram-channel.ts';
 
 /**
@@ -26,5 +28,31 @@ export async function sendTelegramTestMessage(chatId: string, actor: AuditActor)
     }
     if (error.timedOut) throw new ServiceUnavailableError(`${error.message}: the message may still arrive; check TELEGRAM_API_ROOT and try again`);
     throw new ServiceUnavailableError(`Telegram could not be reached: ${error.message}`);
+  }
+}
+
+/**
+ * "Send test e-mail": proves the mail server takes a message for an address before a rule
+ * depends on it. An address the server refuses for good (5xx) is a field error; a server that
+ * cannot be reached or does not answer within ALERT_DELIVERY_TIMEOUT_MS is a 503.
+ */
+export async function sendEmailTestMessage(to: string, actor: AuditActor): Promise<{ messageId: string }> {
+  const { SMTP_URL, SMTP_FROM, ALERT_DELIVERY_TIMEOUT_MS, PUBLIC_URL, PORT } = env();
+  if (!SMTP_URL) throw new ConflictError('email_not_configured', 'E-mail is not set up: start Kickoff with SMTP_URL (and SMTP_FROM for the sender)');
+  const channel = new EmailChannel(SMTP_URL, SMTP_FROM, ALERT_DELIVERY_TIMEOUT_MS);
+  try {
+    const message = alertEmail({ severity: 'info', title: 'Test message', status: 'resolved' }, 'alert', testMessage(actor.principal.label, new Date(), 'this address'), PUBLIC_URL ?? `http://localhost:${PORT}`);
+    const messageId = await channel.send(to, message);
+    await recordAudit(actor, { action: 'email.test', targetType: 'emailAddress', targetId: to });
+    return { messageId };
+  } catch (error) {
+    if (!(error instanceof DeliveryError)) throw error;
+    if (error.status !== undefined && error.status >= 500 && error.status < 600 && error.status !== 503) {
+      throw new ValidationError('The mail server refused the address', { fieldErrors: { to: [error.message] }, formErrors: [] });
+    }
+    if (error.timedOut) throw new ServiceUnavailableError(`${error.message}: check SMTP_URL and try again`);
+    throw new ServiceUnavailableError(error.message);
+  } finally {
+    channel.close();
   }
 }

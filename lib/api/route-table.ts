@@ -15,6 +15,7 @@ export const apiRouteTable = {
   '/api/audit': ['GET'],
   '/api/auth/login': ['POST'],
   '/api/auth/logout': ['POST'],
+  '/api/channels/email/test': ['POST'],
   '/api/channels/telegram/test': ['POST'],
   '/api/health': ['GET'],
   '/api/internal/cache/invalidate': ['POST'],

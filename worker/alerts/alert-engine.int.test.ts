@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSmtp } from '@/scripts/test/fake-smtp.ts';
 import { FakeTelegram } from '@/scripts/test/fake-telegram.ts';
 import { startInProcessWorker, stopInProcessWorker } from '@/scripts/test/in-process-worker.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
@@ -17,6 +18,7 @@ import type { StartedWorker } from '../start-worker.ts';
 import { AlertEngine } from '@/lib/alerts/alert-engine.ts';
 import { TelegramBot } from './telegram-bot.ts';
 import { TelegramChannel } from '@/lib/alerts/telegram-channel.ts';
+import { EmailChannel } from '@/lib/alerts/email-channel.ts';
 import { outboundPolicy } from '@/lib/net/outbound-policy.ts';
 
 const prefix = useOwnQueuePrefix('alerts');
@@ -28,6 +30,7 @@ const alertProbeHandler = defineHandler(alertProbe, async (ctx) => {
   return null;
 });
 const telegram = new FakeTelegram();
+const smtp = new FakeSmtp();
 let runner: StartedWorker;
 let engine: AlertEngine;
 let bot: TelegramBot;
@@ -39,6 +42,7 @@ let clockOffsetMs = 0;
 
 beforeAll(async () => {
   await telegram.start();
+  await smtp.start();
   runner = await startInProcessWorker(prefix, [...handlers, alertProbeHandler]);
   engine = new AlertEngine({
     db: db(),
@@ -46,6 +50,7 @@ beforeAll(async () => {
     prefix,
     owner: 'test',
     telegram: new TelegramChannel('123:TEST', telegram.apiRoot),
+    email: new EmailChannel(smtp.url('kickoff'), 'Kickoff <alerts@kickoff.test>'),
     // The test's webhook listens on loopback, which only an allowed host may reach.
     webhooks: { policy: outboundPolicy(['127.0.0.1']) },
     publicUrl: 'http://kickoff.test',
@@ -66,6 +71,7 @@ afterAll(async () => {
   await idleQueues.close();
   lockConnection.disconnect();
   await telegram.stop();
+  await smtp.stop();
   await stopInProcessWorker(runner);
 });
 
@@ -138,6 +144,137 @@ describe('run-failed alerts to Telegram', () => {
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect(String(calls.at(-1)!.body.text)).not.toContain('<script>');
     await db().alertRule.delete({ where: { id: rule.id } });
+  });
+});
+
+const mailTo = (address: string) => smtp.to(address);
+
+describe('e-mail, stack excerpts, escalation and completed notices', () => {
+  it('e-mails a failed run: the subject names it, the body links the run and shows the error and the first stack frames escaped, with a plain-text part', async () => {
+    const rule = await db().alertRule.create({
+      data: { name: 'alert-probe fails by mail', condition: { type: 'run-failed' }, scope: { job: 'alert-probe' }, severity: 'critical', channels: [{ type: 'email', to: 'oncall@kickoff.test' }, { type: 'telegram', chatId: '-1101' }], cooldownMinutes: 30 },
+    });
+    try {
+      const failed = await runToEnd({ fail: true });
+      const [mail] = await waitFor(async () => (mailTo('oncall@kickoff.test').length > 0 ? mailTo('oncall@kickoff.test') : undefined), 5_000, 'the e-mail');
+      expect(mail!.subject).toBe('[Kickoff critical] alert-probe failed');
+      expect(mail!.from).toBe('alerts@kickoff.test');
+      expect(mail!.user).toBe('kickoff'); // SMTP_URL's user name authenticated
+      expect(mail!.html).toContain(`<a href="http://kickoff.test/runs/${failed.id}">Open the run</a>`);
+      expect(mail!.html).toContain('Upstream said &lt;script&gt;alert(1)&lt;/script&gt; &amp; gave up');
+      expect(mail!.html).not.toContain('<script>');
+      // The first frames of the stack: where the handler threw, in this file.
+      const frames = /<pre>(at [^<]*)<\/pre>/.exec(mail!.html)?.[1] ?? '';
+      expect(frames).toContain('alert-engine.int.test.ts');
+      expect(frames.split('\n').filter((line) => line.startsWith('at ')).length).toBeLessThanOrEqual(5);
+      expect(failed.errorStack?.split('\n').filter((line) => line.trim().startsWith('at ')).length).toBeGreaterThan(0);
+      expect(mail!.text).toContain(`Open the run: http://kickoff.test/runs/${failed.id}`);
+      expect(mail!.text).toContain('Upstream said <script>alert(1)</script> & gave up');
+      expect(mail!.text).toContain('Acknowledge it on the Alerts page: http://kickoff.test/alerts');
+      // Telegram gets the same excerpt.
+      const [message] = await waitFor(async () => (sentTo('-1101').length > 0 ? sentTo('-1101') : undefined), 5_000, 'the Telegram message');
+      expect(String(message!.body.text)).toContain(`<pre>${frames}</pre>`);
+      const delivery = await waitFor(async () => (await db().alertDelivery.findFirst({ where: { alert: { ruleId: rule.id }, channel: { equals: { type: 'email', to: 'oncall@kickoff.test' } }, sentAt: { not: null } } })) ?? undefined, 5_000, 'the delivery recorded');
+      expect(delivery.externalId).toBe(mail!.messageId);
+    } finally {
+      await db().alertRule.delete({ where: { id: rule.id } });
+    }
+  });
+
+  it('escalates a critical alert nobody acknowledged for N minutes to the second set of channels, once, and reminds both sets after', async () => {
+    await defineTestJob('esc-long');
+    const run = await insertRun('esc-long', 'running', new Date(Date.now() - 20_000));
+    await withRule({ type: 'long-running', thresholdMs: 10_000 }, { job: 'esc-long' }, async (ruleId) => {
+      await db().alertRule.update({ where: { id: ruleId }, data: { escalation: { afterMinutes: 10, channels: [{ type: 'telegram', chatId: '-4002' }, { type: 'email', to: 'lead@kickoff.test' }] } } });
+      await settle();
+      await waitFor(async () => sentTo('-4001').length === 1, 5_000, 'the first message');
+      clockOffsetMs = 9 * 60_000;
+      await settle();
+      await waitFor(async () => sentTo('-4001').length === 2, 5_000, 'the 5-minute reminder');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sentTo('-4002')).toHaveLength(0);
+      expect(mailTo('lead@kickoff.test')).toHaveLength(0);
+
+      clockOffsetMs = 10 * 60_000 + 1_000;
+      await settle();
+      const [escalated] = await waitFor(async () => (sentTo('-4002').length > 0 ? sentTo('-4002') : undefined), 5_000, 'the escalation to Telegram');
+      expect(String(escalated!.body.text)).toContain('<b>Escalated</b>: nobody acknowledged this for 10 min');
+      expect(String(escalated!.body.text)).toContain('<b>esc-long</b> is still running');
+      expect(JSON.stringify(escalated!.body.reply_markup)).toContain('Acknowledge');
+      const [mail] = await waitFor(async () => (mailTo('lead@kickoff.test').length > 0 ? mailTo('lead@kickoff.test') : undefined), 5_000, 'the escalation e-mail');
+      expect(mail!.subject).toMatch(/^\[Kickoff critical\] Escalated: esc-long running for/);
+      expect(mail!.text).toContain('Escalated: nobody acknowledged this for 10 min');
+      const alert = await openAlert(ruleId, 'esc-long');
+      expect(alert?.escalatedAt).not.toBeNull();
+      expect(sentTo('-4001')).toHaveLength(2); // the escalation is not a reminder to the first set
+
+      // Later rounds escalate no more; the reminders go to both sets.
+      clockOffsetMs = 12 * 60_000;
+      await settle();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sentTo('-4002')).toHaveLength(1);
+      clockOffsetMs = 16 * 60_000;
+      await settle();
+      await waitFor(async () => sentTo('-4002').length === 2 && sentTo('-4001').length === 3 && mailTo('lead@kickoff.test').length === 2, 5_000, 'the reminder to both sets');
+      expect(String(sentTo('-4002')[1]!.body.text)).toContain('Still open');
+      expect(mailTo('lead@kickoff.test')[1]!.subject).toMatch(/^\[Kickoff critical\] Still open: esc-long/);
+    }, 'critical', [{ type: 'telegram', chatId: '-4001' }]);
+    await db().jobRun.update({ where: { id: run.id }, data: { status: 'completed', finishedAt: new Date() } });
+  });
+
+  it('never escalates an alert someone acknowledged in time', async () => {
+    await defineTestJob('esc-acked');
+    const run = await insertRun('esc-acked', 'running', new Date(Date.now() - 20_000));
+    await withRule({ type: 'long-running', thresholdMs: 10_000 }, { job: 'esc-acked' }, async (ruleId) => {
+      await db().alertRule.update({ where: { id: ruleId }, data: { escalation: { afterMinutes: 10, channels: [{ type: 'telegram', chatId: '-4004' }] } } });
+      await settle();
+      await waitFor(async () => sentTo('-4003').length === 1, 5_000, 'the first message');
+      const alert = await openAlert(ruleId, 'esc-acked');
+      await db().alert.update({ where: { id: alert!.id }, data: { status: 'acknowledged', acknowledgedBy: 'ann', acknowledgedAt: new Date() } });
+      clockOffsetMs = 30 * 60_000;
+      await settle();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sentTo('-4004')).toHaveLength(0);
+      expect((await db().alert.findUniqueOrThrow({ where: { id: alert!.id } })).escalatedAt).toBeNull();
+    }, 'critical', [{ type: 'telegram', chatId: '-4003' }]);
+    await db().jobRun.update({ where: { id: run.id }, data: { status: 'completed', finishedAt: new Date() } });
+  });
+
+  it('tells the team a run completed when asked to: a warning notice at once (no button, recorded resolved, one per cooldown), info on the dashboard only, none for runs shorter than minDurationMs', async () => {
+    const rules = await Promise.all([
+      db().alertRule.create({ data: { name: 'probe done', condition: { type: 'run-completed' }, scope: { job: 'alert-probe' }, severity: 'warning', channels: [{ type: 'telegram', chatId: '-5001' }, { type: 'email', to: 'team@kickoff.test' }], cooldownMinutes: 30 } }),
+      db().alertRule.create({ data: { name: 'probe done, quietly', condition: { type: 'run-completed' }, scope: { category: 'diagnostics' }, severity: 'info', channels: [{ type: 'telegram', chatId: '-5002' }], cooldownMinutes: 0 } }),
+      db().alertRule.create({ data: { name: 'probe done after a long time', condition: { type: 'run-completed', minDurationMs: 3_600_000 }, scope: { job: 'alert-probe' }, severity: 'warning', channels: [{ type: 'telegram', chatId: '-5003' }], cooldownMinutes: 0 } }),
+    ]);
+    const [warned, quiet, long] = rules;
+    try {
+      const done = await runToEnd({});
+      const [notice] = await waitFor(async () => (sentTo('-5001').length > 0 ? sentTo('-5001') : undefined), 5_000, 'the notice');
+      expect(String(notice!.body.text)).toContain('✅ <b>alert-probe</b> completed in');
+      expect(String(notice!.body.text)).toContain(`http://kickoff.test/runs/${done.id}`);
+      expect(notice!.body.reply_markup).toBeUndefined();
+      const [mail] = await waitFor(async () => (mailTo('team@kickoff.test').length > 0 ? mailTo('team@kickoff.test') : undefined), 5_000, 'the notice by e-mail');
+      expect(mail!.subject).toBe('[Kickoff warning] alert-probe completed');
+      expect(mail!.text).not.toContain('Acknowledge');
+      const recorded = await db().alert.findFirstOrThrow({ where: { ruleId: warned!.id } });
+      expect(recorded).toMatchObject({ status: 'resolved', title: 'alert-probe completed', runId: done.id, count: 1 });
+
+      await runToEnd({});
+      await waitFor(async () => (await db().alert.findFirstOrThrow({ where: { ruleId: warned!.id } })).count === 2, 5_000, 'the second completion counted');
+      expect(await db().alert.count({ where: { ruleId: warned!.id } })).toBe(1);
+      const quietNotices = await waitFor(async () => {
+        const rows = await db().alert.findMany({ where: { ruleId: quiet!.id, subject: 'alert-probe' }, include: { deliveries: true } });
+        return rows.length >= 2 ? rows : undefined;
+      }, 5_000, 'both completions on the dashboard (cooldown 0)');
+      expect(quietNotices.every((row) => row.deliveries.length === 0 && row.status === 'resolved')).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sentTo('-5001')).toHaveLength(1);
+      expect(sentTo('-5002')).toHaveLength(0);
+      expect(await db().alert.count({ where: { ruleId: long!.id } })).toBe(0);
+      expect(sentTo('-5003')).toHaveLength(0);
+    } finally {
+      await db().alertRule.deleteMany({ where: { id: { in: rules.map((rule) => rule.id) } } });
+    }
   });
 });
 

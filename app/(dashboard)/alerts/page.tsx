@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { AlertRulesPanel, TelegramTestPanel } from '@/components/alerts/alert-rules-panel.tsx';
+import { AlertRulesPanel, EmailTestPanel, TelegramTestPanel } from '@/components/alerts/alert-rules-panel.tsx';
 import { AlertsList } from '@/components/alerts/alerts-list.tsx';
 import { roleAllows } from '@/lib/auth/permissions.ts';
 import { requirePrincipal } from '../../_lib/session.ts';
@@ -13,7 +13,12 @@ export default async function AlertsPage() {
       <h1 className="text-xl font-semibold">Alerts</h1>
       <AlertsList canAct={roleAllows(principal.role, 'alerts:ack')} />
       <AlertRulesPanel canManage={roleAllows(principal.role, 'alerts:manage')} />
-      {roleAllows(principal.role, 'alerts:manage') ? <TelegramTestPanel /> : null}
+      {roleAllows(principal.role, 'alerts:manage') ? (
+        <>
+          <TelegramTestPanel />
+          <EmailTestPanel />
+        </>
+      ) : null}
     </div>
   );
 }

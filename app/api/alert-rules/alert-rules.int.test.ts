@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest, createTestApiKey, routeParams } from '@/scripts/test/api-keys.ts';
+import { FakeSmtp } from '@/scripts/test/fake-smtp.ts';
 import { FakeTelegram } from '@/scripts/test/fake-telegram.ts';
 import { db } from '@/lib/db.ts';
 import { env } from '@/lib/env.ts';
 import { POST as sendTest } from '../channels/telegram/test/route.ts';
+import { POST as sendTestEmail } from '../channels/email/test/route.ts';
 import { GET as listRules, POST as createRule } from './route.ts';
 import { DELETE as deleteRule, PATCH as patchRule } from './[id]/route.ts';
 
@@ -96,6 +98,105 @@ describe('alert rules', () => {
       }
     } finally {
       settings.WEBHOOK_ALLOWED_HOSTS = saved;
+    }
+  });
+});
+
+describe('e-mail channels and escalation', () => {
+  const withSmtp = async (url: string | undefined, run: () => Promise<void>) => {
+    const settings = env();
+    const saved = settings.SMTP_URL;
+    settings.SMTP_URL = url;
+    try {
+      await run();
+    } finally {
+      settings.SMTP_URL = saved;
+    }
+  };
+  const escalation = { afterMinutes: 15, channels: [{ type: 'email', to: 'lead@example.com' }, { type: 'telegram', chatId: '-100999' }] };
+  const fieldsOf = async (response: Response) => (await json(response)).error.details.fieldErrors as Record<string, string[]>;
+
+  it('refuses an e-mail channel at save time while no mail server is set up (SMTP_URL), in the channels and in the escalation', async () => {
+    await withSmtp(undefined, async () => {
+      const response = await post({ ...valid, channels: [{ type: 'dashboard' }, { type: 'email', to: 'ops@example.com' }], escalation });
+      expect(response.status).toBe(422);
+      expect(await fieldsOf(response)).toEqual({ 'channels.1.to': ['E-mail is not set up: start Kickoff with SMTP_URL'], 'escalation.channels.0.to': ['E-mail is not set up: start Kickoff with SMTP_URL'] });
+      expect(await db().alertRule.count({ where: { name: valid.name, channels: { array_contains: [{ type: 'email', to: 'ops@example.com' }] } } })).toBe(0);
+    });
+  });
+
+  it('saves a critical rule with an e-mail channel and an escalation, checks an edit against the stored rule, and removes the escalation with null', async () => {
+    await withSmtp('smtp://127.0.0.1:2525', async () => {
+      const created = await post({ ...valid, channels: [{ type: 'email', to: 'ops@example.com' }], escalation });
+      expect(created.status).toBe(201);
+      const { rule } = await json(created);
+      expect(rule).toMatchObject({ channels: [{ type: 'email', to: 'ops@example.com' }], escalation });
+      const patch = (body: unknown) => patchRule(apiRequest(`/api/alert-rules/${rule.id}`, admin, { method: 'PATCH', body: JSON.stringify(body) }), routeParams({ id: rule.id }));
+      // Made a warning while it still escalates: refused, nothing changed.
+      const warning = await patch({ severity: 'warning' });
+      expect(warning.status).toBe(422);
+      expect(await fieldsOf(warning)).toEqual({ escalation: ['Only critical alerts escalate (they are the ones acknowledged)'] });
+      expect((await db().alertRule.findUniqueOrThrow({ where: { id: rule.id } })).severity).toBe('critical');
+      const inside = await patch({ escalation: { afterMinutes: 5, channels: [{ type: 'webhook', url: 'http://127.0.0.1:3100/admin/reset' }] } });
+      expect(await fieldsOf(inside)).toEqual({ 'escalation.channels.0.url': [expect.stringContaining('private or reserved')] });
+      const cleared = await patch({ escalation: null, severity: 'warning' });
+      expect(cleared.status).toBe(200);
+      expect((await json(cleared)).rule).toMatchObject({ escalation: null, severity: 'warning' });
+      expect((await db().alertRule.findUniqueOrThrow({ where: { id: rule.id } })).escalation).toBeNull();
+      const audit = await db().auditLog.findFirstOrThrow({ where: { action: 'alertRule.update', targetId: rule.id } });
+      expect(audit.before).toMatchObject({ escalation });
+      await db().alertRule.delete({ where: { id: rule.id } });
+    });
+  });
+
+  it('refuses a critical completed notice', async () => {
+    const response = await post({ ...valid, condition: { type: 'run-completed', minDurationMs: 600_000 } });
+    expect(response.status).toBe(422);
+    expect(await fieldsOf(response)).toEqual({ severity: ['A completed notice is info or warning, not critical'] });
+  });
+});
+
+describe('Send test e-mail', () => {
+  const sendTo = (body: unknown, key = admin) => sendTestEmail(apiRequest('/api/channels/email/test', key, { method: 'POST', body: JSON.stringify(body) }), none);
+  const smtp = new FakeSmtp();
+
+  it('says e-mail is not set up without SMTP_URL; sends to an address; names an address the server refuses at the field; answers 503 in time when the server never answers', async () => {
+    const missing = await sendTo({ to: 'ops@example.com' });
+    expect(missing.status).toBe(409);
+    expect((await json(missing)).error.code).toBe('email_not_configured');
+
+    await smtp.start();
+    const settings = env();
+    const saved = { SMTP_URL: settings.SMTP_URL, SMTP_FROM: settings.SMTP_FROM, ALERT_DELIVERY_TIMEOUT_MS: settings.ALERT_DELIVERY_TIMEOUT_MS };
+    Object.assign(settings, { SMTP_URL: smtp.url(), SMTP_FROM: 'Kickoff <kickoff@example.com>', ALERT_DELIVERY_TIMEOUT_MS: 1_500 });
+    try {
+      const sent = await sendTo({ to: 'ops@example.com' });
+      expect(sent.status).toBe(200);
+      const { messageId } = await json(sent);
+      const [mail] = smtp.to('ops@example.com');
+      expect(mail).toMatchObject({ from: 'kickoff@example.com', subject: '[Kickoff info] Test message', messageId });
+      expect(mail!.text).toMatch(/Test message from Kickoff, sent by key:\S+ at .* UTC\. Alerts for this address will look like this one\./);
+      expect(await db().auditLog.count({ where: { action: 'email.test', targetId: 'ops@example.com', requestId: sent.headers.get('x-request-id') } })).toBe(1);
+
+      const refused = await sendTo({ to: 'nobody@example.com' });
+      expect(refused.status).toBe(422);
+      expect((await json(refused)).error.details.fieldErrors.to[0]).toMatch(/^the mail server refused: 550 5\.1\.1 <nobody@example\.com>: no such user here/);
+
+      const bad = await sendTo({ to: 'not an address' });
+      expect(bad.status).toBe(422);
+      expect(Object.keys((await json(bad)).error.details.fieldErrors)).toEqual(['to']);
+      expect((await sendTo({ to: 'ops@example.com' }, operator)).status).toBe(403);
+
+      smtp.hang();
+      const startedAt = Date.now();
+      const hung = await sendTo({ to: 'ops@example.com' });
+      expect(hung.status).toBe(503);
+      expect((await json(hung)).error.message).toBe('the mail server did not answer within 1.5 s: check SMTP_URL and try again');
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+    } finally {
+      Object.assign(settings, saved);
+      smtp.answerAgain();
+      await smtp.stop();
     }
   });
 });

@@ -91,14 +91,24 @@ describe('webhook URLs', () => {
     }
   });
 
-  it('are shown in full to admins and as scheme and host to everyone else, in alert rules', async () => {
+  it('are shown in full to admins and as scheme and host to everyone else, in alert rules and their escalations', async () => {
     const rule = await db().alertRule.create({
-      data: { name: `grants-${randomUUID()}`, condition: { type: 'run-failed' }, scope: {}, severity: 'warning', channels: [{ type: 'webhook', url: 'https://user:pass@hooks.example.com:8443/p/secret' }, { type: 'dashboard' }] },
+      data: {
+        name: `grants-${randomUUID()}`,
+        condition: { type: 'run-failed' },
+        scope: {},
+        severity: 'critical',
+        channels: [{ type: 'webhook', url: 'https://user:pass@hooks.example.com:8443/p/secret' }, { type: 'dashboard' }],
+        escalation: { afterMinutes: 10, channels: [{ type: 'webhook', url: 'https://hooks.example.com/escalate?token=secret' }, { type: 'email', to: 'lead@example.com' }] },
+      },
     });
-    const channelsFor = async (who: string) => {
-      const { rules } = (await (await listRules(apiRequest('/api/alert-rules', keys[who]!), none)).json()) as { rules: { id: string; channels: unknown[] }[] };
-      return rules.find((entry) => entry.id === rule.id)!.channels;
+    const ruleFor = async (who: string) => {
+      const { rules } = (await (await listRules(apiRequest('/api/alert-rules', keys[who]!), none)).json()) as { rules: { id: string; channels: unknown[]; escalation: { channels: unknown[] } }[] };
+      return rules.find((entry) => entry.id === rule.id)!;
     };
+    const channelsFor = async (who: string) => (await ruleFor(who)).channels;
+    expect((await ruleFor('admin')).escalation.channels).toEqual([{ type: 'webhook', url: 'https://hooks.example.com/escalate?token=secret' }, { type: 'email', to: 'lead@example.com' }]);
+    expect((await ruleFor('viewer')).escalation.channels).toEqual([{ type: 'webhook', url: 'https://hooks.example.com' }, { type: 'email', to: 'lead@example.com' }]);
     expect(await channelsFor('admin')).toEqual([{ type: 'webhook', url: 'https://user:pass@hooks.example.com:8443/p/secret' }, { type: 'dashboard' }]);
     expect(await channelsFor('viewer')).toEqual([{ type: 'webhook', url: 'https://hooks.example.com:8443' }, { type: 'dashboard' }]);
     expect(await channelsFor('everything')).toEqual([{ type: 'webhook', url: 'https://hooks.example.com:8443' }, { type: 'dashboard' }]);

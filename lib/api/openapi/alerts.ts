@@ -3,7 +3,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { ChannelHealthDto } from '../../alerts/channel-health.ts';
 import type { AlertRuleDto } from '../../alerts/alert-rules.ts';
 import type { AlertDto } from '../../alerts/alerts.ts';
-import { alertChannelSchema, alertConditionSchema, alertRulePatchSchema, alertRuleSchema, alertsQuerySchema, telegramTestSchema } from '../../validations/alerts.ts';
+import { alertChannelSchema, alertConditionSchema, alertEscalationSchema, alertRulePatchSchema, alertRuleSchema, alertsQuerySchema, emailTestSchema, telegramTestSchema } from '../../validations/alerts.ts';
 import { isoDateTime, operation } from './operation.ts';
 
 const alertRuleResponseSchema = z
@@ -15,6 +15,7 @@ const alertRuleResponseSchema = z
     severity: z.enum(['critical', 'warning', 'info']),
     channels: z.array(alertChannelSchema),
     cooldownMinutes: z.number().int(),
+    escalation: alertEscalationSchema.nullable().meta({ description: 'Where a critical alert nobody acknowledged for `afterMinutes` goes too; null: nowhere' }),
     enabled: z.boolean(),
     createdBy: z.string().nullable(),
     createdAt: isoDateTime,
@@ -37,7 +38,7 @@ const alertSchema = z
     acknowledgedBy: z.string().nullable(),
     acknowledgedAt: isoDateTime.nullable(),
     resolvedAt: isoDateTime.nullable(),
-    deliveries: z.array(z.object({ channel: z.unknown(), attempts: z.number().int(), lastError: z.string().nullable(), sentAt: isoDateTime.nullable() })),
+    deliveries: z.array(z.object({ channel: z.unknown(), kind: z.enum(['alert', 'reminder', 'escalation']).meta({ description: 'The first message, a reminder, or the escalation' }), attempts: z.number().int(), lastError: z.string().nullable(), sentAt: isoDateTime.nullable() })),
   })
   .meta({ id: 'Alert' }) satisfies z.ZodType<AlertDto>;
 
@@ -129,6 +130,21 @@ export const alertPaths: ZodOpenApiPathsObject = {
         422: 'The body, or a chat Telegram does not know (`validation_failed`, on `chatId`)',
         429: 'Telegram asks to wait (`rate_limited`, with `Retry-After`)',
         503: 'Telegram could not be reached (`service_unavailable`)',
+      },
+    }),
+  },
+  '/api/channels/email/test': {
+    post: operation({
+      operationId: 'sendEmailTestMessage',
+      summary: 'Send a test e-mail to an address',
+      tags,
+      access: 'alerts:manage',
+      body: emailTestSchema,
+      responses: { 200: { description: 'Accepted by the mail server', schema: z.object({ sent: z.literal(true), messageId: z.string() }) } },
+      errors: {
+        409: 'E-mail is not set up (`email_not_configured`)',
+        422: 'The body, or an address the mail server refuses (`validation_failed`, on `to`)',
+        503: 'The mail server could not be reached or did not answer in time (`service_unavailable`)',
       },
     }),
   },

@@ -119,8 +119,8 @@ test('a webhook aimed inside is refused at its field; a webhook that fails shows
   await expect(page.getByRole('list', { name: 'Failing channels' })).not.toContainText('token=abc');
   await page.screenshot({ path: 'test-results/screenshots/alerts-failing-channel.png', fullPage: true });
 
-  page.once('dialog', (dialog) => void dialog.accept());
   await rule.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: /^Delete the rule/ }).getByRole('button', { name: 'Delete rule' }).click();
   await expect(rule).toHaveCount(0);
 });
 
@@ -196,7 +196,7 @@ test('an admin creates a rule with an e-mail channel and an escalation, each err
   const [testMail] = await inbox('ops@kickoff.test');
   expect(testMail!.text).toContain('Test message from Kickoff, sent by e2e-admin@kickoff.local');
 
-  page.once('dialog', (dialog) => void dialog.accept());
   await rule.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('dialog', { name: /^Delete the rule/ }).getByRole('button', { name: 'Delete rule' }).click();
   await expect(rule).toHaveCount(0);
 });

@@ -14,13 +14,14 @@ async function runProbe(page: Page, payload: unknown): Promise<void> {
 test('sign in, run probe from the dashboard, and watch it complete without reloading', async ({ page }) => {
   await signIn(page);
   await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
-  await runProbe(page, { sleepMs: 2500, steps: 5 });
+  // Long enough that the page's 2 s polling sees it running, even on a loaded machine.
+  await runProbe(page, { sleepMs: 6000, steps: 6 });
   await page.getByRole('link', { name: 'View run' }).click();
   const badge = page.getByRole('heading', { level: 1 }).getByTestId('status-badge');
   await expect(badge).toHaveText(/^(queued|running)$/);
-  await expect(badge).toHaveText('running', { timeout: 5_000 });
-  await expect(badge).toHaveText('completed', { timeout: 15_000 });
-  await expect(page.getByRole('region', { name: 'Result' })).toContainText('"sleptMs": 2500');
+  await expect(badge).toHaveText('running', { timeout: 8_000 });
+  await expect(badge).toHaveText('completed', { timeout: 20_000 });
+  await expect(page.getByRole('region', { name: 'Result' })).toContainText('"sleptMs": 6000');
   expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
 });
 

@@ -196,7 +196,8 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
         {logs.length === 0 ? (
           <p className="px-4 py-6 text-sm text-muted">No log lines.</p>
         ) : (
-          <ol className="max-h-96 overflow-auto p-4 font-mono text-xs">
+          // A scrolling list: focusable, so it can be scrolled from the keyboard (WCAG 2.1.1).
+          <ol tabIndex={0} aria-label="Log lines" className="max-h-96 overflow-auto p-4 font-mono text-xs">
             {logs.map((event) => (
               <li key={event.id} className="break-words">
                 <span className="text-muted">{formatTime(event.at)}</span> <span className={event.level === 'error' ? 'text-danger' : ''}>{event.message}</span>

@@ -39,9 +39,10 @@ export interface RunContext<TPayload = unknown, TConfig = unknown> {
   /**
    * Works through a list in batches with a concurrency cap, a rate limit shared by all
    * workers, a circuit breaker and a minimum success ratio (see worker/batch/run-batch.ts).
-   * Its counts (apiCalls, batchSucceeded, batchFailed, batchSkipped) land on the run.
+   * Its counts (apiCalls, batchSucceeded, batchFailed, batchSkipped, and when they happen
+   * batchFromCache, batchSkippedOptional, batchSlowCalls) land on the run.
    */
-  batch<T, R>(items: readonly T[], options: BatchOptions, fn: (item: T, index: number) => Promise<R>): Promise<BatchResult<R>>;
+  batch<T, R>(items: readonly T[], options: BatchOptions<T>, fn: (item: T, index: number) => Promise<R>): Promise<BatchResult<R>>;
 }
 
 /** Thrown into a handler's promise when its signal aborts, so a run that ignores it still ends. */

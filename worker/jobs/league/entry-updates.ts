@@ -8,6 +8,7 @@ import type { UpstreamEntry, UpstreamHistoryRow } from '@/lib/league/upstream-sc
 import { defineHandler } from '../../define-handler.ts';
 import { chunks } from './chunks.ts';
 import { historyChanged, historyRows } from './fetched-histories.ts';
+import { hybridPreRunChecks } from './hybrid-pre-run-checks.ts';
 import { leagueServices } from './league-services.ts';
 import { markEntriesDeleted, updateStandingTotals, upsertEntries, upsertEntryHistories } from './league-store.ts';
 import { fetchStandings, storeStandings } from './standings-sync.ts';
@@ -144,4 +145,4 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
   } finally {
     summary.apiRequests = upstream.client.requests;
   }
-});
+}, { checks: hybridPreRunChecks });

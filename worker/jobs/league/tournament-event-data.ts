@@ -9,6 +9,7 @@ import { defineHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { chunks } from './chunks.ts';
 import { historyChanged, historyRows } from './fetched-histories.ts';
+import { hybridPreRunChecks } from './hybrid-pre-run-checks.ts';
 import { leagueServices } from './league-services.ts';
 import { markEntriesDeleted, updateStartedEvents, upsertEntryHistories } from './league-store.ts';
 import { fetchStandings, standingsProgress, storeStandings } from './standings-sync.ts';
@@ -218,4 +219,4 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
   } finally {
     summary.apiRequests = upstream.client.requests;
   }
-});
+}, { checks: hybridPreRunChecks });

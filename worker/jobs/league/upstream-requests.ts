@@ -22,7 +22,8 @@ import { sleep, type RunContext } from '../../run-context.ts';
 
 /** The name of the rate limit every league job shares (its Redis keys). */
 export const upstreamRateLimitName = 'league-upstream';
-const ratePerMs = 60_000;
+/** The window of the shared limit: `requestsPerMinute` is per this. */
+export const upstreamRatePerMs = 60_000;
 /** Tries per request in all, the first included. */
 export const requestAttempts = apiRetry.attempts;
 const retryBaseMs = apiRetry.delayMs;
@@ -38,7 +39,7 @@ export function upstreamBatchOptions(config: UpstreamBatchConfig): BatchOptions 
   return {
     size: config.batchSize,
     concurrency: 3,
-    rateLimit: { max: config.requestsPerMinute, perMs: ratePerMs, name: upstreamRateLimitName },
+    rateLimit: { max: config.requestsPerMinute, perMs: upstreamRatePerMs, name: upstreamRateLimitName },
     minSuccessRatio: config.minSuccessRatio,
   };
 }
@@ -60,7 +61,7 @@ export class UpstreamRequests {
     private readonly ctx: Pick<RunContext, 'signal' | 'count'>,
     requestsPerMinute: number,
   ) {
-    this.limiter = new SharedRateLimiter(redis(), env().QUEUE_PREFIX, upstreamRateLimitName, { max: requestsPerMinute, perMs: ratePerMs });
+    this.limiter = new SharedRateLimiter(redis(), env().QUEUE_PREFIX, upstreamRateLimitName, { max: requestsPerMinute, perMs: upstreamRatePerMs });
   }
 
   /** Requests for one `ctx.batch` item: the first goes on the slot the batch took for the item. */

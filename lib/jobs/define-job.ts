@@ -6,7 +6,10 @@ import type { Priority } from './run-state.ts';
 /**
  * A job's contract: everything about a job except the code that runs it. Definitions live
  * in `lib/jobs/definitions/` so the web app validates a trigger with the very schema the
- * worker runs with; the handler is attached in `worker/jobs/`.
+ * worker runs with; the handler is attached in `worker/jobs/`. What only a worker can judge
+ * is declared with the handler (worker/define-handler.ts): a scheduled fire's `condition`,
+ * and the `checks` asked before any run starts (worker/pre-run-checks.ts). A category's
+ * concurrency and rate limit are the category's (lib/jobs/categories.ts).
  */
 
 /** When a job fires by itself. Omit for a manual-only job. */

@@ -7,7 +7,9 @@ const telegramCalls = async () => (await (await fetch(`${process.env.E2E_TELEGRA
 test('an admin creates, edits, disables and deletes an alert rule with inline validation; a failing probe alerts Telegram and is acknowledged, then resolved', async ({ page }) => {
   await signIn(page);
   await page.goto('/alerts');
-  await expect(page.getByText('No rules yet')).toBeVisible();
+  // The one rule a job asks for (picks-processing's alertOnFailure), made by the worker's catalog sync.
+  const defaultRule = page.locator('li[data-rule="picks-processing failed"]');
+  await expect(defaultRule).toContainText('run-failed · job picks-processing · critical · dashboard');
 
   await page.getByRole('button', { name: 'New rule' }).click();
   const form = page.getByRole('form', { name: 'New alert rule' });
@@ -71,7 +73,8 @@ test('an admin creates, edits, disables and deletes an alert rule with inline va
   await rule.getByRole('button', { name: 'Delete' }).click();
   await confirm.getByRole('button', { name: 'Delete rule' }).click();
   await expect(rule).toHaveCount(0);
-  await expect(page.getByText('No rules yet')).toBeVisible();
+  await expect(page.locator('li[data-rule]')).toHaveCount(1);
+  await expect(defaultRule).toBeVisible();
 });
 
 test('"Send test message" reaches the chat, and a chat Telegram does not know is named at the field', async ({ page }) => {

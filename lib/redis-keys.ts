@@ -36,6 +36,8 @@ export const kickoffKeys = {
   controlChannel: (prefix: string) => `${prefix}:kickoff:control`,
   /** The shared rate limit of `ctx.batch` / `SharedRateLimiter` called `name`; its keys add `:window`, `:state`, … */
   rateLimit: (prefix: string, name: string) => `${prefix}:kickoff:ratelimit:${name}`,
+  /** `ctx.batch`'s cached-data fallback: the last good answer of one item (`key`) of a job. */
+  batchAnswer: (prefix: string, jobName: string, key: string) => `${prefix}:kickoff:batch-answer:${jobName}:${key}`,
 };
 
 /** Keys of the two-level cache (`lib/cache/`). */

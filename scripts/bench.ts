@@ -4,8 +4,10 @@
  *   (b) the same through Kickoff, every run recorded in PostgreSQL;
  *   then enqueue-to-start latency at low load, the worker's peak RSS, and p50/p95 of
  *   GET /api/runs and GET /api/stats against 1 000 000 run rows, and of a metrics scrape
- *   before and after those rows are seeded.
- * Options: --jobs N (20000) --concurrency C (50) --rounds K (3) --rows R (1000000) --skip-api, --api-only.
+ *   before and after those rows are seeded; then the Letletme specification's timing targets
+ *   beside the figures measured (meta sync, live update, cache read: scripts/bench-targets.ts).
+ * Options: --jobs N (20000) --concurrency C (50) --rounds K (3) --rows R (1000000) --skip-api, --api-only,
+ *   --skip-targets, --targets-only.
  * Everything runs on a database and Redis prefix of its own, removed at the end.
  */
 import { spawn } from 'node:child_process';
@@ -26,6 +28,8 @@ const { values: args } = parseArgs({
     'skip-api': { type: 'boolean', default: false },
     'api-only': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
+    'skip-targets': { type: 'boolean', default: false },
+    'targets-only': { type: 'boolean', default: false },
   },
 });
 const jobCount = Number(args.jobs);
@@ -209,6 +213,11 @@ async function apiLatency(): Promise<void> {
   await timeRoute('GET /api/jobs', () => jobsRoute.GET(request('/api/jobs'), none));
 }
 
+async function specifiedTargets(): Promise<void> {
+  const { measureTargets } = await import('./bench-targets.ts');
+  await measureTargets(line);
+}
+
 class Finished extends Error {}
 
 try {
@@ -216,6 +225,10 @@ try {
   console.log(`Kickoff benchmark: ${jobCount.toLocaleString('en')} no-op jobs, concurrency ${concurrency}, node ${process.version}\n`);
   if (args['api-only']) {
     await apiLatency();
+    throw new Finished();
+  }
+  if (args['targets-only']) {
+    await specifiedTargets();
     throw new Finished();
   }
   // (a) and (b) take turns, three rounds each; the medians are compared (this machine is noisy).
@@ -241,6 +254,7 @@ try {
   const latencies = await latencyAtLowLoad();
   line('enqueue-to-start latency, low load', `p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}`);
   if (!args['skip-api']) await apiLatency();
+  if (!args['skip-targets']) await specifiedTargets();
 } catch (error) {
   if (!(error instanceof Finished)) throw error;
 } finally {

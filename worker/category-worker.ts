@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Category } from '@/lib/jobs/categories.ts';
+import { rateLimitOf, type Category } from '@/lib/jobs/categories.ts';
 import { logger } from '@/lib/logger.ts';
 import { retryDelay } from '@/lib/queue/backoff.ts';
 import { queueNameFor } from '@/lib/queue/names.ts';
@@ -17,11 +17,15 @@ export interface CategoryWorkerOptions {
 /**
  * The BullMQ worker of one category's queue. The processor takes two parameters, so BullMQ
  * skips its own per-job abort controller (cancel and timeout are Kickoff's); the backoff of a
- * retry follows the job's policy and an upstream's `retryAfterMs`.
+ * retry follows the job's policy and an upstream's `retryAfterMs`. The category's rate limit
+ * (lib/jobs/categories.ts) is BullMQ's limiter, which counts in Redis for the whole queue, so
+ * it holds across every worker process; every worker of a category declares the same one.
  */
 export function startCategoryWorker(category: Category, process: (job: Job<RunJobData>, token?: string) => Promise<unknown>, options: CategoryWorkerOptions): Worker<RunJobData> {
+  const rateLimit = rateLimitOf(category);
   const worker = new Worker<RunJobData>(queueNameFor(category), (job, token) => process(job, token), {
     connection: options.connection,
+    ...(rateLimit ? { limiter: { max: rateLimit.max, duration: rateLimit.durationMs } } : {}),
     prefix: options.prefix,
     concurrency: options.concurrency,
     stalledInterval: options.stalledIntervalMs,

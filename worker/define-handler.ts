@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { ConfigOf, JobDefinition, PayloadOf } from '@/lib/jobs/define-job.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -14,8 +15,34 @@ export interface ConditionContext<TConfig = unknown> {
  */
 export type RunCondition<TConfig = unknown> = (ctx: ConditionContext<TConfig>) => Promise<boolean | string>;
 
+/** What a pre-run check sees: the job's config, the moment, and the worker's Redis and queue prefix. */
+export interface PreRunCheckContext<TConfig = unknown> {
+  config: TConfig;
+  now: Date;
+  redis: Redis;
+  prefix: string;
+}
+
+/**
+ * A check of the resources a run needs, asked by the worker's gate before a run starts
+ * (worker/run-gate.ts; ready-made ones in worker/pre-run-checks.ts): `true` lets it start,
+ * a reason ends it `skipped` with "Pre-run check failed: ‹name›: ‹reason›". `check` is a
+ * method for the same reason as JobHandler's `run`.
+ */
+export interface PreRunCheck<TConfig = unknown> {
+  /** Names the check in the reason, e.g. `cache`. */
+  readonly name: string;
+  check(ctx: PreRunCheckContext<TConfig>): Promise<true | string>;
+}
+
 export interface HandlerOptions<TJob extends JobDefinition> {
   condition?: RunCondition<ConfigOf<TJob>>;
+  /**
+   * Checked before every run starts (any trigger; not before a later attempt of a run that
+   * already started), all at once, each within 2 s: a check that fails, throws or does not
+   * answer ends the run `skipped` with its reason. Default: none.
+   */
+  checks?: readonly PreRunCheck<ConfigOf<TJob>>[];
 }
 
 /**
@@ -30,6 +57,7 @@ export interface JobHandler<TJob extends JobDefinition = JobDefinition> {
   readonly job: TJob;
   run(ctx: RunContext<PayloadOf<TJob>, ConfigOf<TJob>>): Promise<unknown>;
   condition?(ctx: ConditionContext<ConfigOf<TJob>>): Promise<boolean | string>;
+  readonly checks?: readonly PreRunCheck<ConfigOf<TJob>>[];
 }
 
 /** Attaches a handler to a job definition; `ctx.payload` and `ctx.config` are typed from its schemas. */
@@ -38,5 +66,5 @@ export function defineHandler<TJob extends JobDefinition>(
   run: (ctx: RunContext<PayloadOf<TJob>, ConfigOf<TJob>>) => Promise<unknown>,
   options: HandlerOptions<TJob> = {},
 ): JobHandler<TJob> {
-  return { job, run, condition: options.condition };
+  return { job, run, condition: options.condition, checks: options.checks };
 }

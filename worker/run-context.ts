@@ -1,5 +1,18 @@
 import type { Logger } from 'pino';
+import type { RetryOptions } from '@/lib/jobs/define-job.ts';
 import type { BatchOptions, BatchResult } from './batch/run-batch.ts';
+
+export interface PhaseOptions {
+  /**
+   * Try the phase again within the run when it throws: `attempts` tries in all, waiting as
+   * `backoff` says (`exponential` doubles `delayMs`, `fixed` keeps it, `immediate` and `none`
+   * do not wait). The run's attempt is not used up and what earlier phases did is kept, so
+   * the phase must be safe to repeat (e.g. skip what an earlier try committed). Not tried again:
+   * an UnrecoverableError, or once the run's signal aborted. Each failed try is logged on the
+   * run and counted (`phaseRetries`). Default: no retry (one try).
+   */
+  retry?: RetryOptions;
+}
 
 /**
  * What a handler gets: its validated payload and config, an abort signal, and ways to
@@ -15,8 +28,8 @@ export interface RunContext<TPayload = unknown, TConfig = unknown> {
   /** Aborted on timeout or cancel. */
   signal: AbortSignal;
   logger: Logger;
-  /** Runs `fn` as a named phase: the run shows it as its current phase and logs its start and end. */
-  phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` as a named phase: the run shows it as its current phase and logs its start and end (and retries, see PhaseOptions). */
+  phase<T>(name: string, fn: () => Promise<T>, options?: PhaseOptions): Promise<T>;
   /** Reports progress from 0 to 100. */
   progress(percent: number): void;
   /** A log line on the run. */
@@ -26,9 +39,10 @@ export interface RunContext<TPayload = unknown, TConfig = unknown> {
   /**
    * Works through a list in batches with a concurrency cap, a rate limit shared by all
    * workers, a circuit breaker and a minimum success ratio (see worker/batch/run-batch.ts).
-   * Its counts (apiCalls, batchSucceeded, batchFailed, batchSkipped) land on the run.
+   * Its counts (apiCalls, batchSucceeded, batchFailed, batchSkipped, and when they happen
+   * batchFromCache, batchSkippedOptional, batchSlowCalls) land on the run.
    */
-  batch<T, R>(items: readonly T[], options: BatchOptions, fn: (item: T, index: number) => Promise<R>): Promise<BatchResult<R>>;
+  batch<T, R>(items: readonly T[], options: BatchOptions<T>, fn: (item: T, index: number) => Promise<R>): Promise<BatchResult<R>>;
 }
 
 /** Thrown into a handler's promise when its signal aborts, so a run that ignores it still ends. */

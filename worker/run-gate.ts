@@ -12,6 +12,7 @@ import { readSettings } from '@/lib/settings.ts';
 import type { CancelChannel } from './cancel-channel.ts';
 import type { JobHandler } from './define-handler.ts';
 import type { JobStateCache } from './job-state-cache.ts';
+import { failedPreRunChecks } from './pre-run-checks.ts';
 
 /** What the gate says about a run BullMQ handed this worker. */
 export type GateDecision =
@@ -36,8 +37,9 @@ const maxHoldMs = 30_000;
 
 /**
  * The worker's check before an attempt starts: the run policy once more (lib/jobs/run-policy.ts,
- * stage `start`), then a scheduled fire's window and condition, then the exclusive lock. Also
- * the one place a run's payload is parsed in the worker.
+ * stage `start`), then a scheduled fire's window and condition, then the handler's pre-run
+ * checks (worker/pre-run-checks.ts), then the exclusive lock. Also the one place a run's
+ * payload is parsed in the worker.
  */
 export class RunGate {
   /** How often each run has been held in this worker, for the growing hold. */
@@ -79,6 +81,13 @@ export class RunGate {
         const holds = await handler.condition({ config: state.config, now });
         if (holds !== true) return { kind: 'end', status: 'skipped', reason: typeof holds === 'string' ? holds : 'Its condition did not hold' };
       }
+    }
+
+    // Before the lock: a run that may not start takes nothing. Not before a later attempt: the
+    // run has started, and its retry policy decides what happens to it.
+    if (handler.checks && handler.checks.length > 0 && !laterAttempt) {
+      const failed = await failedPreRunChecks(handler.checks, { config: state.config, now, redis: this.options.redis, prefix: this.options.prefix });
+      if (failed) return { kind: 'end', status: 'skipped', reason: failed };
     }
 
     let lock: RedisLock | null = null;

@@ -161,6 +161,11 @@ export class TwoLevelCache {
     await this.flushStats();
   }
 
+  /** Resolves when the cache's Redis answers a PING (a job's pre-run check asks); rejects otherwise. */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   /** The value of `key`, or undefined. A Redis error counts as a miss (logged), never throws. */
   async get<T>(key: string): Promise<T | undefined> {
     const family = familyOf(key);

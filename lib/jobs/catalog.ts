@@ -5,6 +5,7 @@ import { bootstrapMetaJob } from './definitions/league/bootstrap-meta.ts';
 import { cupUpdateJob } from './definitions/league/cup-update.ts';
 import { entryAnalyzerJob } from './definitions/league/entry-analyzer.ts';
 import { entryUpdatesJob } from './definitions/league/entry-updates.ts';
+import { eventDataRefreshJob } from './definitions/league/event-data-refresh.ts';
 import { eventLiveUpdateJob } from './definitions/league/event-live-update.ts';
 import { historicalStatsRefreshJob } from './definitions/league/historical-stats-refresh.ts';
 import { knockoutUpdateJob } from './definitions/league/knockout-update.ts';
@@ -12,8 +13,11 @@ import { leaderboardValidationJob } from './definitions/league/leaderboard-valid
 import { liveScoresUpdateJob } from './definitions/league/live-scores-update.ts';
 import { phasesUpdateJob } from './definitions/league/phases-update.ts';
 import { picksProcessingJob } from './definitions/league/picks-processing.ts';
+import { playerValueForceUpdateJob } from './definitions/league/player-value-force-update.ts';
 import { pointsRaceUpdateJob } from './definitions/league/points-race-update.ts';
+import { pointsRecalculationJob } from './definitions/league/points-recalculation.ts';
 import { prizePoolFinalizationJob } from './definitions/league/prize-pool-finalization.ts';
+import { standingsRefreshJob } from './definitions/league/standings-refresh.ts';
 import { statsUpdateJob } from './definitions/league/stats-update.ts';
 import { teamsUpdateJob } from './definitions/league/teams-update.ts';
 import { tournamentEventDataJob } from './definitions/league/tournament-event-data.ts';
@@ -46,6 +50,11 @@ export const jobCatalog = {
   'entry-analyzer': entryAnalyzerJob,
   'prize-pool-finalization': prizePoolFinalizationJob,
   'leaderboard-validation': leaderboardValidationJob,
+  // Triggered by hand only (the specification's manual meta and tournament jobs).
+  'player-value-force-update': playerValueForceUpdateJob,
+  'event-data-refresh': eventDataRefreshJob,
+  'points-recalculation': pointsRecalculationJob,
+  'standings-refresh': standingsRefreshJob,
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

@@ -6,7 +6,10 @@ import type { Priority } from './run-state.ts';
 /**
  * A job's contract: everything about a job except the code that runs it. Definitions live
  * in `lib/jobs/definitions/` so the web app validates a trigger with the very schema the
- * worker runs with; the handler is attached in `worker/jobs/`.
+ * worker runs with; the handler is attached in `worker/jobs/`. What only a worker can judge
+ * is declared with the handler (worker/define-handler.ts): a scheduled fire's `condition`,
+ * and the `checks` asked before any run starts (worker/pre-run-checks.ts). A category's
+ * concurrency and rate limit are the category's (lib/jobs/categories.ts).
  */
 
 /** When a job fires by itself. Omit for a manual-only job. */
@@ -39,6 +42,9 @@ export interface RetryOptions {
   delayMs?: number;
 }
 
+/** How loudly a failed run is announced by the alert rule a job asks for (see `alertOnFailure`). */
+export type FailureAlertSeverity = 'critical' | 'warning' | 'info';
+
 export interface ExclusiveOptions {
   /** How long the lock lives without renewal (it is renewed while the run lives). Default: 5 min. */
   lockTtlMs?: number;
@@ -61,6 +67,14 @@ export interface JobDefinitionOptions<TPayload extends z.ZodType, TConfig extend
   timeoutMs?: number;
   /** Jobs whose success enqueues this one. Default: none. */
   dependsOn?: string[];
+  /**
+   * A run that fails (on its last attempt) raises an alert of this severity. The worker's
+   * catalog sync creates the rule "‹job› failed" (run-failed, scoped to the job, to the
+   * dashboard) once, when it first sees the job declare it; from then on it is an ordinary
+   * rule: add channels, change or delete it on the Alerts page (a deleted one is not made
+   * again). Default: none (no rule is made).
+   */
+  alertOnFailure?: FailureAlertSeverity;
   /** Validates a run's payload; a payload that fails never reaches the handler. */
   payload: TPayload;
   /** Validates the job's configuration; its defaults are the initial config. Default: `{}`. */
@@ -88,6 +102,7 @@ export type JobDefinition<TPayload extends z.ZodType = z.ZodType, TConfig extend
     exclusive: Required<ExclusiveOptions> | null;
     timeoutMs: number;
     dependsOn: string[];
+    alertOnFailure: FailureAlertSeverity | null;
     config: TConfig;
     cacheTags: string[];
     policy: JobPolicyHook<z.output<TPayload>> | null;
@@ -120,6 +135,7 @@ export function defineJob<TPayload extends z.ZodType, TConfig extends z.ZodType 
       : null,
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
     dependsOn: options.dependsOn ?? [],
+    alertOnFailure: options.alertOnFailure ?? null,
     config: options.config ?? (z.object({}) as unknown as TConfig),
     cacheTags: options.cacheTags ?? [],
     policy: options.policy ?? null,

@@ -66,7 +66,7 @@ describe('CircuitBreaker bookkeeping', () => {
     await Promise.all([slowFromClosed, staleTrial]);
     expect(breaker.state).toBe('half-open'); // needs a second trial of its own
     await breaker.execute(ok);
-    expect(breaker.stats()).toEqual({ state: 'closed', calls: 0, failures: 0, opened: 2, retryInMs: 0 });
+    expect(breaker.stats()).toEqual({ state: 'closed', calls: 0, failures: 0, opened: 2, slowCalls: 0, retryInMs: 0 });
   });
 
   it('counts a synchronous throw as a failure, and tells when trials have settled', async () => {
@@ -92,5 +92,37 @@ describe('CircuitBreaker bookkeeping', () => {
     await Promise.all([trial, waiting]);
     expect(settled).toBe(true);
     expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('CircuitBreaker latency threshold', () => {
+  it('counts a call of slowCallMs or more as a failure while returning its value, and a slow trial opens it again', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ minimumCalls: 3, failureThreshold: 0.5, slowCallMs: 2_000, halfOpenAfterMs: 1_000, halfOpenTrialCalls: 1, now: () => now });
+    const takes = (ms: number, value: string) => async () => {
+      now += ms;
+      return value;
+    };
+    expect(await breaker.execute(takes(1_999, 'in time'))).toBe('in time');
+    expect(await breaker.execute(takes(2_000, 'late'))).toBe('late');
+    expect(breaker.state).toBe('closed'); // 2 calls: too few
+    expect(await breaker.execute(takes(2_500, 'late'))).toBe('late'); // 2 slow of 3
+    expect(breaker.stats()).toMatchObject({ state: 'open', opened: 1, slowCalls: 2 });
+    now += 1_000;
+    expect(breaker.state).toBe('half-open');
+    expect(await breaker.execute(takes(3_000, 'late trial'))).toBe('late trial');
+    expect(breaker.stats()).toMatchObject({ state: 'open', opened: 2, slowCalls: 3 });
+    now += 1_000;
+    await breaker.execute(takes(10, 'quick trial'));
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('defaults to 2 s, the specification\'s latency threshold', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ minimumCalls: 1, now: () => now });
+    await breaker.execute(async () => (now += 1_999));
+    expect(breaker.state).toBe('closed');
+    await breaker.execute(async () => (now += 2_000));
+    expect(breaker.stats()).toMatchObject({ state: 'open', slowCalls: 1 });
   });
 });

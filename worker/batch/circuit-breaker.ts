@@ -1,6 +1,18 @@
 /**
  * A circuit breaker: after too many failures it stops calling (open), lets a few trial
- * calls through after a wait (half-open), and closes again when they all succeed.
+ * calls through after a wait (half-open), and closes again when they all succeed. A call
+ * slower than `slowCallMs` counts as a failure (its value is still returned): an upstream
+ * that answers but crawls is treated as one that fails (Letletme, Concurrency Strategy §3.C:
+ * `circuit.thresholds.latency`).
+ *
+ * Hand-written rather than cockatiel's CircuitBreakerPolicy (used for the alert channels), which
+ * has the count window (CountBreaker) and several half-open trials (halfOpenSampling) but not
+ * what the batch helper relies on: (1) an outcome counts only in the state it started in, while
+ * cockatiel samples every outcome, so a slow call from before the circuit opened that fails
+ * after it went half-open opens it again, and slow calls in flight are exactly what a latency
+ * threshold produces; (2) `retryInMs`, which the batch reads to wait for the half-open state
+ * before its next batch and to give up when the rest can no longer reach its ratio; (3) slow
+ * calls counted as failures while their value is used; (4) an injectable clock.
  */
 export interface CircuitBreakerOptions {
   /** Failure ratio over the last `windowSize` calls that opens the circuit. Default: 0.3. */
@@ -13,6 +25,8 @@ export interface CircuitBreakerOptions {
   halfOpenAfterMs: number;
   /** Trial calls let through while half-open; all must succeed to close. Default: 3. */
   halfOpenTrialCalls: number;
+  /** A call that takes this long or longer counts as a failure, though its value is returned. Default: 2000 ms. */
+  slowCallMs: number;
   /** The clock, for tests. Default: Date.now. */
   now: () => number;
 }
@@ -26,6 +40,8 @@ export interface CircuitBreakerStats {
   failures: number;
   /** How many times the circuit opened. */
   opened: number;
+  /** Calls that succeeded but took `slowCallMs` or longer (each counted as a failure). */
+  slowCalls: number;
   /** Milliseconds until an open circuit lets trial calls through; 0 unless open. */
   retryInMs: number;
 }
@@ -49,6 +65,7 @@ export const defaultBreakerOptions: Omit<CircuitBreakerOptions, 'now'> = {
   windowSize: 20,
   halfOpenAfterMs: 30_000,
   halfOpenTrialCalls: 3,
+  slowCallMs: 2_000,
 };
 
 export class CircuitBreaker {
@@ -63,6 +80,8 @@ export class CircuitBreaker {
   private epoch = 0;
   /** How many times the circuit opened. */
   opened = 0;
+  /** Calls that succeeded in `slowCallMs` or more (counted as failures). */
+  slowCalls = 0;
 
   constructor(options: Partial<CircuitBreakerOptions> = {}) {
     this.options = { ...defaultBreakerOptions, now: Date.now, ...options };
@@ -89,6 +108,7 @@ export class CircuitBreaker {
       throw new CircuitOpenError(this.retryInMs);
     }
     const epoch = this.epoch;
+    const startedAt = this.options.now();
     if (state === 'half-open') this.trials.started += 1;
     const call = new Promise<T>((resolve) => resolve(fn()));
     if (state === 'half-open') {
@@ -101,7 +121,9 @@ export class CircuitBreaker {
     }
     try {
       const value = await call;
-      if (epoch === this.epoch) this.record(true, state);
+      const slow = this.options.now() - startedAt >= this.options.slowCallMs;
+      if (slow) this.slowCalls += 1;
+      if (epoch === this.epoch) this.record(!slow, state);
       return value;
     } catch (error) {
       if (epoch === this.epoch) this.record(false, state);
@@ -116,7 +138,7 @@ export class CircuitBreaker {
 
   stats(): CircuitBreakerStats {
     const failures = this.outcomes.filter((ok) => !ok).length;
-    return { state: this.state, calls: this.outcomes.length, failures, opened: this.opened, retryInMs: this.retryInMs };
+    return { state: this.state, calls: this.outcomes.length, failures, opened: this.opened, slowCalls: this.slowCalls, retryInMs: this.retryInMs };
   }
 
   private record(ok: boolean, during: CircuitState): void {

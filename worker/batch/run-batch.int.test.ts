@@ -198,3 +198,80 @@ describe('runBatch', () => {
     await expect(runBatch(items, { minSuccessRatio: 2 }, flaky, deps())).rejects.toThrow(RangeError);
   });
 });
+
+describe('runBatch: slow calls and fallbacks', () => {
+  it('counts slow answers as failures: the breaker opens on an upstream that answers every call, but in 2.5 s', async () => {
+    let now = 0;
+    const { counts, count } = counter();
+    const error = await runBatch(
+      items,
+      { size: 25, concurrency: 1, minSuccessRatio: 0.9 },
+      async (item) => {
+        now += 2_500;
+        return item;
+      },
+      deps({ count, now: () => now }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchFailedError);
+    // five slow answers open it (30 % of at least 5 calls); the 75 items after the first batch cannot reach 90 % any more
+    expect((error as BatchFailedError).result).toMatchObject({ succeeded: 5, failed: 0, skipped: 95, slowCalls: 5, breakerOpened: true });
+    expect(counts).toEqual({ apiCalls: 5, batchSucceeded: 5, batchSkipped: 95, batchSlowCalls: 5 });
+  });
+
+  it('cached data: an item whose call fails, or that the open circuit skips, gets the last answer kept for it', async () => {
+    const shared = deps();
+    const cachedData = { key: (item: number) => `item-${item}` };
+    const first = await runBatch(items.slice(0, 10), { size: 10, concurrency: 2, fallback: { cachedData } }, async (item) => ({ item, fetched: 'first run' }), shared);
+    expect(first).toMatchObject({ succeeded: 10, fromCache: 0 });
+
+    // now the upstream is down; item 10 was never answered before
+    const { counts, count } = counter();
+    const error = await runBatch(
+      items.slice(0, 11),
+      { size: 11, concurrency: 1, minSuccessRatio: 1, fallback: { cachedData } },
+      async (item): Promise<{ item: number; fetched: string }> => {
+        throw new Error(`item ${item}: upstream down`);
+      },
+      { ...shared, count },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchFailedError);
+    const result = (error as BatchFailedError).result;
+    expect(result).toMatchObject({ total: 11, succeeded: 0, fromCache: 10, failed: 0, skipped: 1, breakerOpened: true });
+    expect(result.successRatio).toBeCloseTo(10 / 11);
+    expect(result.results.slice(0, 10)).toEqual(first.results);
+    expect(result.results[10]).toBeUndefined();
+    // five calls failed and opened the circuit; the six items after it were not called
+    expect(counts).toEqual({ apiCalls: 5, batchFromCache: 10, batchSkipped: 1 });
+    expect((error as BatchFailedError).message).toContain('0 (+10 from cache) of 11 items');
+
+    const passes = await runBatch(items.slice(0, 10), { size: 10, concurrency: 2, minSuccessRatio: 1, breaker: false, fallback: { cachedData } }, async () => {
+      throw new Error('still down');
+    }, shared);
+    expect(passes).toMatchObject({ fromCache: 10, failed: 0, successRatio: 1 });
+  });
+
+  it('skip optional: optional items never fail the run, count outside the ratio, and are not called once the circuit has opened', async () => {
+    const optional = (item: number) => item % 2 === 1;
+    const passes = await runBatch(items.slice(0, 20), { size: 20, concurrency: 2, minSuccessRatio: 1, breaker: false, fallback: { optional } }, async (item) => {
+      if (optional(item)) throw new Error(`optional item ${item} failed`);
+      return item;
+    }, deps());
+    expect(passes).toMatchObject({ succeeded: 10, failed: 0, skippedOptional: 10, optional: 10, successRatio: 1, errors: [] });
+
+    const called: number[] = [];
+    const { counts, count } = counter();
+    const result = await runBatch(
+      items.slice(0, 20),
+      { size: 10, concurrency: 1, minSuccessRatio: 0, breaker: { halfOpenAfterMs: 50 }, fallback: { optional: (item) => item >= 10 } },
+      async (item) => {
+        called.push(item);
+        throw new Error(`item ${item} failed`);
+      },
+      deps({ count }),
+    );
+    // items 0–4 fail and open the circuit, 5–9 are skipped; after the half-open wait the optional 10–19 are left out uncalled
+    expect(called).toEqual([0, 1, 2, 3, 4]);
+    expect(result).toMatchObject({ failed: 5, skipped: 5, skippedOptional: 10, breakerOpened: true });
+    expect(counts).toEqual({ apiCalls: 5, batchFailed: 5, batchSkipped: 5, batchSkippedOptional: 10 });
+  });
+});

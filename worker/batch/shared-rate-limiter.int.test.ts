@@ -106,3 +106,18 @@ describe('SharedRateLimiter', () => {
     expect(() => new SharedRateLimiter(connections[0], prefix, 'bad', { max: 5, perMs: 0 })).toThrow(RangeError);
   });
 });
+
+describe('SharedRateLimiter budget', () => {
+  it('tells every worker the calls left in the window and a Retry-After pause, without spending any', async () => {
+    const [one, two] = twoWorkers('budget', { max: 5, perMs: 60_000 });
+    expect(await two.budget()).toEqual({ remaining: 5, pausedForMs: 0 });
+    for (let call = 0; call < 3; call += 1) await one.acquire();
+    expect(await two.budget()).toEqual({ remaining: 2, pausedForMs: 0 });
+    expect(await two.budget()).toEqual({ remaining: 2, pausedForMs: 0 });
+    await one.pauseFor(10_000);
+    const paused = await two.budget();
+    expect(paused.remaining).toBe(2);
+    expect(paused.pausedForMs).toBeGreaterThan(9_000);
+    expect(paused.pausedForMs).toBeLessThanOrEqual(10_000);
+  });
+});

@@ -101,6 +101,15 @@ redis.call('PEXPIRE', KEYS[2], ARGV[9])
 return rate
 `;
 
+// KEYS: window zset, state hash, pause key. ARGV: now or '', window ms, max, floor.
+// Returns { calls left in the window now, ms the pause still holds }.
+const budgetScript = `${nowInLua}
+local window = tonumber(ARGV[2])
+local limit = math.min(tonumber(ARGV[3]), math.max(tonumber(ARGV[4]), tonumber(redis.call('HGET', KEYS[2], 'rate') or ARGV[3])))
+local used = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf')
+return { math.max(0, limit - used), math.max(0, redis.call('PTTL', KEYS[3])) }
+`;
+
 // KEYS: pause key. ARGV: ms. Never shortens a longer pause another caller asked for.
 const pauseScript = `
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
@@ -152,6 +161,17 @@ export class SharedRateLimiter {
   async effectiveMax(): Promise<number> {
     const stored = await this.redis.hget(this.keys.state, 'rate');
     return stored === null ? this.options.max : Math.min(this.options.max, Math.max(this.floor, Number(stored)));
+  }
+
+  /**
+   * What is left of the limit right now, shared by all workers: calls that could go at once
+   * (the rate in force less the calls in the current window), and how long a Retry-After
+   * pause still holds every caller (0 when none). Changes nothing.
+   */
+  async budget(): Promise<{ remaining: number; pausedForMs: number }> {
+    const { window, state, pause } = this.keys;
+    const [remaining, pausedForMs] = (await this.run(budgetScript, [window, state, pause], [this.clock(), this.options.perMs, this.options.max, this.floor])) as [number, number];
+    return { remaining: Number(remaining), pausedForMs: Number(pausedForMs) };
   }
 
   /** Pauses every caller for `ms`, as an upstream's Retry-After asks (a longer pause already set stays). */

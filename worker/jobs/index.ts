@@ -6,6 +6,7 @@ import { bootstrapMetaHandler } from './league/bootstrap-meta.ts';
 import { cupUpdateHandler } from './league/cup-update.ts';
 import { entryAnalyzerHandler } from './league/entry-analyzer.ts';
 import { entryUpdatesHandler } from './league/entry-updates.ts';
+import { eventDataRefreshHandler } from './league/event-data-refresh.ts';
 import { eventLiveUpdateHandler } from './league/event-live-update.ts';
 import { historicalStatsRefreshHandler } from './league/historical-stats-refresh.ts';
 import { knockoutUpdateHandler } from './league/knockout-update.ts';
@@ -13,8 +14,11 @@ import { leaderboardValidationHandler } from './league/leaderboard-validation.ts
 import { liveScoresUpdateHandler } from './league/live-scores-update.ts';
 import { phasesUpdateHandler } from './league/phases-update.ts';
 import { picksProcessingHandler } from './league/picks-processing.ts';
+import { playerValueForceUpdateHandler } from './league/player-value-force-update.ts';
 import { pointsRaceUpdateHandler } from './league/points-race-update.ts';
+import { pointsRecalculationHandler } from './league/points-recalculation.ts';
 import { prizePoolFinalizationHandler } from './league/prize-pool-finalization.ts';
+import { standingsRefreshHandler } from './league/standings-refresh.ts';
 import { statsUpdateHandler } from './league/stats-update.ts';
 import { teamsUpdateHandler } from './league/teams-update.ts';
 import { tournamentEventDataHandler } from './league/tournament-event-data.ts';
@@ -49,6 +53,10 @@ export const handlerMap: HandlerMap = {
   'entry-analyzer': entryAnalyzerHandler,
   'prize-pool-finalization': prizePoolFinalizationHandler,
   'leaderboard-validation': leaderboardValidationHandler,
+  'player-value-force-update': playerValueForceUpdateHandler,
+  'event-data-refresh': eventDataRefreshHandler,
+  'points-recalculation': pointsRecalculationHandler,
+  'standings-refresh': standingsRefreshHandler,
 };
 
 /** Every handler the worker runs, as the runner takes them. */

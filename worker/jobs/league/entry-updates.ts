@@ -1,11 +1,14 @@
 import { db } from '@/lib/db.ts';
+import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { entryUpdatesJob } from '@/lib/jobs/definitions/league/entry-updates.ts';
+import { integrationRetry } from '@/lib/jobs/definitions/league/retry-kinds.ts';
 import { toEntryRow } from '@/lib/league/league-data.ts';
 import { isNotFound } from '@/lib/league/upstream-client.ts';
 import type { UpstreamEntry, UpstreamHistoryRow } from '@/lib/league/upstream-schemas.ts';
 import { defineHandler } from '../../define-handler.ts';
 import { chunks } from './chunks.ts';
 import { historyChanged, historyRows } from './fetched-histories.ts';
+import { hybridPreRunChecks } from './hybrid-pre-run-checks.ts';
 import { leagueServices } from './league-services.ts';
 import { markEntriesDeleted, updateStandingTotals, upsertEntries, upsertEntryHistories } from './league-store.ts';
 import { fetchStandings, storeStandings } from './standings-sync.ts';
@@ -51,6 +54,19 @@ async function fetchEntry(requests: ItemRequests, id: number): Promise<EntryFetc
   }
 }
 
+/** Drops the cache keys of what committed writes changed, forgetting each once it is dropped. */
+async function dropStale(cache: TwoLevelCache, stale: { entries: Set<number>; leagues: Set<number> }): Promise<void> {
+  if (stale.entries.size > 0) {
+    const ids = [...stale.entries];
+    await cache.invalidate(ids.map((id) => `entry:${id}`));
+    for (const id of ids) stale.entries.delete(id);
+  }
+  for (const leagueId of [...stale.leagues]) {
+    await cache.invalidatePattern(`league:${leagueId}:standings:`);
+    stale.leagues.delete(leagueId);
+  }
+}
+
 export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) => {
   const { config } = ctx;
   const { cache, upstream: newClient } = await leagueServices();
@@ -86,10 +102,15 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
     summary.skipped = result.skipped;
     if (failure) ctx.log(`${failure.message}; storing the ${result.succeeded} answers before failing`);
 
+    // Tried again by itself (integrationRetry): a try skips the chunks an earlier try committed,
+    // and drops the cache keys an earlier try could not.
+    const answers = result.results.filter((answer): answer is EntryFetch => answer !== undefined);
+    const committed = new Set<number>();
+    const stale = { entries: new Set<number>(), leagues: new Set<number>() };
     await ctx.phase('integration', async () => {
-      const answers = result.results.filter((answer): answer is EntryFetch => answer !== undefined);
-      for (const batch of chunks(answers, config.batchSize)) {
+      for (const [index, batch] of chunks(answers, config.batchSize).entries()) {
         ctx.signal.throwIfAborted();
+        if (committed.has(index)) continue;
         const fetched = batch.filter((answer) => answer.kind === 'fetched');
         const write = await db().$transaction(async (tx) => {
           // lastFetchedAt orders the next runs, so it moves on every entry fetched
@@ -102,17 +123,19 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
           );
           return { entries, deleted, history, leagues };
         });
+        committed.add(index);
         summary.created += write.entries.created.length;
         summary.updated += write.entries.updated.length;
         summary.unchanged += write.entries.unchanged;
         summary.deleted += write.deleted.length;
         summary.historyRowsWritten += write.history.created.length + write.history.updated.length;
         summary.historyRowsSkipped += write.history.unknownEvents;
-        const changed = new Set([...[...write.entries.created, ...write.entries.updated].map((entry) => entry.id), ...write.deleted, ...historyChanged(write.history)]);
-        await cache.invalidate([...changed].map((id) => `entry:${id}`));
-        for (const leagueId of write.leagues) await cache.invalidatePattern(`league:${leagueId}:standings:`);
+        for (const id of [...[...write.entries.created, ...write.entries.updated].map((entry) => entry.id), ...write.deleted, ...historyChanged(write.history)]) stale.entries.add(id);
+        for (const leagueId of write.leagues) stale.leagues.add(leagueId);
+        await dropStale(cache, stale);
       }
-    });
+      await dropStale(cache, stale);
+    }, { retry: integrationRetry });
     summary.processed = summary.created + summary.updated + summary.unchanged + summary.deleted;
     if (summary.historyRowsSkipped > 0) ctx.log(`${summary.historyRowsSkipped} history rows left out: their events are not stored yet (bootstrap-meta stores them)`);
     ctx.count('historyRowsWritten', summary.historyRowsWritten);
@@ -122,4 +145,4 @@ export const entryUpdatesHandler = defineHandler(entryUpdatesJob, async (ctx) =>
   } finally {
     summary.apiRequests = upstream.client.requests;
   }
-});
+}, { checks: hybridPreRunChecks });

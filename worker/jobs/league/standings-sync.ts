@@ -26,23 +26,59 @@ export function fetchStandings(ctx: BatchContext, upstream: UpstreamRequests, le
   return batchKeepingSuccesses(ctx, leagueIds, upstreamBatchOptions(config), (leagueId) => fetchLeagueStandings(upstream.forItem(), leagueId, maxPages));
 }
 
-/** Writes each league's fetched standings in its own transaction, then drops its cached pages if they changed. */
-export async function storeStandings(fetched: BatchResult<FetchedStandings>, cache: TwoLevelCache, log: RunContext['log']): Promise<StandingsSummary> {
-  const summary: StandingsSummary = { leagues: [], leaguesFailed: fetched.failed + fetched.skipped, standingsWritten: 0, standingsRemoved: 0, entriesCreated: 0 };
+/**
+ * What storing a batch of standings has done so far, so a phase that stores them can be tried
+ * again (ctx.phase's retry) without writing a league twice or losing a cache drop.
+ */
+export interface StandingsProgress {
+  summary: StandingsSummary;
+  /** Leagues whose transaction committed. */
+  stored: Set<number>;
+  /** Leagues stored whose cached pages are still to be dropped. */
+  stale: Set<number>;
+}
+
+export function standingsProgress(fetched: BatchResult<FetchedStandings>): StandingsProgress {
+  return {
+    summary: { leagues: [], leaguesFailed: fetched.failed + fetched.skipped, standingsWritten: 0, standingsRemoved: 0, entriesCreated: 0 },
+    stored: new Set(),
+    stale: new Set(),
+  };
+}
+
+/**
+ * Writes each league's fetched standings in its own transaction, then drops its cached pages
+ * if they changed. Given the progress of an earlier call that threw, it carries on from there.
+ */
+export async function storeStandings(
+  fetched: BatchResult<FetchedStandings>,
+  cache: TwoLevelCache,
+  log: RunContext['log'],
+  progress: StandingsProgress = standingsProgress(fetched),
+): Promise<StandingsSummary> {
+  const { summary } = progress;
+  await dropStaleStandings(cache, progress.stale);
   for (const standings of fetched.results) {
-    if (!standings) continue;
+    if (!standings || progress.stored.has(standings.league.id)) continue;
     const write = await db().$transaction((tx) => writeLeagueStandings(tx, standings));
+    progress.stored.add(standings.league.id);
     summary.leagues.push(standings.league.id);
     const standingsWritten = write.standings.created + write.standings.updated;
     summary.standingsWritten += standingsWritten;
     summary.standingsRemoved += write.standingsRemoved;
     summary.entriesCreated += write.entriesCreated;
-    if (write.league !== 'unchanged' || standingsWritten + write.standingsRemoved > 0) {
-      // The pages, and the league list (names and member counts).
-      await cache.invalidatePattern(`league:${standings.league.id}:standings:`);
-      await cache.invalidate(['league:list']);
-    }
+    if (write.league !== 'unchanged' || standingsWritten + write.standingsRemoved > 0) progress.stale.add(standings.league.id);
+    await dropStaleStandings(cache, progress.stale);
     if (!standings.complete) log(`League ${standings.league.id} has more standings pages than were read; rows of entries not seen were kept`, { leagueId: standings.league.id });
   }
   return summary;
+}
+
+/** The pages of the leagues in `stale`, and the league list (names and member counts); each league leaves `stale` once dropped. */
+async function dropStaleStandings(cache: TwoLevelCache, stale: Set<number>): Promise<void> {
+  for (const leagueId of [...stale]) {
+    await cache.invalidatePattern(`league:${leagueId}:standings:`);
+    await cache.invalidate(['league:list']);
+    stale.delete(leagueId);
+  }
 }

@@ -34,10 +34,20 @@ export interface FinishedEvent {
   updatedAt: Date;
 }
 
-/** Tournaments (of `kinds`, default all) with their entrants, in a stable order. */
-export async function loadTournaments(db: Db, kinds?: TournamentKind[]): Promise<TournamentWithEntrants[]> {
+/** Which tournaments to load beside their kind: one league's, or one tournament. Default: all. */
+export interface TournamentFilter {
+  leagueId?: number;
+  tournamentId?: string;
+}
+
+/** Tournaments (of `kinds`, default all; of `filter`, default any) with their entrants, in a stable order. */
+export async function loadTournaments(db: Db, kinds?: TournamentKind[], filter: TournamentFilter = {}): Promise<TournamentWithEntrants[]> {
   const rows = await db.tournament.findMany({
-    where: kinds ? { kind: { in: kinds } } : {},
+    where: {
+      ...(kinds ? { kind: { in: kinds } } : {}),
+      ...(filter.leagueId !== undefined ? { leagueId: filter.leagueId } : {}),
+      ...(filter.tournamentId !== undefined ? { id: filter.tournamentId } : {}),
+    },
     orderBy: [{ leagueId: 'asc' }, { kind: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
     include: { standings: { select: { entryId: true, entry: { select: { startedEvent: true, deleted: true } } }, orderBy: { entryId: 'asc' } } },
   });

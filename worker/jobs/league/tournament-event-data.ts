@@ -1,4 +1,6 @@
 import { db } from '@/lib/db.ts';
+import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
+import { integrationRetry } from '@/lib/jobs/definitions/league/retry-kinds.ts';
 import { tournamentEventDataJob } from '@/lib/jobs/definitions/league/tournament-event-data.ts';
 import { isNotFound } from '@/lib/league/upstream-client.ts';
 import type { UpstreamHistoryRow } from '@/lib/league/upstream-schemas.ts';
@@ -7,9 +9,10 @@ import { defineHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { chunks } from './chunks.ts';
 import { historyChanged, historyRows } from './fetched-histories.ts';
+import { hybridPreRunChecks } from './hybrid-pre-run-checks.ts';
 import { leagueServices } from './league-services.ts';
 import { markEntriesDeleted, updateStartedEvents, upsertEntryHistories } from './league-store.ts';
-import { fetchStandings, storeStandings } from './standings-sync.ts';
+import { fetchStandings, standingsProgress, storeStandings } from './standings-sync.ts';
 import { eventsRead, loadFinishedEvents, loadTournaments, missingHistories } from './tournament-data.ts';
 import { batchKeepingSuccesses, upstreamBatchOptions, UpstreamRequests } from './upstream-requests.ts';
 
@@ -92,6 +95,22 @@ async function ensureTournaments(
   return creatable.length;
 }
 
+/** Drops the `entry:{id}` keys of `stale`, forgetting them once dropped. */
+async function dropStaleEntries(cache: TwoLevelCache, stale: Set<number>): Promise<void> {
+  if (stale.size === 0) return;
+  const ids = [...stale];
+  await cache.invalidate(ids.map((id) => `entry:${id}`));
+  for (const id of ids) stale.delete(id);
+}
+
+/** Drops the `tournament:league:{id}` keys of `stale`, forgetting each once dropped. */
+async function dropStaleTournaments(cache: TwoLevelCache, stale: Set<number>): Promise<void> {
+  for (const leagueId of [...stale]) {
+    await cache.invalidate([`tournament:league:${leagueId}`]);
+    stale.delete(leagueId);
+  }
+}
+
 type HistoryFetch = { kind: 'fetched'; id: number; history: UpstreamHistoryRow[] } | { kind: 'deleted'; id: number };
 
 export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, async (ctx) => {
@@ -119,17 +138,30 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
     const lastEvent = meta.lastEvent;
 
     const standings = await ctx.phase('external-standings', () => fetchStandings(ctx, upstream, meta.leagueIds, config.maxStandingsPages, config));
-    await ctx.phase('integration-standings', async () => {
-      const stored = await storeStandings(standings.result, cache, ctx.log);
-      Object.assign(summary, { leagues: stored.leagues.length, leaguesFailed: stored.leaguesFailed, standingsWritten: stored.standingsWritten, standingsRemoved: stored.standingsRemoved, entriesCreated: stored.entriesCreated });
-      if (standings.failure) throw standings.failure;
-      const leagues = await db().league.findMany({ where: { id: { in: meta.leagueIds } }, select: { id: true, name: true }, orderBy: { id: 'asc' } });
-      for (const league of leagues) {
-        const created = await ensureTournaments(league, { firstUnfinished: meta.firstUnfinished, lastEvent }, config.maxEntrants, ctx.log);
-        summary.tournamentsCreated += created;
-        if (created > 0) await cache.invalidate([`tournament:league:${league.id}`]);
-      }
-    });
+    // The integration phases are tried again by themselves (integrationRetry); each try carries
+    // on from what the one before committed.
+    const standingsStored = standingsProgress(standings.result);
+    const tournamentsStale = new Set<number>();
+    await ctx.phase(
+      'integration-standings',
+      async () => {
+        const stored = await storeStandings(standings.result, cache, ctx.log, standingsStored);
+        Object.assign(summary, { leagues: stored.leagues.length, leaguesFailed: stored.leaguesFailed, standingsWritten: stored.standingsWritten, standingsRemoved: stored.standingsRemoved, entriesCreated: stored.entriesCreated });
+        // Standings that failed to arrive: no tournament is made from part of them (the run fails below).
+        if (standings.failure) return;
+        const leagues = await db().league.findMany({ where: { id: { in: meta.leagueIds } }, select: { id: true, name: true }, orderBy: { id: 'asc' } });
+        for (const league of leagues) {
+          // ensureTournaments makes only the kinds a league lacks, so a second try adds nothing twice.
+          const created = await ensureTournaments(league, { firstUnfinished: meta.firstUnfinished, lastEvent }, config.maxEntrants, ctx.log);
+          summary.tournamentsCreated += created;
+          if (created > 0) tournamentsStale.add(league.id);
+          await dropStaleTournaments(cache, tournamentsStale);
+        }
+        await dropStaleTournaments(cache, tournamentsStale);
+      },
+      { retry: integrationRetry },
+    );
+    if (standings.failure) throw standings.failure;
 
     const missing = await ctx.phase('meta-histories', async () => {
       const finished = await loadFinishedEvents(db());
@@ -154,11 +186,14 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
     summary.failed = histories.result.failed;
     summary.skipped = histories.result.skipped;
 
+    const answers = histories.result.results.filter((answer): answer is HistoryFetch => answer !== undefined);
+    const committed = new Set<number>();
+    const entriesStale = new Set<number>();
     await ctx.phase('integration-histories', async () => {
-      const answers = histories.result.results.filter((answer): answer is HistoryFetch => answer !== undefined);
       const finishedUpTo = (await db().event.aggregate({ where: { finished: true }, _max: { id: true } }))._max.id ?? 0;
-      for (const batch of chunks(answers, config.batchSize)) {
+      for (const [index, batch] of chunks(answers, config.batchSize).entries()) {
         ctx.signal.throwIfAborted();
+        if (committed.has(index)) continue;
         const fetched = batch.filter((answer) => answer.kind === 'fetched');
         const write = await db().$transaction(async (tx) => {
           const history = await upsertEntryHistories(tx, historyRows(fetched), { markFinal: true });
@@ -167,12 +202,15 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
           const deleted = await markEntriesDeleted(tx, batch.filter((answer) => answer.kind === 'deleted').map((answer) => answer.id), new Date());
           return { history, deleted };
         });
+        committed.add(index);
         summary.historiesFetched += fetched.length;
         summary.historyRowsWritten += write.history.created.length + write.history.updated.length;
         summary.deleted += write.deleted.length;
-        await cache.invalidate([...new Set([...historyChanged(write.history), ...write.deleted])].map((id) => `entry:${id}`));
+        for (const id of [...historyChanged(write.history), ...write.deleted]) entriesStale.add(id);
+        await dropStaleEntries(cache, entriesStale);
       }
-    });
+      await dropStaleEntries(cache, entriesStale);
+    }, { retry: integrationRetry });
     summary.processed = summary.leagues + summary.historiesFetched;
     ctx.count('historyRowsWritten', summary.historyRowsWritten);
     ctx.count('tournamentsCreated', summary.tournamentsCreated);
@@ -181,4 +219,4 @@ export const tournamentEventDataHandler = defineHandler(tournamentEventDataJob, 
   } finally {
     summary.apiRequests = upstream.client.requests;
   }
-});
+}, { checks: hybridPreRunChecks });

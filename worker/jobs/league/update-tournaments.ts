@@ -8,7 +8,7 @@ import { defineHandler, type JobHandler, type RunCondition } from '../../define-
 import type { RunContext } from '../../run-context.ts';
 import { leagueServices } from './league-services.ts';
 import type { Sql } from './league-store.ts';
-import { eventsRead, eventsToScore, loadFinishedEvents, loadScores, loadTournaments, type TournamentWithEntrants } from './tournament-data.ts';
+import { eventsRead, eventsToScore, loadFinishedEvents, loadScores, loadTournaments, type TournamentFilter, type TournamentWithEntrants } from './tournament-data.ts';
 
 /**
  * What the four tournament jobs' handlers share (points-race-update.ts, battle-race-update.ts,
@@ -48,20 +48,33 @@ type TournamentContext = RunContext<PayloadOf<TournamentJob>, ConfigOf<Tournamen
 
 /** The handler of a tournament job: scores every tournament of `kind`. */
 export function tournamentHandler<TJob extends TournamentJob>(job: TJob, kind: TournamentKind, condition?: RunCondition<ConfigOf<TournamentJob>>): JobHandler<TJob> {
-  return defineHandler(job, (ctx) => updateTournaments(ctx, kind), condition ? { condition } : {});
+  return defineHandler(job, (ctx: TournamentContext) => scoreTournaments(ctx, { kinds: [kind], eventId: ctx.payload.eventId }), condition ? { condition } : {});
 }
 
-async function updateTournaments(ctx: TournamentContext, kind: TournamentKind): Promise<TournamentUpdateResult> {
+/** What to score: tournaments of these kinds (in this order), of a league or one tournament, up to an event (default: the latest finished). */
+export interface ScoreSelection extends TournamentFilter {
+  kinds: readonly TournamentKind[];
+  eventId?: number;
+}
+
+/**
+ * Scores the tournaments of `selection` and reconciles their stored rows (see the comment at
+ * the top): the four tournament jobs (one kind each) and points-recalculation (every kind of a
+ * league or a tournament) share it.
+ */
+export async function scoreTournaments(ctx: RunContext<unknown, unknown>, selection: ScoreSelection): Promise<TournamentUpdateResult> {
   const summary: TournamentUpdateResult = { tournaments: 0, processed: 0, apiRequests: 0, event: null, standingsWritten: 0, resultsWritten: 0, resultsRemoved: 0, changed: 0, unchanged: 0, missingHistories: 0 };
   const loaded = await ctx.phase('meta', async () => {
     const finished = await loadFinishedEvents(db());
-    const requested = ctx.payload.eventId;
+    const requested = selection.eventId;
     if (requested !== undefined && !finished.some((event) => event.id === requested)) {
       throw new UnrecoverableError(`Event ${requested} has not finished: tournaments are scored on finished events only`);
     }
     const upTo = requested ?? finished.at(-1)?.id;
     if (upTo === undefined) return null;
-    const tournaments = await loadTournaments(db(), [kind]);
+    const filter = { leagueId: selection.leagueId, tournamentId: selection.tournamentId };
+    const loaded = await loadTournaments(db(), [...selection.kinds], filter);
+    const tournaments = selection.kinds.flatMap((kind) => loaded.filter((t) => t.kind === kind));
     const scores = await loadScores(db(), tournaments.flatMap((t) => t.entrants.map((e) => e.entryId)), upTo);
     return { finished, upTo, tournaments, scores };
   });
@@ -79,7 +92,7 @@ async function updateTournaments(ctx: TournamentContext, kind: TournamentKind): 
       ctx.signal.throwIfAborted();
       const events = eventsToScore(tournament, finished, upTo);
       const outcome = scoreTournament({
-        kind,
+        kind: tournament.kind,
         entrants: tournament.entrants.map((e) => e.entryId),
         startEvent: tournament.startEvent,
         endEvent: tournament.endEvent,

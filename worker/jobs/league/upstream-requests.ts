@@ -1,5 +1,6 @@
 import { env } from '@/lib/env.ts';
 import { isUpstreamError, type RequestOptions, type UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { apiRetry } from '@/lib/jobs/definitions/league/retry-kinds.ts';
 import { redis } from '@/lib/redis.ts';
 import { BatchFailedError, type BatchOptions, type BatchResult } from '../../batch/run-batch.ts';
 import { SharedRateLimiter } from '../../batch/shared-rate-limiter.ts';
@@ -13,17 +14,19 @@ import { sleep, type RunContext } from '../../run-context.ts';
  * together stay within `requestsPerMinute`.
  *
  * A request that fails in a way that may pass (5xx, network, timeout, 429) is tried again
- * within the item, up to `requestAttempts` times, so a flaky upstream costs requests rather
- * than items; a 429's Retry-After pauses every caller of the limit. A 404 or an invalid
- * answer is thrown at once.
+ * within the item, up to `requestAttempts` times in all with exponential waits (the
+ * specification's API retry strategy, lib/jobs/definitions/league/retry-kinds.ts), so a flaky
+ * upstream costs requests rather than items; a 429's Retry-After pauses every caller of the
+ * limit instead of the wait. A 404 or an invalid answer is thrown at once.
  */
 
 /** The name of the rate limit every league job shares (its Redis keys). */
 export const upstreamRateLimitName = 'league-upstream';
-const ratePerMs = 60_000;
+/** The window of the shared limit: `requestsPerMinute` is per this. */
+export const upstreamRatePerMs = 60_000;
 /** Tries per request in all, the first included. */
-export const requestAttempts = 4;
-const retryBaseMs = 100;
+export const requestAttempts = apiRetry.attempts;
+const retryBaseMs = apiRetry.delayMs;
 
 export interface UpstreamBatchConfig {
   batchSize: number;
@@ -36,7 +39,7 @@ export function upstreamBatchOptions(config: UpstreamBatchConfig): BatchOptions 
   return {
     size: config.batchSize,
     concurrency: 3,
-    rateLimit: { max: config.requestsPerMinute, perMs: ratePerMs, name: upstreamRateLimitName },
+    rateLimit: { max: config.requestsPerMinute, perMs: upstreamRatePerMs, name: upstreamRateLimitName },
     minSuccessRatio: config.minSuccessRatio,
   };
 }
@@ -58,7 +61,7 @@ export class UpstreamRequests {
     private readonly ctx: Pick<RunContext, 'signal' | 'count'>,
     requestsPerMinute: number,
   ) {
-    this.limiter = new SharedRateLimiter(redis(), env().QUEUE_PREFIX, upstreamRateLimitName, { max: requestsPerMinute, perMs: ratePerMs });
+    this.limiter = new SharedRateLimiter(redis(), env().QUEUE_PREFIX, upstreamRateLimitName, { max: requestsPerMinute, perMs: upstreamRatePerMs });
   }
 
   /** Requests for one `ctx.batch` item: the first goes on the slot the batch took for the item. */

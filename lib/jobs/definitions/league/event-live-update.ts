@@ -1,5 +1,6 @@
 import { defineJob } from '../../define-job.ts';
 import { eventPayload } from './event-payload.ts';
+import { matchDayRetry } from './retry-kinds.ts';
 
 /**
  * While a gameweek is live: every player's stats in it (event/N/live), its fixtures' scores
@@ -12,7 +13,9 @@ export const eventLiveUpdateJob = defineJob({
   category: 'time-based',
   description: 'Refreshes the live gameweek: player stats, fixture scores and the gameweek status.',
   schedule: { cron: '* 0-7,19-23 * * *', tz: 'Europe/London' },
-  retry: { attempts: 2, backoff: 'fixed', delayMs: 5_000 },
+  // Letletme §2.A: live jobs are critical; match-day jobs retry at once, 5 attempts (timing.matchDay).
+  priority: 'critical',
+  retry: matchDayRetry,
   // Fires every minute: a run must end before the next one is due.
   timeoutMs: 55_000,
   // eventId: default the live gameweek (by the upstream's clock).

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJob } from '../../define-job.ts';
+import { deadlineJob } from './retry-kinds.ts';
 
 /**
  * Before a deadline, when managers make their picks: refreshes the summary of every entry we
@@ -11,6 +12,10 @@ export const picksProcessingJob = defineJob({
   category: 'time-based',
   description: 'Refreshes every known entry before the next deadline; marks entries the upstream deleted.',
   schedule: { cron: '*/5 0-4,18-23 * * *', tz: 'Europe/London' },
+  // Letletme §2.B: high. A deadline job (timing.deadline): must succeed the first time, so no
+  // retry (the next fire is 5 minutes away), a 30 s lock, and a critical alert when it fails.
+  priority: 'high',
+  ...deadlineJob,
   payload: z.object({}).strict(),
   config: z.object({
     /** Scheduled fires run only while the next deadline is at most this many hours ahead. */

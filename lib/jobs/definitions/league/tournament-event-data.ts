@@ -15,6 +15,9 @@ export const tournamentEventDataJob = defineJob({
   category: 'hybrid',
   description: "Refreshes league standings, creates each league's points race, battle race, knockout and cup, and fetches the entrants' missing event histories.",
   schedule: { cron: '@hourly', tz: 'Europe/London' },
+  // Letletme hybrid.jobs.tournamentEventData: high. Its integration phases retry by
+  // themselves (integrationRetry); a failed attempt of the run retries as the meta kind.
+  priority: 'high',
   retry: { attempts: 3, backoff: 'exponential', delayMs: 60_000 },
   exclusive: { lockTtlMs: 5 * 60_000 },
   timeoutMs: 60 * 60_000,

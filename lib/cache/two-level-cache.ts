@@ -251,6 +251,31 @@ export class TwoLevelCache {
   }
 
   /**
+   * The cached values of `keys`, in order; the ones not cached are loaded at once by
+   * `loadMissing` (one query for many keys) and cached. A key `loadMissing` leaves out stays
+   * undefined. Throws only what `loadMissing` throws.
+   */
+  async getOrLoadMany<T>(keys: readonly string[], loadMissing: (missing: string[]) => Promise<ReadonlyMap<string, T>>): Promise<(T | undefined)[]> {
+    const watches = keys.map((key) => (familyOf(key), this.watch(key)));
+    try {
+      const found = await Promise.all(keys.map((key) => this.get<T>(key)));
+      const missing = keys.filter((_, index) => found[index] === undefined);
+      if (missing.length === 0) return found;
+      const loaded = await loadMissing(missing);
+      await Promise.all(
+        keys.map(async (key, index) => {
+          const value = loaded.get(key);
+          // As in getOrLoad: a value that overlapped a change of its key is returned, not cached.
+          if (found[index] === undefined && value !== undefined && !watches[index]!.dirty) await this.bento.set({ key, value, ...this.entryOptions(key) });
+        }),
+      );
+      return keys.map((key, index) => found[index] ?? loaded.get(key));
+    } finally {
+      for (const watch of watches) this.watches.delete(watch);
+    }
+  }
+
+  /**
    * Write-through: stores `value` in Redis for its family's TTL and here; other processes drop
    * their copy. A Redis failure is logged (by bentocache) and leaves the local copy.
    */

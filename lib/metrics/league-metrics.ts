@@ -20,6 +20,19 @@ const log = logger.child({ component: 'league-metrics' });
 const failed = (what: string) => (error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, `${what} not counted: Redis unreachable`);
 
 /**
+ * The kind of a league NOTIFY, for the counts: what turned on (`event-live`, `event-finished`,
+ * `fixture-started`, `fixture-finished`), else `event-changed` / `fixture-changed` (a deadline
+ * moved, a flag went off), and `unreadable` for a payload that is not a league change.
+ */
+export function notificationKind(notification: { table: string; changes: Record<string, { old?: unknown; new?: unknown }> } | undefined): string {
+  if (!notification) return 'unreadable';
+  const table = notification.table.toLowerCase();
+  const on = (field: string) => notification.changes[field]?.new === true && notification.changes[field]?.old !== true;
+  const turned = table === 'event' ? ['live', 'finished'].find((flag) => on(flag === 'live' ? 'isLive' : flag)) : ['started', 'finished'].find((flag) => on(flag));
+  return `${table}-${turned ?? 'changed'}`;
+}
+
+/**
  * Counts one NOTIFY of `kind`, once however many workers heard it: the first to set the
  * payload's digest (for a minute) counts it. Resolves true for that first worker.
  */

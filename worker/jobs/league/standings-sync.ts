@@ -1,4 +1,5 @@
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
+import { countRollback } from '@/lib/metrics/league-metrics.ts';
 import { db } from '@/lib/db.ts';
 import type { BatchResult } from '../../batch/run-batch.ts';
 import type { RunContext } from '../../run-context.ts';
@@ -31,7 +32,12 @@ export async function storeStandings(fetched: BatchResult<FetchedStandings>, cac
   const summary: StandingsSummary = { leagues: [], leaguesFailed: fetched.failed + fetched.skipped, standingsWritten: 0, standingsRemoved: 0, entriesCreated: 0 };
   for (const standings of fetched.results) {
     if (!standings) continue;
-    const write = await db().$transaction((tx) => writeLeagueStandings(tx, standings));
+    const write = await db()
+      .$transaction((tx) => writeLeagueStandings(tx, standings))
+      .catch(async (error: unknown) => {
+        await countRollback('standings');
+        throw error;
+      });
     summary.leagues.push(standings.league.id);
     const standingsWritten = write.standings.created + write.standings.updated;
     summary.standingsWritten += standingsWritten;

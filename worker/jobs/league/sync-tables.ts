@@ -17,6 +17,7 @@ import {
   type PlayerRow,
   type TeamRow,
 } from '@/lib/league/league-data.ts';
+import { countRollback } from '@/lib/metrics/league-metrics.ts';
 import { currentGameweekId, fixtureOrder, gameweekValue, matchValue } from '@/lib/league/league-queries.ts';
 import type { BootstrapStatic, Fixtures, UpstreamLiveElement } from '@/lib/league/upstream-schemas.ts';
 import type { RunContext } from '../../run-context.ts';
@@ -178,14 +179,19 @@ export function assertConsistent(bootstrap: BootstrapStatic, fixtures?: Fixtures
 /** Writes `tables` from `source` in one transaction, in reference order; only changed rows are written. */
 export function writeTables(source: LeagueSource, tables: readonly LeagueTable[]): Promise<Partial<Record<LeagueTable, TableOutcome>>> {
   const ordered = writeOrder.filter((table) => tables.includes(table));
-  return db().$transaction(
-    async (tx) => {
-      const outcomes: Partial<Record<LeagueTable, TableOutcome>> = {};
-      for (const table of ordered) outcomes[table] = await leagueTables[table].write(tx, source);
-      return outcomes;
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+  return db()
+    .$transaction(
+      async (tx) => {
+        const outcomes: Partial<Record<LeagueTable, TableOutcome>> = {};
+        for (const table of ordered) outcomes[table] = await leagueTables[table].write(tx, source);
+        return outcomes;
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    )
+    .catch(async (error: unknown) => {
+      await countRollback('tables');
+      throw error;
+    });
 }
 
 export interface TablesSummary {

@@ -1,6 +1,7 @@
 import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { env, upstreamUrl } from '@/lib/env.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { logger } from '@/lib/logger.ts';
 import { createRedis } from '@/lib/redis.ts';
 
 /**
@@ -19,7 +20,11 @@ let services: LeagueServices | undefined;
 export async function leagueServices(): Promise<LeagueServices> {
   if (!services) {
     const baseUrl = upstreamUrl(env());
-    const cache = new TwoLevelCache({ redis: createRedis('worker') });
+    // A fail-fast connection: a cache call must not wait out a Redis outage (the worker's BullMQ
+    // connections do); with Redis down the cache reads through to PostgreSQL.
+    const connection = createRedis('client');
+    connection.on('error', (error: unknown) => logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'cache connection error'));
+    const cache = new TwoLevelCache({ redis: connection });
     await cache.start();
     services = { upstream: () => new UpstreamClient({ baseUrl }), cache };
   }

@@ -15,6 +15,7 @@ export interface LeagueServices {
 }
 
 let services: LeagueServices | undefined;
+let ownConnection: { disconnect(): void } | undefined;
 
 /** The process's league services, made on first use (the cache subscribes to invalidations then). */
 export async function leagueServices(): Promise<LeagueServices> {
@@ -25,6 +26,7 @@ export async function leagueServices(): Promise<LeagueServices> {
     const connection = createRedis('client');
     connection.on('error', (error: unknown) => logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'cache connection error'));
     const cache = new TwoLevelCache({ redis: connection });
+    ownConnection = connection;
     await cache.start();
     services = { upstream: () => new UpstreamClient({ baseUrl }), cache };
   }
@@ -38,5 +40,7 @@ export function useLeagueServices(replacement: LeagueServices | undefined): void
 
 export async function closeLeagueServices(): Promise<void> {
   await services?.cache.close();
+  ownConnection?.disconnect();
+  ownConnection = undefined;
   services = undefined;
 }

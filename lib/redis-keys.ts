@@ -40,6 +40,16 @@ export const kickoffKeys = {
   batchAnswer: (prefix: string, jobName: string, key: string) => `${prefix}:kickoff:batch-answer:${jobName}:${key}`,
 };
 
+/** Counts the workers keep for `/api/metrics`, which the web process serves (`lib/metrics/league-metrics.ts`). */
+export const metricsKeys = {
+  /** Hash of league counters: `notify:<kind>`, `runs:<kind>:<job>:<outcome>`, `rollback:<step>`. */
+  league: (prefix: string) => `${prefix}:kickoff:metrics:league`,
+  /** Hash of upstream request durations: `<route>|<le>` (count per bucket) and `<route>|sum` (seconds). */
+  upstreamLatency: (prefix: string) => `${prefix}:kickoff:metrics:upstream-latency`,
+  /** Set for a minute by the first worker that counts a NOTIFY (every worker hears each one). */
+  notifySeen: (prefix: string, digest: string) => `${prefix}:kickoff:metrics:notify-seen:${digest}`,
+};
+
 /** Keys of the two-level cache (`lib/cache/`). */
 export const cacheKeys = {
   /** One cached value; `key` is the cache key, such as `live:match:12`. */

@@ -213,7 +213,10 @@ describe('every documented operation, called', () => {
     }
   });
 
-  it('league: follow an entry, Update stats', async () => {
+  it('league: follow an entry, Update stats, purge the cache', async () => {
+    await call('POST /api/league/cache/purge', 200, { body: { families: ['live', 'league'] } });
+    await call('POST /api/league/cache/purge', 200, { body: {} });
+    await call('POST /api/league/cache/purge', 422, { body: { families: ['nope'] } });
     await db().entry.upsert({ where: { id: 424242 }, create: { id: 424242, name: 'Contract XI', playerName: 'C. Tract', startedEvent: 1, summaryOverallPoints: 10, tracked: true }, update: { tracked: true } });
     await call('PATCH /api/league/entries/{id}', 200, { params: { id: '424242' }, body: { tracked: false } });
     await call('PATCH /api/league/entries/{id}', 404, { params: { id: 'not-a-number' }, body: { tracked: false } });

@@ -72,7 +72,7 @@ export function TournamentTable({ rows, kind }: { rows: TournamentStandingDto[];
         columns={[
           { label: 'Rank', className: 'w-20 text-right' },
           { label: 'Team', className: 'text-left' },
-          ...(headToHead ? [{ label: 'W-D-L', className: 'w-28 text-right' }] : [{ label: 'Played', className: 'w-24 text-right' }]),
+          ...(headToHead ? [{ label: 'W-D-L', className: 'w-28 text-right' }, { label: 'Win %', className: 'w-20 text-right' }] : [{ label: 'Played', className: 'w-24 text-right' }]),
           { label: 'Points', className: 'w-24 text-right' },
         ]}
       />
@@ -82,6 +82,7 @@ export function TournamentTable({ rows, kind }: { rows: TournamentStandingDto[];
             <td className={`${cell} text-right tabular-nums`}>{row.rank}</td>
             <td className={`${cell} truncate`} title={row.entryName}>{row.entryName}</td>
             <td className={`${cell} text-right tabular-nums`}>{headToHead ? `${row.won}-${row.drawn}-${row.lost}` : row.played}</td>
+            {headToHead ? <td className={`${cell} text-right tabular-nums`}>{row.winPercent === null ? '—' : row.winPercent.toFixed(1)}</td> : null}
             <td className={`${cell} text-right font-medium tabular-nums`}>{row.points}</td>
           </tr>
         ))}

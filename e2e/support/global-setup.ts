@@ -8,6 +8,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.E2E_TELEGRAM_ROOT = stack.env.TELEGRAM_API_ROOT;
   process.env.E2E_SMTP_INBOX = stack.env.E2E_SMTP_INBOX;
   process.env.E2E_UPSTREAM_URL = stack.env.UPSTREAM_URL;
+  process.env.E2E_QUEUE_PREFIX = stack.env.QUEUE_PREFIX;
   // Specs trigger the same job seconds apart; the one spec about limits turns the cooldown on itself.
   await setSettings(stack.baseUrl, { 'triggers.jobCooldownSeconds': 0 });
   return () => stack.stop();

@@ -24,6 +24,7 @@ export const apiRouteTable = {
   '/api/jobs/[name]/templates': ['GET', 'POST'],
   '/api/jobs/[name]/templates/[template]': ['DELETE'],
   '/api/jobs/[name]/trigger': ['POST'],
+  '/api/league/cache/purge': ['POST'],
   '/api/league/entries/[id]': ['PATCH'],
   '/api/league/stats-update': ['POST'],
   '/api/metrics': ['GET'],

@@ -15,6 +15,8 @@ export const permissions = {
   'audit:read': ['admin'],
   'alerts:manage': ['admin'],
   'alerts:ack': ['admin', 'operator'],
+  /** Empty the league cache (every process's copies and Redis's). */
+  'cache:purge': ['admin'],
   /** A signed-in person's own account (their password). */
   'account:edit': ['admin', 'operator', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -19,6 +19,8 @@ export const cacheFamilies = {
   history: { ttlMs: 60 * 60_000 },
   /** Teams and phases, such as `meta:team:{id}`. */
   meta: { ttlMs: 60 * 60_000 },
+  /** Analytics: the real-time views and the hourly materialized view, such as `analytics:event:{id}:stats`. */
+  analytics: { ttlMs: 2 * 60 * 60_000 },
 } as const satisfies Record<string, { ttlMs: number }>;
 
 export type CacheFamily = keyof typeof cacheFamilies;
@@ -34,7 +36,23 @@ export function familyOf(key: string): CacheFamily {
   return family as CacheFamily;
 }
 
-/** How long Redis keeps `key`, in milliseconds. */
+/** Whether `key` belongs to a family (the cache library's own keys, such as its tag keys, do not). */
+export function isFamilyKey(key: string): boolean {
+  return Object.hasOwn(cacheFamilies, key.split(':', 1)[0]!);
+}
+
+/** How long a value of `key` is fresh, in milliseconds. */
 export function ttlMsOf(key: string): number {
   return cacheFamilies[familyOf(key)].ttlMs;
+}
+
+/**
+ * The groups `key` belongs to: every prefix of it that ends in `:` (`league:`, `league:12:`,
+ * `league:12:standings:` for `league:12:standings:3`). Each is a cache tag, so dropping a group
+ * (`invalidatePattern('league:12:')`) or a family (`purge('league')`) reaches every process.
+ */
+export function groupsOf(key: string): string[] {
+  const groups: string[] = [];
+  for (let at = key.indexOf(':'); at !== -1 && at < key.length - 1; at = key.indexOf(':', at + 1)) groups.push(key.slice(0, at + 1));
+  return groups;
 }

@@ -6,7 +6,7 @@ import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { deleteRedisKeys } from '@/scripts/test/test-resources.ts';
 import { waitFor } from '@/scripts/test/wait-for.ts';
 import { createRedis } from '../redis.ts';
-import { cacheFamilies, familyOf, ttlMsOf } from './cache-families.ts';
+import { cacheFamilies, familyOf, groupsOf, ttlMsOf } from './cache-families.ts';
 import { cacheKeys } from '../redis-keys.ts';
 import { readCacheStats, TwoLevelCache, type TwoLevelCacheOptions } from './two-level-cache.ts';
 
@@ -26,8 +26,11 @@ async function newCache(options: Partial<TwoLevelCacheOptions> = {}, start = tru
   return cache;
 }
 
-/** Writes a cached value straight into Redis, as a set would, but with no broadcast. */
-const putRaw = (key: string, value: unknown) => redis.set(cacheKeys.entry(prefix, key), JSON.stringify(value), 'PX', ttlMsOf(key));
+/** Writes a cached value straight into Redis as bentocache stores it, but with no broadcast. */
+const putRaw = (key: string, value: unknown) =>
+  redis.set(cacheKeys.entry(prefix, key), JSON.stringify({ value, createdAt: Date.now(), logicalExpiration: Date.now() + ttlMsOf(key), tags: groupsOf(key) }), 'PX', 2 * ttlMsOf(key));
+/** The value bentocache keeps in Redis under `key`. */
+const rawValue = async (key: string) => (JSON.parse((await redis.get(cacheKeys.entry(prefix, key)))!) as { value: unknown }).value;
 
 let a: TwoLevelCache;
 let b: TwoLevelCache;
@@ -55,20 +58,33 @@ describe('cache families', () => {
     expect(ttlMsOf('entry:9')).toBe(600_000);
     expect(ttlMsOf('history:2024')).toBe(3_600_000);
     expect(ttlMsOf('meta:team:4')).toBe(3_600_000);
+    expect(ttlMsOf('analytics:event:3:stats')).toBe(7_200_000);
     expect(() => familyOf('nope:1')).toThrow(/unknown family "nope".*live, player/);
     expect(() => familyOf('constructor:1')).toThrow(/unknown family/);
+  });
+
+  it('tags each key with its groups: every prefix that ends in a colon', () => {
+    expect(groupsOf('league:12:standings:3')).toEqual(['league:', 'league:12:', 'league:12:standings:']);
+    expect(groupsOf('event:current')).toEqual(['event:']);
+    expect(groupsOf('history:stats:season:')).toEqual(['history:', 'history:stats:']);
   });
 });
 
 describe('TwoLevelCache', () => {
-  it('stores each key in Redis for its family TTL', async () => {
-    for (const key of ['live:match:1', 'history:2024', 'tournament:5:standings']) {
+  it('stores each key in Redis fresh for its family TTL, kept as long again as a grace period', async () => {
+    for (const key of ['live:match:1', 'history:2024', 'tournament:5:standings', 'event:5:status']) {
+      const before = Date.now();
       await a.set(key, { key });
+      const ttl = cacheFamilies[familyOf(key)].ttlMs;
       const pttl = await redis.pttl(cacheKeys.entry(prefix, key));
-      expect(pttl).toBeGreaterThan(cacheFamilies[familyOf(key)].ttlMs - 5_000);
-      expect(pttl).toBeLessThanOrEqual(cacheFamilies[familyOf(key)].ttlMs);
+      expect(pttl).toBeGreaterThan(2 * ttl - 5_000);
+      expect(pttl).toBeLessThanOrEqual(2 * ttl);
+      const stored = JSON.parse((await redis.get(cacheKeys.entry(prefix, key)))!) as { value: unknown; logicalExpiration: number; tags: string[] };
+      expect(stored.value).toEqual({ key });
+      expect(stored.logicalExpiration - before).toBeGreaterThanOrEqual(ttl);
+      expect(stored.logicalExpiration - Date.now()).toBeLessThanOrEqual(ttl);
+      expect(stored.tags).toEqual(groupsOf(key));
     }
-    expect(JSON.parse((await redis.get(cacheKeys.entry(prefix, 'live:match:1')))!)).toEqual({ key: 'live:match:1' });
   });
 
   it('counts a miss, then a Redis hit that fills the local copy, then a local hit', async () => {
@@ -83,24 +99,18 @@ describe('TwoLevelCache', () => {
     expect(after.localHits - before.localHits).toBe(1);
   });
 
-  it('keeps a local copy no longer than localTtlMs nor the family TTL', async () => {
-    let now = 1_000_000;
-    const clocked = await newCache({ now: () => now, localTtlMs: 10 * 60_000 });
-    await clocked.set('live:match:2', 1);
-    now += 59_999;
-    await clocked.get('live:match:2');
-    expect(clocked.stats().live).toMatchObject({ localHits: 1, redisHits: 0 });
-    now += 1; // the live family's minute is up (Redis, on its own clock, still has it)
-    await clocked.get('live:match:2');
-    expect(clocked.stats().live).toMatchObject({ localHits: 1, redisHits: 1 });
-
-    const capped = await newCache({ now: () => now }); // default 30 s
+  it('keeps a local copy no longer than localTtlMs', async () => {
+    const capped = await newCache({ localTtlMs: 300 });
     await capped.set('meta:team:2', 'x');
-    now += 29_999;
     await capped.get('meta:team:2');
-    now += 1;
+    expect(capped.stats().meta).toMatchObject({ localHits: 1, redisHits: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
     await capped.get('meta:team:2');
     expect(capped.stats().meta).toMatchObject({ localHits: 1, redisHits: 1 });
+    const off = await newCache({ localTtlMs: 0 });
+    await off.set('meta:team:3', 'y');
+    await off.get('meta:team:3');
+    expect(off.stats().meta).toMatchObject({ localHits: 0, redisHits: 1 });
   });
 
   it('bypasses the local level until started', async () => {
@@ -110,7 +120,7 @@ describe('TwoLevelCache', () => {
     expect(unstarted.stats().entry).toMatchObject({ localHits: 0, redisHits: 1 });
   });
 
-  it('shares one load among concurrent callers of one key, and retries after a failed load', async () => {
+  it('shares one load among concurrent callers of one key, and caches no failed load', async () => {
     let loads = 0;
     const load = async () => {
       loads += 1;
@@ -130,16 +140,17 @@ describe('TwoLevelCache', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       throw new Error('upstream down');
     };
-    const results = await Promise.allSettled([a.getOrLoad('league:6:standings:1', failing), a.getOrLoad('league:6:standings:1', failing)]);
-    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    await expect(a.getOrLoad('league:6:standings:1', failing)).rejects.toThrow('upstream down');
     expect(failures).toBe(1);
     expect(await a.getOrLoad('league:6:standings:1', async () => 'ok')).toBe('ok');
+    expect(await b.get('league:6:standings:1')).toBe('ok');
   });
 
   it('stores neither undefined nor a load that gave undefined', async () => {
     await expect(a.set('entry:2', undefined)).rejects.toThrow(TypeError);
     expect(await a.getOrLoad('entry:2', async () => undefined)).toBeUndefined();
     expect(await redis.exists(cacheKeys.entry(prefix, 'entry:2'))).toBe(0);
+    await expect(a.set('entry:4', () => 1)).rejects.toThrow(TypeError);
     await a.set('entry:3', null);
     expect(await b.getOrLoad('entry:3', async () => 'loaded')).toBeNull();
   });
@@ -153,7 +164,23 @@ describe('TwoLevelCache', () => {
     expect(await cache.getOrLoad('event:current', async () => ({ id: 3 }))).toEqual({ id: 3 });
     expect(await cache.get('event:current')).toBeUndefined();
     await expect(cache.getOrLoad('event:current', async () => Promise.reject(new Error('load failed')))).rejects.toThrow('load failed');
+    await cache.set('event:current', { id: 4 });
+    expect(await cache.invalidate(['event:current', 'live:match:1'])).toBe(0);
+    expect(await cache.invalidatePattern('league:1:')).toBe(0);
+    expect(await cache.purge()).toMatchObject({ live: 0, league: 0 });
     await cache.close(); // its stats cannot be flushed: logged, not thrown
+  });
+
+  it('does not cache a load that overlapped a change of its key, and returns it all the same', async () => {
+    let release!: () => void;
+    const slow = a.getOrLoad('player:40', () => new Promise<string>((resolve) => (release = () => resolve('old'))));
+    await waitFor(async () => release !== undefined, 1_000, 'the load to start');
+    await b.set('player:40', 'new'); // another process writes through while a's load runs
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a hears of it on the bus (a read of a would wait for the load's lock)
+    release();
+    expect(await slow).toBe('old');
+    expect(await rawValue('player:40')).toBe('new');
+    expect(await a.get('player:40')).toBe('new');
   });
 
   it('makes another instance drop its stale local copy on set, within a second; the writer keeps its own', async () => {
@@ -174,6 +201,7 @@ describe('TwoLevelCache', () => {
       expect(await b.get(key)).toBe(key); // local in b
     }
     expect(await a.invalidatePattern('league:12:')).toBe(2);
+    await expect(a.invalidatePattern('league:12')).rejects.toThrow(/must end in ':'/);
     expect(await redis.exists(cacheKeys.entry(prefix, 'league:12:standings:1'), cacheKeys.entry(prefix, 'league:12:standings:2'))).toBe(0);
     expect(await redis.exists(cacheKeys.entry(prefix, 'league:13:standings:1'))).toBe(1);
     await waitFor(async () => (await b.get('league:12:standings:2')) === undefined, 1_000, 'b to drop league 12');
@@ -186,6 +214,25 @@ describe('TwoLevelCache', () => {
     await waitFor(async () => (await a.get('player:2')) === undefined, 1_000, 'a to drop player 2');
     expect(b.stats().player.invalidations).toBe(1);
     expect(a.stats().league.invalidations).toBe(2);
+  });
+
+  it('purges one family or all of them, in Redis and in every instance', async () => {
+    for (const key of ['analytics:event:70:stats', 'analytics:tournament:70:standings', 'tournament:70:entries', 'meta:teams']) {
+      await a.set(key, key);
+      expect(await b.get(key)).toBe(key);
+    }
+    expect(await b.purge(['analytics'])).toEqual({ analytics: 2 });
+    await waitFor(async () => (await a.get('analytics:event:70:stats')) === undefined && (await a.get('analytics:tournament:70:standings')) === undefined, 1_000, 'a to drop the analytics family');
+    expect(await a.get('tournament:70:entries')).toBe('tournament:70:entries');
+    const all = await a.purge();
+    expect(Object.keys(all).sort()).toEqual(Object.keys(cacheFamilies).sort());
+    expect(all.tournament).toBeGreaterThanOrEqual(1);
+    expect(all.meta).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await b.get('meta:teams')) === undefined, 1_000, 'b to drop everything');
+    expect(await redis.exists(cacheKeys.entry(prefix, 'tournament:70:entries'), cacheKeys.entry(prefix, 'meta:teams'))).toBe(0);
+    // A value written after the purge is served: the tag hides only what was there before.
+    await a.set('meta:teams', 'after');
+    await waitFor(async () => (await b.get('meta:teams')) === 'after', 1_000, 'b to read the value written after the purge');
   });
 
   it('keeps going when one warm-up load fails', async () => {

@@ -3,6 +3,8 @@ import { allJobs } from '../jobs/catalog.ts';
 import { categoryNames } from '../jobs/categories.ts';
 import { maxDeliveryAttempts } from '../alerts/alert-messages.ts';
 import { readCacheStats } from '../cache/two-level-cache.ts';
+import { readLeagueMetrics } from '../metrics/league-metrics.ts';
+import { readLeagueTiming } from '../metrics/league-timing.ts';
 import { metricsRegistry, type MetricsSnapshot } from '../metrics/metrics-registry.ts';
 import { queues } from '../queue/queues.ts';
 import { redis } from '../redis.ts';
@@ -18,7 +20,7 @@ const onlineWithinMs = 15_000;
  */
 export async function readMetricsSnapshot(): Promise<MetricsSnapshot> {
   const now = Date.now();
-  const [runTotals, durationBuckets, running, workers, alerts, deliveries, deliveryAttempts, queueCounts, cache] = await Promise.all([
+  const [runTotals, durationBuckets, running, workers, alerts, deliveries, deliveryAttempts, queueCounts, cache, league, timing] = await Promise.all([
     db().runTotal.findMany(),
     db().runDurationBucket.findMany(),
     db().$queryRaw<{ jobName: string; runs: bigint }[]>`SELECT "jobName", count(*) AS runs FROM "JobRun" WHERE status = 'running' GROUP BY 1`,
@@ -38,6 +40,8 @@ export async function readMetricsSnapshot(): Promise<MetricsSnapshot> {
     db().alertDeliveryTotal.findMany(),
     Promise.all(categoryNames.map(async (queue) => ({ queue, counts: await queues().for(queue).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed') }))),
     readCacheStats(redis()),
+    readLeagueMetrics(redis()),
+    readLeagueTiming(),
   ]);
   return {
     jobNames: allJobs().map((job) => job.name),
@@ -56,6 +60,8 @@ export async function readMetricsSnapshot(): Promise<MetricsSnapshot> {
     deliveries: deliveries.map((row) => ({ channel: row.channel ?? 'unknown', state: row.state, deliveries: Number(row.deliveries) })),
     deliveryAttempts: deliveryAttempts.map((row) => ({ channel: row.channel, result: row.result, attempts: Number(row.attempts) })),
     cache,
+    league,
+    timing,
   };
 }
 

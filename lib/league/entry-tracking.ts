@@ -1,4 +1,5 @@
 import { recordAudit, type AuditActor } from '../audit.ts';
+import { processCache } from '../cache/process-cache.ts';
 import { assertMayActOnJob } from '../auth/grants.ts';
 import { db } from '../db.ts';
 import { env, upstreamUrl } from '../env.ts';
@@ -75,6 +76,7 @@ export async function setEntryTracked(
     const row = toEntryRow(await fetchUpstreamEntry(upstream, id), new Date());
     const entry = await db().entry.upsert({ where: { id }, create: { ...row, tracked: true }, update: { tracked: true }, select });
     await recordAudit(actor, { action: 'entry.track', targetType: 'entry', targetId: String(id), before: null, after: { tracked: true }, details: { created: true, name: entry.name } });
+    await dropCachedEntry(id);
     return { entry: toDto(entry), created: true };
   }
   if (existing.tracked === tracked) return { entry: toDto(existing), created: false };
@@ -87,5 +89,13 @@ export async function setEntryTracked(
     after: { tracked },
     details: { name: entry.name },
   });
+  await dropCachedEntry(id);
   return { entry: toDto(entry), created: false };
+}
+
+/** The Entries page reads `entry:tracked:*` and `entry:{id}` through the cache (lib/data/league-entries.ts). Never throws for Redis. */
+async function dropCachedEntry(id: number): Promise<void> {
+  const cache = await processCache();
+  await cache.invalidate([`entry:${id}`]);
+  await cache.invalidatePattern('entry:tracked:');
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { recordUpstreamLatency } from '../metrics/league-metrics.ts';
 import {
   bootstrapStaticSchema,
   entryHistorySchema,
@@ -185,11 +186,14 @@ export class UpstreamClient {
     this.requests += 1;
     let response: Response;
     let text: string;
+    const started = performance.now();
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, { signal, headers: { accept: 'application/json' } });
       text = await response.text();
     } catch (error) {
       throw noAnswer(error);
+    } finally {
+      void recordUpstreamLatency(route, (performance.now() - started) / 1_000);
     }
 
     if (!response.ok) {

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import { upstreamLatencyBuckets, type LeagueMetricsSnapshot } from './league-metrics.ts';
+import type { LeagueTiming } from './league-timing.ts';
 import { RolledUpHistogram } from './rolled-up-histogram.ts';
 import { runDurationBuckets } from './run-duration-buckets.ts';
 
@@ -16,6 +18,10 @@ export interface MetricsSnapshot {
   deliveries: { channel: string; state: string; deliveries: number }[];
   deliveryAttempts: { channel: string; result: string; attempts: number }[];
   cache: Record<string, { hits: number; misses: number }>;
+  /** What the workers counted in Redis (NOTIFYs, the runs they caused, rollbacks, upstream latency) and the rate-limit budgets. */
+  league?: LeagueMetricsSnapshot;
+  /** From the league tables, at `leagueMetricsNow()`. */
+  timing?: LeagueTiming;
 }
 
 const activeAlertStatuses = ['open', 'acknowledged'] as const;
@@ -98,5 +104,69 @@ export function metricsRegistry(snapshot: MetricsSnapshot): Registry {
     cache.inc({ family, result: 'hit' }, totals.hits);
     cache.inc({ family, result: 'miss' }, totals.misses);
   }
+  leagueMetrics(snapshot, registers);
   return registry;
+}
+
+/** The league pack's database-trigger, timing and hybrid metrics (lib/metrics/league-metrics.ts, league-timing.ts). */
+function leagueMetrics(snapshot: MetricsSnapshot, registers: Registry[]): void {
+  const league = snapshot.league;
+  const notifications = new Counter({
+    name: 'kickoff_league_notifications_total',
+    help: 'League changes the database announced (NOTIFY kickoff_league), by kind (event-live, event-finished, fixture-started, fixture-finished, event-changed, fixture-changed, unreadable); each counted once however many workers listen.',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  for (const row of league?.notifications ?? []) notifications.inc({ kind: row.kind }, row.notifications);
+
+  const notificationRuns = new Counter({
+    name: 'kickoff_league_notification_runs_total',
+    help: 'Runs the league NOTIFYs asked for, by kind of change, job and outcome: queued (a new run), coalesced (one follow-up waits for the running one), failed (the pipeline could not be reached). Runs refused as repeats of an earlier request are not counted.',
+    labelNames: ['kind', 'job_name', 'outcome'] as const,
+    registers,
+  });
+  for (const row of league?.notificationRuns ?? []) notificationRuns.inc({ kind: row.kind, job_name: row.jobName, outcome: row.outcome }, row.runs);
+
+  const timing = snapshot.timing;
+  new Gauge({ name: 'kickoff_league_match_window_open', help: 'Whether a match is in play (kicked off, not finished): 1 while the live jobs have work, else 0.', registers }).set(timing?.matchWindowOpen ? 1 : 0);
+  // Labelled by gameweek so that, with nothing scheduled, there is no sample rather than a misleading 0.
+  const nextFixture = new Gauge({ name: 'kickoff_league_next_fixture_seconds', help: 'Seconds until the next kick-off of a match not started yet, by its gameweek; no sample when none is scheduled.', labelNames: ['gameweek'] as const, registers });
+  if (timing?.nextFixture) nextFixture.set({ gameweek: String(timing.nextFixture.gameweek) }, timing.nextFixture.seconds);
+  const nextDeadline = new Gauge({ name: 'kickoff_league_next_deadline_seconds', help: 'Seconds until the next gameweek deadline, by gameweek; no sample after the last one.', labelNames: ['gameweek'] as const, registers });
+  if (timing?.nextDeadline) nextDeadline.set({ gameweek: String(timing.nextDeadline.gameweek) }, timing.nextDeadline.seconds);
+
+  const latency = new RolledUpHistogram({
+    name: 'kickoff_upstream_request_duration_seconds',
+    help: 'How long requests to the league upstream took (answered or not), by route, from every process.',
+    labelNames: ['route'] as const,
+    buckets: upstreamLatencyBuckets,
+    registers,
+  });
+  for (const row of league?.upstreamLatency ?? []) latency.add({ route: row.route }, row.le, row.requests, row.seconds);
+
+  const remaining = new Gauge({
+    name: 'kickoff_rate_limit_remaining',
+    help: 'Calls a shared rate limit (ctx.batch, all workers) still allows in its window at its current rate; 0 while an upstream retry-after pauses it.',
+    labelNames: ['limiter'] as const,
+    registers,
+  });
+  const reset = new Gauge({
+    name: 'kickoff_rate_limit_reset_seconds',
+    help: 'Seconds until a spent shared rate limit allows a call again (the pause left, or the oldest call leaving the window); 0 while calls remain.',
+    labelNames: ['limiter'] as const,
+    registers,
+  });
+  for (const row of league?.rateLimits ?? []) {
+    remaining.set({ limiter: row.limiter }, row.remaining);
+    reset.set({ limiter: row.limiter }, row.resetSeconds);
+  }
+
+  const rollbacks = new Counter({
+    name: 'kickoff_league_rollbacks_total',
+    help: 'League integration writes rolled back, by step: tables (the meta and live jobs writing gameweeks, fixtures, players), standings (the hybrid jobs writing a league\'s standings).',
+    labelNames: ['step'] as const,
+    registers,
+  });
+  for (const step of ['tables', 'standings']) rollbacks.inc({ step }, 0);
+  for (const row of league?.rollbacks ?? []) rollbacks.inc({ step: row.step }, row.rollbacks);
 }

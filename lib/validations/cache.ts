@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheFamilyNames, type CacheFamily } from '../cache/cache-families.ts';
 import { text } from './text.ts';
 
 /** A Next.js cache tag as Kickoff names them (`stats:season`); Next allows at most 256 characters. */
@@ -13,3 +14,16 @@ export interface CacheInvalidateResult {
   revalidated: string[];
   failed: { tag: string; error: string }[];
 }
+
+/** `POST /api/league/cache/purge`: the key families to empty; all of them when omitted. */
+export const cachePurgeBodySchema = z
+  .object({
+    families: z
+      .array(z.enum(cacheFamilyNames as [CacheFamily, ...CacheFamily[]]))
+      .min(1)
+      .max(cacheFamilyNames.length)
+      .optional()
+      .meta({ description: 'Key families to purge (all when omitted)' }),
+  })
+  .strict();
+export type CachePurgeBody = z.infer<typeof cachePurgeBodySchema>;

@@ -49,8 +49,11 @@ end
 `;
 
 // KEYS: window zset, state hash, pause key. ARGV: now or '', window ms, max, floor, member.
-// Returns 0 when the call may go, else the milliseconds to wait.
+// Returns 0 when the call may go, else the milliseconds to wait. The state hash also keeps the
+// limit's max and window, for the budget that /api/metrics reads (lib/metrics/league-metrics.ts).
 const acquireScript = `${nowInLua}
+redis.call('HSET', KEYS[2], 'max', ARGV[3], 'perMs', ARGV[2])
+if redis.call('PTTL', KEYS[2]) < 0 then redis.call('PEXPIRE', KEYS[2], math.max(600000, tonumber(ARGV[2]) * 10)) end
 local pause = redis.call('PTTL', KEYS[3])
 if pause > 0 then return pause end
 local window = tonumber(ARGV[2])

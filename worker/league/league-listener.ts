@@ -2,12 +2,18 @@ import pg from 'pg';
 import { findJob } from '@/lib/jobs/catalog.ts';
 import { leagueChannel, leagueNotificationSchema, runsForNotification } from '@/lib/league/league-notifications.ts';
 import { logger } from '@/lib/logger.ts';
+import { countNotification, countNotificationRun, notificationKind } from '@/lib/metrics/league-metrics.ts';
 import { createRuns } from '@/lib/runs/create-runs.ts';
 
 export interface LeagueListenerOptions {
   databaseUrl: string;
   /** Wait before listening again after the connection drops. Default: 2000 ms */
   reconnectMs?: number;
+  /**
+   * Called by the one worker that counted a gameweek going live (its deadline passed, its
+   * kick-offs follow): the league start warms that gameweek's cache keys there.
+   */
+  onGameweekLive?: (eventId: number) => Promise<unknown>;
 }
 
 /**
@@ -52,7 +58,15 @@ export class LeagueListener {
       notification = leagueNotificationSchema.parse(JSON.parse(payload ?? ''));
     } catch (error) {
       logger.warn({ payload, err: error instanceof Error ? error.message : String(error) }, 'unreadable league notification');
+      await countNotification(notificationKind(undefined), payload ?? '');
       return;
+    }
+    // Metrics: each NOTIFY counted once across the workers (the first to hear it), with the runs it caused below.
+    const kind = notificationKind(notification);
+    const first = await countNotification(kind, payload ?? '');
+    if (first && kind === 'event-live' && this.options.onGameweekLive) {
+      const eventId = notification.id;
+      void this.options.onGameweekLive(eventId).catch((error: unknown) => logger.warn({ eventId, err: error instanceof Error ? error.message : String(error) }, 'gameweek cache not warmed'));
     }
     const runs = runsForNotification(notification).filter((run) => findJob(run.job));
     if (runs.length === 0) return;
@@ -64,6 +78,8 @@ export class LeagueListener {
     ).catch((error: unknown) => runs.map(() => ({ ok: false as const, error: error instanceof Error ? error : new Error(String(error)) })));
     outcomes.forEach((outcome, index) => {
       const { job, reason } = runs[index]!;
+      if (!outcome.ok) void countNotificationRun(kind, job, 'failed');
+      else if (outcome.created || outcome.coalesced) void countNotificationRun(kind, job, outcome.coalesced ? 'coalesced' : 'queued');
       if (!outcome.ok) logger.warn({ job, reason, err: outcome.error.message }, 'could not queue a run for a league change');
       else if (outcome.created || outcome.coalesced) logger.info({ runId: outcome.run.id, job, reason, status: outcome.run.status, coalesced: outcome.coalesced ?? false }, 'run queued by a league change');
     });

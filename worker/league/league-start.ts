@@ -1,7 +1,7 @@
 import { db } from '@/lib/db.ts';
 import { env } from '@/lib/env.ts';
 import { findJob } from '@/lib/jobs/catalog.ts';
-import { warmLeagueCache } from '@/lib/league/league-queries.ts';
+import { warmGameweek, warmLeagueCache } from '@/lib/league/league-queries.ts';
 import { logger } from '@/lib/logger.ts';
 import { createRun, type CreatedRun } from '@/lib/runs/create-runs.ts';
 import { closeLeagueServices, leagueServices } from '../jobs/league/league-services.ts';
@@ -21,13 +21,18 @@ export async function fillIfEmpty(jobName: string, empty: () => Promise<boolean>
 }
 
 /**
- * The league pack's part of a worker's start: listen for league changes, warm the cache's
- * critical keys, and fill empty league tables at once (bootstrap-meta) rather than at the next
+ * The league pack's part of a worker's start: listen for league changes (warming a gameweek's
+ * keys when it goes live), warm the cache's critical keys, and fill empty league tables at once (bootstrap-meta) rather than at the next
  * midnight. Returns what stops it.
  */
 export async function startLeague(): Promise<{ stop(): Promise<void> }> {
   const { cache } = await leagueServices();
-  const listener = new LeagueListener({ databaseUrl: env().DATABASE_URL });
+  // Warming: the critical keys at start, and a gameweek's keys when it goes live (its deadline
+  // passed, the NOTIFY of the Event row), before its first kick-off.
+  const listener = new LeagueListener({
+    databaseUrl: env().DATABASE_URL,
+    onGameweekLive: async (eventId) => logger.info({ eventId, keys: await warmGameweek(cache, eventId) }, 'gameweek cache warmed before kick-off'),
+  });
   await listener.start();
   await warmLeagueCache(cache)
     .then((keys) => logger.info({ keys }, 'league cache warmed'))

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { EntryTrackingOutcome } from '../../league/entry-tracking.ts';
 import { runStatuses } from '../../jobs/run-state.ts';
+import { cacheFamilyNames } from '../../cache/cache-families.ts';
+import type { CachePurgeResult } from '../../league/purge-league-cache.ts';
+import { cachePurgeBodySchema } from '../../validations/cache.ts';
 import { entryIdSchema, entryPatchSchema } from '../../validations/league-entries.ts';
 import { statsUpdateBodySchema } from '../../validations/league-stats.ts';
 import { isoDateTime, operation } from './operation.ts';
@@ -20,7 +23,25 @@ const entryOutcomeSchema = z.object({
   created: z.boolean().meta({ description: 'The entry was new to Kickoff, fetched from the upstream' }),
 }) satisfies z.ZodType<EntryTrackingOutcome>;
 
+const familySchema = z.enum(cacheFamilyNames as [(typeof cacheFamilyNames)[number], ...(typeof cacheFamilyNames)[number][]]);
+const cachePurgeResultSchema = z.object({
+  families: z.array(familySchema).meta({ description: 'The families purged' }),
+  removed: z.partialRecord(familySchema, z.number().int()).meta({ description: 'Keys Redis held, per family (0 while Redis is unreachable; the local copies go all the same)' }),
+}) satisfies z.ZodType<CachePurgeResult>;
+
 export const leaguePaths: ZodOpenApiPathsObject = {
+  '/api/league/cache/purge': {
+    post: operation({
+      operationId: 'purgeLeagueCache',
+      summary: 'Empty the league cache (the cache panel\'s "Purge")',
+      description: 'Drops the key families (all by default) in Redis and in every process\'s local level; written to the audit log as `cache.purge`.',
+      tags: ['League'],
+      access: 'cache:purge',
+      body: cachePurgeBodySchema,
+      responses: { 200: { description: 'Purged', schema: cachePurgeResultSchema } },
+      errors: { 422: 'An unknown family (`validation_failed`)' },
+    }),
+  },
   '/api/league/entries/{id}': {
     patch: operation({
       operationId: 'setEntryTracked',

@@ -152,6 +152,8 @@ export const entryAnalyzerHandler = defineHandler(entryAnalyzerJob, (ctx) =>
       [...changedEntries].map((id) => `entry:${id}`),
     );
     const t = counts.totals;
+    // The Entries page's list of verdicts (lib/data/league-entries.ts), ordered by score.
+    if (t.analysesCreated + t.analysesUpdated + t.entriesDeleted > 0) await cache.invalidatePattern('entry:analysed:');
     const phases = { 'fetch-history': fetchHistory, score, recheck };
     return {
       processed: fetchHistory.done + score.done + recheck.done,

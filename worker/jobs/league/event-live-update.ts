@@ -22,7 +22,7 @@ export const eventLiveUpdateHandler = defineHandler(
         // Nothing is live any more: the gameweek rows still say so, then there is nothing to fetch.
         assertConsistent(bootstrap);
         const outcomes = await ctx.phase('write', () => writeTables({ bootstrap }, ['events']));
-        return { eventId: null, note: 'no gameweek is live', unknownPlayers: 0, ...(await reportTables(ctx, cache, outcomes)) };
+        return { eventId: null, note: 'no gameweek is live', unknownPlayers: 0, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
       }
       const [fixtures, live] = await ctx.phase('fetch', () => Promise.all([upstream.fixtures(eventId, options), upstream.eventLive(eventId, options)]));
       assertConsistent(bootstrap, fixtures);
@@ -36,7 +36,7 @@ export const eventLiveUpdateHandler = defineHandler(
       ctx.count('unknownPlayers', unknownPlayers);
       const outcomes = await ctx.phase('write', () => writeTables({ bootstrap, fixtures, live: { eventId, elements } }, ['events', 'fixtures', 'playerEventStats']));
       ctx.progress(90);
-      return { eventId, unknownPlayers, ...(await reportTables(ctx, cache, outcomes)) };
+      return { eventId, unknownPlayers, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
     }),
   { condition: async () => (await db().event.count({ where: { isLive: true } })) > 0 || 'no gameweek is live' },
 );

@@ -11,6 +11,7 @@ import { waitFor } from '@/scripts/test/wait-for.ts';
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { readEntrySeasonStats } from '@/lib/league/entry-season-stats.ts';
+import { leagueSeasonStats } from '@/lib/league/league-queries.ts';
 import { bootstrapMetaHandler } from './bootstrap-meta.ts';
 import { historicalStatsRefreshHandler } from './historical-stats-refresh.ts';
 
@@ -43,7 +44,7 @@ async function expectInvalidated(gone: string[], kept: string[]): Promise<void> 
 }
 
 describe('historical-stats-refresh', () => {
-  it('refreshes the season stats view from the entries’ history and drops the cached history', async () => {
+  it('refreshes the season stats view from the entries’ history and drops the cached seasons the league page reads', async () => {
     await db().entry.createMany({ data: [9001, 9002].map((id) => ({ id, name: `Entry ${id}`, playerName: 'Test', startedEvent: 1, summaryOverallPoints: 0 })) });
     const history = (entryId: number, eventId: number, points: number, overallRank: number) => ({
       entryId,
@@ -59,7 +60,9 @@ describe('historical-stats-refresh', () => {
     });
     await db().entryEventHistory.createMany({ data: [history(9001, 1, 50, 1_000), history(9001, 2, 71, 500), history(9002, 1, 40, 2_000)] });
     expect(await readEntrySeasonStats(db(), [9001, 9002])).toEqual([]);
-    await cacheAll(['history:entry:9001', 'history:season']);
+    await db().league.create({ data: { id: 9100, name: 'View league', standings: { create: [9001, 9002].map((entryId, index) => ({ entryId, rank: index + 1, lastRank: 0, total: 0, eventTotal: 0 })) } } });
+    expect(await leagueSeasonStats(other, 9100)).toEqual([]); // the page's read, cached before the refresh
+    await cacheAll(['history:season:entry:9001', 'history:stats:season:full:top:20']);
 
     const run = await bed.run('historical-stats-refresh');
     expect(run.status).toBe('completed');
@@ -69,6 +72,10 @@ describe('historical-stats-refresh', () => {
       { entryId: 9002, events: 1, points: 40, bestEvent: 40, averagePoints: 40, bestOverallRank: 2_000 },
     ]);
     expect((await readEntrySeasonStats(db())).map((row) => row.entryId)).toEqual([9001, 9002]);
-    await expectInvalidated(['history:entry:9001', 'history:season'], []);
+    await expectInvalidated(['history:season:entry:9001', 'history:season:league:9100:top:10'], ['history:stats:season:full:top:20']);
+    expect(await leagueSeasonStats(other, 9100)).toEqual([
+      { entryId: 9001, entryName: 'Entry 9001', events: 2, points: 121, bestEvent: 71, averagePoints: 60.5, bestOverallRank: 500 },
+      { entryId: 9002, entryName: 'Entry 9002', events: 1, points: 40, bestEvent: 40, averagePoints: 40, bestOverallRank: 2_000 },
+    ]);
   });
 });

@@ -7,7 +7,9 @@ import { leagueServices } from './league-services.ts';
 /**
  * Handler of historical-stats-refresh (lib/jobs/definitions/league/historical-stats-refresh.ts): rebuilds
  * "EntrySeasonStats" from EntryEventHistory without blocking its readers, then drops every
- * cached `history:` key, which were computed from the view's old contents.
+ * cached `history:season:` key (the league pages' "Best seasons", lib/league/league-queries.ts),
+ * which were computed from the view's old contents. stats-update's `history:stats:` keys do not
+ * read the view and are left alone.
  */
 export const historicalStatsRefreshHandler = defineHandler(historicalStatsRefreshJob, async (ctx) => {
   const { cache } = await leagueServices();
@@ -18,7 +20,7 @@ export const historicalStatsRefreshHandler = defineHandler(historicalStatsRefres
   const rows = await countEntrySeasonStats(db());
   ctx.count('processed', rows);
   ctx.progress(80);
-  const invalidated = await ctx.phase('invalidate', () => cache.invalidatePattern('history:'));
+  const invalidated = await ctx.phase('invalidate', () => cache.invalidatePattern('history:season:'));
   ctx.count('cacheKeysInvalidated', invalidated);
   ctx.progress(100);
   return { processed: rows, rows, refreshMs, invalidated, apiRequests: 0 };

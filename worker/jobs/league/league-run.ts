@@ -33,3 +33,16 @@ export async function invalidateChanged(ctx: RunContext<unknown, unknown>, cache
   ctx.count('cacheKeysInvalidated', dropped);
   return dropped;
 }
+
+/**
+ * Writes the fresh values of what the run changed into the cache (after the commit), so the
+ * next read is a hit on the new value rather than a miss; counts them (`cacheKeysWritten`).
+ * A Redis failure is logged by the cache and does not fail the run: the data is in PostgreSQL.
+ */
+export async function writeThrough(ctx: RunContext<unknown, unknown>, cache: TwoLevelCache, writes: readonly { key: string; value: unknown }[]): Promise<number> {
+  const latest = new Map(writes.map((write) => [write.key, write.value]));
+  if (latest.size === 0) return 0;
+  await ctx.phase('cache', () => Promise.all([...latest].map(([key, value]) => cache.set(key, value))));
+  ctx.count('cacheKeysWritten', latest.size);
+  return latest.size;
+}

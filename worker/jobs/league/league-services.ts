@@ -1,6 +1,7 @@
 import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { env, upstreamUrl } from '@/lib/env.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { logger } from '@/lib/logger.ts';
 import { createRedis } from '@/lib/redis.ts';
 
 /**
@@ -14,12 +15,18 @@ export interface LeagueServices {
 }
 
 let services: LeagueServices | undefined;
+let ownConnection: { disconnect(): void } | undefined;
 
 /** The process's league services, made on first use (the cache subscribes to invalidations then). */
 export async function leagueServices(): Promise<LeagueServices> {
   if (!services) {
     const baseUrl = upstreamUrl(env());
-    const cache = new TwoLevelCache({ redis: createRedis('worker') });
+    // A fail-fast connection: a cache call must not wait out a Redis outage (the worker's BullMQ
+    // connections do); with Redis down the cache reads through to PostgreSQL.
+    const connection = createRedis('client');
+    connection.on('error', (error: unknown) => logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'cache connection error'));
+    const cache = new TwoLevelCache({ redis: connection });
+    ownConnection = connection;
     await cache.start();
     services = { upstream: () => new UpstreamClient({ baseUrl }), cache };
   }
@@ -33,5 +40,7 @@ export function useLeagueServices(replacement: LeagueServices | undefined): void
 
 export async function closeLeagueServices(): Promise<void> {
   await services?.cache.close();
+  ownConnection?.disconnect();
+  ownConnection = undefined;
   services = undefined;
 }

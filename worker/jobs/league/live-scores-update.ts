@@ -29,7 +29,7 @@ export const liveScoresUpdateHandler = defineHandler(
       const fixtures = await ctx.phase('fetch', () => upstream.fixtures(eventId, { signal: ctx.signal }));
       assertConsistent(bootstrap, fixtures);
       const outcomes = await ctx.phase('write', () => writeTables({ bootstrap, fixtures }, ['events', 'fixtures']));
-      return { eventId, ...(await reportTables(ctx, cache, outcomes)) };
+      return { eventId, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
     }),
   {
     condition: async () => {

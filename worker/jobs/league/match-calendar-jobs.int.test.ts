@@ -12,6 +12,7 @@ import { waitFor } from '@/scripts/test/wait-for.ts';
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { toFixtureRow } from '@/lib/league/league-data.ts';
+import { fixtureOrder, gameweekValue, matchValue } from '@/lib/league/league-queries.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import { bootstrapMetaHandler } from './bootstrap-meta.ts';
 import { eventLiveUpdateHandler } from './event-live-update.ts';
@@ -49,6 +50,19 @@ afterAll(async () => {
 
 async function cacheAll(keys: string[]): Promise<void> {
   for (const key of keys) await other.set(key, 'cached');
+}
+
+/** Waits until the other cache reads each key's value as the jobs wrote it through, then checks `kept` are still there. */
+async function expectWrittenThrough(written: Record<string, unknown>, kept: string[]): Promise<void> {
+  const entries = Object.entries(written);
+  await waitFor(async () => (await Promise.all(entries.map(async ([key, value]) => JSON.stringify(await other.get(key)) === JSON.stringify(value)))).every(Boolean), 5_000, `${Object.keys(written).join(', ')} to be written through`);
+  for (const key of kept) expect(await other.get(key), key).toBe('cached');
+}
+
+/** The values the live jobs write through for gameweek 1's fixtures `ids`, read from what they stored. */
+async function liveValues(ids: readonly number[]): Promise<Record<string, unknown>> {
+  const stored = await fixturesOfEvent1();
+  return Object.fromEntries([['live:event:1', fixtureOrder(stored)], ...stored.filter((fixture) => ids.includes(fixture.id)).map((fixture) => [`live:match:${fixture.id}`, matchValue(fixture)])]);
 }
 
 /** Waits until every key in `gone` has left the other cache, then checks `kept` are still there. */
@@ -98,7 +112,15 @@ describe('event-live-update', () => {
     expect(withoutUpdatedAt(stored)).toEqual(fixtures.map(toFixtureRow));
     for (const fixture of stored.filter((f) => f.started)) expect(fixture).toMatchObject({ teamHScore: expect.any(Number), teamAScore: expect.any(Number) });
     expect(await db().event.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({ isLive: true, isCurrent: true, finished: false });
-    await expectInvalidated(['live:event:1', 'event:current', 'event:1:status', ...started.map((id) => `live:match:${id}`)], ['event:3:status', `live:match:${notStarted[0]}`]);
+    // Write-through: another process reads the new values at once (hits), not a miss and a reload.
+    expect(run.result).toMatchObject({ written: 1 + 2 + started.length + 1 }); // event:current, two gameweeks' status, the started matches, the fixture order
+    await expectWrittenThrough(
+      { ...(await liveValues(started)), 'event:current': 1, 'event:1:status': gameweekValue(await db().event.findUniqueOrThrow({ where: { id: 1 } })) },
+      ['event:3:status', `live:match:${notStarted[0]}`],
+    );
+    const hitsBefore = other.stats().live.redisHits + other.stats().live.localHits;
+    await other.get(`live:match:${started[0]}`);
+    expect(other.stats().live.redisHits + other.stats().live.localHits).toBe(hitsBefore + 1);
   });
 });
 
@@ -110,13 +132,14 @@ describe('live-scores-update', () => {
     const moved = fixtures.filter((fixture, i) => fixture.minutes !== before[i]!.minutes).map((fixture) => fixture.id);
     const still = fixtures.filter((fixture) => !moved.includes(fixture.id)).map((fixture) => fixture.id);
     expect(moved.length).toBeGreaterThan(0);
-    await cacheAll(['live:event:1', ...[...moved, still[0]!].map((id) => `live:match:${id}`)]);
+    await cacheAll(['live:event:1', 'analytics:event:1:stats', ...[...moved, still[0]!].map((id) => `live:match:${id}`)]);
 
     const run = await bed.fire('live-scores-update');
     expect(run.status).toBe('completed');
     expect(run.result).toMatchObject({ eventId: 1, tables: { fixtures: { created: 0, updated: moved.length, unchanged: 10 - moved.length } }, apiRequests: 2 }); // bootstrap-static (the gameweek flags) and fixtures?event=1
     expect(withoutUpdatedAt(await fixturesOfEvent1())).toEqual(fixtures.map(toFixtureRow));
-    await expectInvalidated(['live:event:1', ...moved.map((id) => `live:match:${id}`)], [`live:match:${still[0]}`]);
+    await expectWrittenThrough(await liveValues(moved), [`live:match:${still[0]}`]);
+    await expectInvalidated(['analytics:event:1:stats'], []); // the view's numbers are read again
   });
 });
 

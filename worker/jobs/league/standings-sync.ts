@@ -1,4 +1,5 @@
 import type { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
+import { countRollback } from '@/lib/metrics/league-metrics.ts';
 import { db } from '@/lib/db.ts';
 import type { BatchResult } from '../../batch/run-batch.ts';
 import type { RunContext } from '../../run-context.ts';
@@ -60,7 +61,12 @@ export async function storeStandings(
   await dropStaleStandings(cache, progress.stale);
   for (const standings of fetched.results) {
     if (!standings || progress.stored.has(standings.league.id)) continue;
-    const write = await db().$transaction((tx) => writeLeagueStandings(tx, standings));
+    const write = await db()
+      .$transaction((tx) => writeLeagueStandings(tx, standings))
+      .catch(async (error: unknown) => {
+        await countRollback('standings');
+        throw error;
+      });
     progress.stored.add(standings.league.id);
     summary.leagues.push(standings.league.id);
     const standingsWritten = write.standings.created + write.standings.updated;

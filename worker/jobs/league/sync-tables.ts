@@ -17,16 +17,20 @@ import {
   type PlayerRow,
   type TeamRow,
 } from '@/lib/league/league-data.ts';
+import { countRollback } from '@/lib/metrics/league-metrics.ts';
+import { currentGameweekId, fixtureOrder, gameweekValue, matchValue } from '@/lib/league/league-queries.ts';
 import type { BootstrapStatic, Fixtures, UpstreamLiveElement } from '@/lib/league/upstream-schemas.ts';
 import type { RunContext } from '../../run-context.ts';
-import { invalidateChanged } from './league-run.ts';
+import { invalidateChanged, writeThrough } from './league-run.ts';
 import { upsertChanged, type ColumnValues, type SqlRunner, type UpsertSpec } from './upsert-changed.ts';
 
 /**
  * The league tables written from bootstrap-static, the fixtures and an event's live data:
- * one definition per table (its rows from the upstream's answer, and the cache keys its
- * changed rows make stale), shared by every job that writes the table (bootstrap-meta,
- * teams-update, phases-update, event-live-update, live-scores-update).
+ * one definition per table (its rows from the upstream's answer, the cache keys its changed
+ * rows make stale, and the values it can write through), shared by every job that writes the
+ * table (bootstrap-meta, teams-update, phases-update, event-live-update, live-scores-update).
+ * The live jobs write those values into the cache after the commit (write-through); the meta
+ * jobs drop the same keys instead.
  */
 
 /** What the upstream answered in this run; each table reads its part. */
@@ -41,6 +45,14 @@ interface TableDefinition<Row> {
   rows(source: LeagueSource): Row[];
   /** The cache keys made stale by these changed (created or updated) rows. */
   cacheKeys(changed: Row[]): string[];
+  /** The fresh values of cache keys, from the changed rows and all rows of this write (same shapes as lib/league/league-queries.ts loads). */
+  cacheWrites?(changed: Row[], all: Row[]): CacheWrite[];
+}
+
+/** A value a job writes through the cache. */
+export interface CacheWrite {
+  key: string;
+  value: unknown;
 }
 
 /** A table's definition, bound: writes its rows from a source and tells what changed. */
@@ -55,6 +67,7 @@ export interface TableOutcome {
   /** Ids of the changed rows in ascending order (single-column keys only). */
   changedIds: number[];
   cacheKeys: string[];
+  cacheWrites: CacheWrite[];
 }
 
 const required = <T>(value: T | undefined, what: string): T => {
@@ -84,7 +97,8 @@ function define<Row extends ColumnValues<Row>>(definition: TableDefinition<Row>)
   const [onlyKey, ...moreKeys] = definition.spec.key;
   return {
     async write(sql, source) {
-      const { created, updated, unchanged } = await upsertChanged(sql, definition.spec, definition.rows(source));
+      const rows = definition.rows(source);
+      const { created, updated, unchanged } = await upsertChanged(sql, definition.spec, rows);
       const changed = [...created, ...updated];
       return {
         created: created.length,
@@ -92,13 +106,16 @@ function define<Row extends ColumnValues<Row>>(definition: TableDefinition<Row>)
         unchanged,
         changedIds: onlyKey !== undefined && moreKeys.length === 0 ? changed.map((row) => Number(row[onlyKey])).sort((a, b) => a - b) : [],
         cacheKeys: definition.cacheKeys(changed),
+        cacheWrites: changed.length > 0 ? (definition.cacheWrites?.(changed, rows) ?? []) : [],
       };
     },
   };
 }
 
 const ifAny = (changed: unknown[], keys: string[]) => (changed.length > 0 ? keys : []);
-const eventKeys = (rows: { eventId: number }[]) => [...new Set(rows.map((row) => `live:event:${row.eventId}`))];
+const eventIds = (rows: { eventId: number }[]) => [...new Set(rows.map((row) => row.eventId))];
+/** The real-time view league_event_stats aggregates fixtures and players' points per gameweek. */
+const eventStatsKeys = (rows: { eventId: number }[]) => eventIds(rows).map((id) => `analytics:event:${id}:stats`);
 
 export const leagueTables = {
   phases: define<PhaseRow>({
@@ -109,7 +126,7 @@ export const leagueTables = {
   teams: define<TeamRow>({
     spec: { table: 'Team', key: ['id'] },
     rows: (source) => required(source.bootstrap, 'bootstrap-static').teams.map(toTeamRow),
-    cacheKeys: (changed) => ifAny(changed, ['meta:teams', ...changed.map((team) => `meta:team:${team.id}`)]),
+    cacheKeys: (changed) => ifAny(changed, ['meta:teams']),
   }),
   events: define<EventRow>({
     spec: { table: 'Event', key: ['id'] },
@@ -118,7 +135,8 @@ export const leagueTables = {
       const now = upstreamNow(bootstrap);
       return bootstrap.events.map((event) => toEventRow(event, now));
     },
-    cacheKeys: (changed) => ifAny(changed, ['event:current', ...changed.map((event) => `event:${event.id}:status`)]),
+    cacheKeys: () => [],
+    cacheWrites: (changed, all) => [{ key: 'event:current', value: currentGameweekId(all) }, ...changed.map((event) => ({ key: `event:${event.id}:status`, value: gameweekValue(event) }))],
   }),
   players: define<PlayerRow>({
     spec: { table: 'Player', key: ['id'] },
@@ -128,7 +146,11 @@ export const leagueTables = {
   fixtures: define<FixtureRow>({
     spec: { table: 'Fixture', key: ['id'] },
     rows: (source) => required(source.fixtures, 'fixtures').map(toFixtureRow),
-    cacheKeys: (changed) => [...changed.map((fixture) => `live:match:${fixture.id}`), ...eventKeys(changed)],
+    cacheKeys: eventStatsKeys,
+    cacheWrites: (changed, all) => [
+      ...changed.map((fixture) => ({ key: `live:match:${fixture.id}`, value: matchValue(fixture) })),
+      ...eventIds(changed).map((eventId) => ({ key: `live:event:${eventId}`, value: fixtureOrder(all.filter((fixture) => fixture.eventId === eventId)) })),
+    ],
   }),
   playerEventStats: define<PlayerEventStatsRow>({
     spec: { table: 'PlayerEventStats', key: ['playerId', 'eventId'] },
@@ -136,7 +158,7 @@ export const leagueTables = {
       const live = required(source.live, 'event live data');
       return live.elements.map((element) => toPlayerEventStatsRow(live.eventId, element));
     },
-    cacheKeys: eventKeys,
+    cacheKeys: eventStatsKeys,
   }),
 };
 
@@ -157,14 +179,19 @@ export function assertConsistent(bootstrap: BootstrapStatic, fixtures?: Fixtures
 /** Writes `tables` from `source` in one transaction, in reference order; only changed rows are written. */
 export function writeTables(source: LeagueSource, tables: readonly LeagueTable[]): Promise<Partial<Record<LeagueTable, TableOutcome>>> {
   const ordered = writeOrder.filter((table) => tables.includes(table));
-  return db().$transaction(
-    async (tx) => {
-      const outcomes: Partial<Record<LeagueTable, TableOutcome>> = {};
-      for (const table of ordered) outcomes[table] = await leagueTables[table].write(tx, source);
-      return outcomes;
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+  return db()
+    .$transaction(
+      async (tx) => {
+        const outcomes: Partial<Record<LeagueTable, TableOutcome>> = {};
+        for (const table of ordered) outcomes[table] = await leagueTables[table].write(tx, source);
+        return outcomes;
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    )
+    .catch(async (error: unknown) => {
+      await countRollback('tables');
+      throw error;
+    });
 }
 
 export interface TablesSummary {
@@ -175,21 +202,26 @@ export interface TablesSummary {
   tables: Partial<Record<LeagueTable, { created: number; updated: number; unchanged: number }>>;
   /** Ids of the events whose row changed, when events were written. */
   changedEvents?: number[];
-  /** Cache keys invalidated. */
+  /** Cache keys invalidated (that the cache held). */
   invalidated: number;
+  /** Cache keys written through (live jobs), or 0. */
+  written: number;
 }
 
 /**
  * Counts what the writes did (per table: `{table}Created`, `{table}Updated`,
- * `{table}Unchanged`), invalidates the cache keys of the changed rows and sums it up.
- * Call after the transaction committed.
+ * `{table}Unchanged`), brings the cache up to date and sums it up: with `writeThrough` (the
+ * live jobs) the fresh values are written into the cache, otherwise their keys are dropped too;
+ * the keys of values only a read can build (view rows, rankings) are always dropped. Call
+ * after the transaction committed.
  */
 export async function reportTables(
   ctx: RunContext<unknown, unknown>,
   cache: TwoLevelCache,
   outcomes: Partial<Record<LeagueTable, TableOutcome>>,
+  options: { writeThrough?: boolean } = {},
 ): Promise<TablesSummary> {
-  const summary: TablesSummary = { processed: 0, created: 0, updated: 0, unchanged: 0, tables: {}, invalidated: 0 };
+  const summary: TablesSummary = { processed: 0, created: 0, updated: 0, unchanged: 0, tables: {}, invalidated: 0, written: 0 };
   for (const [table, outcome] of Object.entries(outcomes) as [LeagueTable, TableOutcome][]) {
     const { created, updated, unchanged } = outcome;
     summary.tables[table] = { created, updated, unchanged };
@@ -203,6 +235,10 @@ export async function reportTables(
   }
   ctx.count('processed', summary.processed);
   if (outcomes.events) summary.changedEvents = outcomes.events.changedIds;
-  summary.invalidated = await invalidateChanged(ctx, cache, Object.values(outcomes).flatMap((outcome) => outcome.cacheKeys));
+  const writes = Object.values(outcomes).flatMap((outcome) => outcome.cacheWrites);
+  const stale = Object.values(outcomes).flatMap((outcome) => outcome.cacheKeys);
+  if (options.writeThrough) summary.written = await writeThrough(ctx, cache, writes);
+  else stale.push(...writes.map((write) => write.key));
+  summary.invalidated = await invalidateChanged(ctx, cache, stale);
   return summary;
 }

@@ -18,8 +18,8 @@ import { eventsRead, eventsToScore, loadFinishedEvents, loadScores, loadTourname
  * with the outcome in one transaction per tournament: results upserted where they differ,
  * results no longer part of it (after the event, or a changed pairing) removed, standings
  * and status updated where they differ. So a rerun for the same event writes nothing, and
- * the result's counts say what changed. Changed tournaments' `tournament:{id}:standings`
- * cache keys are invalidated after the commit.
+ * the result's counts say what changed. Changed tournaments' `tournament:{id}:standings`,
+ * `:entries` and `:results` cache keys are invalidated after the commit.
  */
 
 export interface TournamentUpdateResult {
@@ -107,7 +107,7 @@ export async function scoreTournaments(ctx: RunContext<unknown, unknown>, select
       summary.standingsWritten += written.standings;
       if (written.results + written.removed + written.standings > 0) {
         summary.changed += 1;
-        await cache.invalidate([`tournament:${tournament.id}:standings`]);
+        await cache.invalidate([`tournament:${tournament.id}:standings`, `tournament:${tournament.id}:entries`, `tournament:${tournament.id}:results`]);
       } else summary.unchanged += 1;
       ctx.progress(((index + 1) / tournaments.length) * 100);
     }

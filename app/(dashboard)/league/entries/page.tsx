@@ -4,6 +4,7 @@ import { AnalysedEntriesTable, TrackedEntriesTable } from '@/components/league/e
 import { TrackEntryForm } from '@/components/league/entry-tracking.tsx';
 import { EmptyNote, Panel } from '@/components/ui/panel.tsx';
 import { roleAllows } from '@/lib/auth/permissions.ts';
+import { processCache } from '@/lib/cache/process-cache.ts';
 import { analysedEntries, trackedEntries } from '@/lib/data/league-entries.ts';
 import { requirePrincipal } from '../../../_lib/session.ts';
 
@@ -13,7 +14,8 @@ export const metadata: Metadata = { title: 'Entries' };
 export default async function EntriesPage() {
   const principal = await requirePrincipal();
   const canEdit = roleAllows(principal.role, 'jobs:trigger');
-  const [tracked, analysed] = await Promise.all([trackedEntries(), analysedEntries()]);
+  const cache = await processCache();
+  const [tracked, analysed] = await Promise.all([trackedEntries(cache), analysedEntries(cache)]);
   return (
     <div className="space-y-6">
       <AutoRefresh seconds={30} />

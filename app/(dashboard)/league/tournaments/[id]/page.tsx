@@ -6,7 +6,7 @@ import { TournamentTable } from '@/components/league/league-tables.tsx';
 import { TableHead } from '@/components/ui/table-head.tsx';
 import { EmptyNote, Panel } from '@/components/ui/panel.tsx';
 import { processCache } from '@/lib/cache/process-cache.ts';
-import { tournamentStandings } from '@/lib/league/league-queries.ts';
+import { tournamentEntrants, tournamentResults, tournamentStandings } from '@/lib/league/league-queries.ts';
 import { requirePrincipal } from '../../../../_lib/session.ts';
 
 export const metadata: Metadata = { title: 'Tournament' };
@@ -16,7 +16,8 @@ export default async function TournamentPage({ params }: { params: Promise<{ id:
   await requirePrincipal();
   const id = (await params).id;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  const { tournament, rows, results } = await tournamentStandings(await processCache(), id);
+  const cache = await processCache();
+  const [{ tournament, rows }, entrants, results] = await Promise.all([tournamentStandings(cache, id), tournamentEntrants(cache, id), tournamentResults(cache, id)]);
   if (!tournament) notFound();
   return (
     <div className="space-y-6">
@@ -29,7 +30,10 @@ export default async function TournamentPage({ params }: { params: Promise<{ id:
           {tournament.name}
         </h1>
         <p className="text-sm text-muted">
-          {tournament.kind.replace('_', ' ')} · gameweeks {tournament.startEvent}–{tournament.endEvent} · {tournament.status}
+          {tournament.kind.replace('_', ' ')} · gameweeks {tournament.startEvent}–{tournament.endEvent} · {tournament.status} ·{' '}
+          <span data-testid="tournament-entrants">
+            {entrants.entries} entries{entrants.stillIn < entrants.entries ? `, ${entrants.stillIn} still in` : ''}
+          </span>
         </p>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">

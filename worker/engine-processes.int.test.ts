@@ -23,8 +23,12 @@ const started: WorkerProcess[] = [];
  * worker here uses the short interval the stalled-job test needs.
  */
 async function workers(count: number, env: Record<string, string> = {}): Promise<WorkerProcess[]> {
-  const list = await Promise.all(Array.from({ length: count }, () => startFixtureWorker({ FIXTURE_STALLED_INTERVAL_MS: '1000', ...env })));
+  // Every worker that did start is stopped after the test, even when another one failed to.
+  const settled = await Promise.allSettled(Array.from({ length: count }, () => startFixtureWorker({ FIXTURE_STALLED_INTERVAL_MS: '1000', ...env })));
+  const list = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   started.push(...list);
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   return list;
 }
 
@@ -44,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('schedules with four workers', () => {
-  it('leaves exactly one scheduler per schedule, and each tick runs once', { timeout: 60_000 }, async () => {
+  it('leaves exactly one scheduler per schedule, and each tick runs once', { timeout: 120_000 }, async () => {
     await workers(4, { FIXTURE_SYNC: '1' });
     const schedulers = await queues().for('diagnostics').getJobSchedulers(0, -1);
     expect(schedulers.filter((scheduler) => scheduler.key === 'fx-every-second')).toHaveLength(1);
@@ -53,19 +57,20 @@ describe('schedules with four workers', () => {
 
     const since = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 4_500));
+    const until = Date.now();
     const runs = await db().jobRun.findMany({ where: { jobName: 'fx-every-second', queuedAt: { gte: new Date(since - 1_000) } } });
     const ticks = runs.map((run) => run.id.split(':').at(-1));
     expect(new Set(ticks).size).toBe(runs.length);
-    // about one run a second for 4.5 s: never four per tick
+    // about one run a second for the time watched (4.5 s, longer on a loaded machine): never four per tick
     expect(runs.length).toBeGreaterThanOrEqual(3);
-    expect(runs.length).toBeLessThanOrEqual(6);
+    expect(runs.length).toBeLessThanOrEqual(Math.floor((until - since + 1_000) / 1_000) + 1);
     expect(runs.every((run) => run.trigger === 'schedule')).toBe(true);
     await queues().for('diagnostics').removeJobScheduler('fx-every-second');
   });
 });
 
 describe('exclusive jobs with two workers', () => {
-  it('never runs two at once; runs asked for while one runs wait for it', { timeout: 60_000 }, async () => {
+  it('never runs two at once; runs asked for while one runs wait for it', { timeout: 120_000 }, async () => {
     await workers(2);
     const ids = Array.from({ length: 4 }, (_, index) => `exclusive-multi-${index}`);
     // Straight into the queue, as four triggers racing past the API's check would land.
@@ -83,7 +88,7 @@ describe('exclusive jobs with two workers', () => {
 });
 
 describe('a killed worker', () => {
-  it('has its run picked up by another worker as a new attempt', { timeout: 60_000 }, async () => {
+  it('has its run picked up by another worker as a new attempt', { timeout: 120_000 }, async () => {
     const [doomed] = await workers(1);
     const { run } = await askForRun('probe', { payload: { sleepMs: 1_500, steps: 3 } });
     await waitFor(async () => (await db().jobRun.findUniqueOrThrow({ where: { id: run.id } })).status === 'running', 10_000, 'the run to start');

@@ -11,7 +11,7 @@ export interface WorkerProcess {
 }
 
 /** Starts the fixture worker in its own process and waits until it takes work. */
-export function startFixtureWorker(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<WorkerProcess> {
+export function startFixtureWorker(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<WorkerProcess> {
   return startReadyProcess('scripts/test/fixtures/fixture-worker.ts', env, timeoutMs);
 }
 
@@ -30,7 +30,11 @@ function startReadyProcess(script: string, env: Record<string, string>, timeoutM
   });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready in ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+    // A process that is late is killed, so it cannot take work meant for the next test's workers.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} not ready in ${timeoutMs} ms:\n${output.join('\n')}`));
+    }, timeoutMs);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => {
         output.push(line);

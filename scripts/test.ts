@@ -47,14 +47,18 @@ async function main(): Promise<void> {
   const tallies: Tally[] = [];
   if (!only) {
     // The boundaries between app/, worker/ and lib/ are a lint rule; types are checked over the whole tree.
-    for (const [label, command, args] of [
-      ['lint', 'eslint', ['.']],
-      ['typecheck', 'tsc', ['--noEmit', '-p', '.']],
-    ] as const) {
+    // Both are single-threaded, so on two cores they run side by side.
+    const checks = (
+      [
+        ['lint', 'eslint', ['.']],
+        ['typecheck', 'tsc', ['--noEmit', '-p', '.']],
+      ] as const
+    ).map(async ([label, command, args]) => {
       const code = await exited(startLabelled(label, join(root, 'node_modules/.bin', command), [...args], { cwd: root }));
       console.log(`${label}: ${code === 0 ? 'ok' : 'FAILED'}`);
-      tallies.push({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
-    }
+      return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+    });
+    tallies.push(...(await Promise.all(checks)));
   }
   // The production build, once: the CLI's tests (scripts/cli/*.int.test.ts) and the Playwright suite run it.
   let built = only === 'faults';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { bootstrapAccess } from '@/lib/auth/bootstrap.ts';
 import { db } from '@/lib/db.ts';
@@ -87,11 +88,13 @@ describe('GET /api/runs and /api/runs/:id', () => {
     for (let index = 0; index < 3; index += 1) {
       await trigger(call('/api/jobs/probe/trigger', { method: 'POST', body: JSON.stringify({ source: 'paging' }) }), params({ name: 'probe' }));
     }
-    const first = (await (await listRuns(call('/api/runs?source=paging&limit=2'), none)).json()) as { runs: { id: string; queuedAt: string }[]; nextCursor: string };
+    const first = (await (await listRuns(call('/api/runs?source=paging&limit=2'), none)).json()) as { runs: { id: string; queuedAt: string }[]; count: number; nextCursor: string };
     expect(first.runs).toHaveLength(2);
+    expect(first.count).toBe(2);
     expect(first.nextCursor).toBeTruthy();
-    const second = (await (await listRuns(call(`/api/runs?source=paging&limit=2&cursor=${first.nextCursor}`), none)).json()) as { runs: { id: string }[]; nextCursor: string | null };
+    const second = (await (await listRuns(call(`/api/runs?source=paging&limit=2&cursor=${first.nextCursor}`), none)).json()) as { runs: { id: string }[]; count: number; nextCursor: string | null };
     expect(second.runs).toHaveLength(1);
+    expect(second.count).toBe(1);
     expect(second.nextCursor).toBeNull();
     expect(new Set([...first.runs, ...second.runs].map((run) => run.id)).size).toBe(3);
     expect(first.runs[0]!.queuedAt >= first.runs[1]!.queuedAt).toBe(true);
@@ -165,6 +168,19 @@ describe('GET /api/stats', () => {
     expect(body.perHour.reduce((sum, hour) => sum + hour.completed, 0)).toBe(body.totals.completed);
     expect(body.queues.map((queue) => queue.category)).toContain('diagnostics');
     expect((await stats(call('/api/stats?window=1y'), none)).status).toBe(422);
+  });
+
+  it('lists the recent executions of any job, newest first', async () => {
+    const { GET: stats } = await import('./stats/route.ts');
+    const { run } = await askForRun('probe', { source: 'recent-executions' });
+    const body = (await (await stats(call('/api/stats?window=1h'), none)).json()) as { recentExecutions: { runId: string; jobName: string; status: string; queuedAt: string; success: boolean | null }[] };
+    expect(body.recentExecutions.length).toBeGreaterThan(0);
+    expect(body.recentExecutions.length).toBeLessThanOrEqual(10);
+    // newer runs of other test files may come first; none older than ours
+    expect(body.recentExecutions[0]!.queuedAt >= run.queuedAt.toISOString()).toBe(true);
+    for (const row of body.recentExecutions) expect(row.success).toBe(row.status === 'completed' ? true : ['failed', 'cancelled', 'skipped'].includes(row.status) ? false : null);
+    const queuedAt = body.recentExecutions.map((row) => row.queuedAt);
+    expect([...queuedAt].sort().reverse()).toEqual(queuedAt);
   });
 });
 

@@ -8,7 +8,7 @@ import { isStorableDate } from '../validations/date-time.ts';
 import { isStorableText } from '../validations/text.ts';
 
 /** Newest first; the cursor is the last row's (queuedAt, id), opaque to clients. */
-export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; nextCursor: string | null }> {
+export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; count: number; nextCursor: string | null }> {
   const where: Prisma.JobRunWhereInput[] = [];
   if (query.job) where.push({ jobName: query.job });
   if (query.status) where.push({ status: query.status });
@@ -32,6 +32,7 @@ export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; n
   const facts = await runFacts();
   return {
     runs: page.map((run) => toRunDto(run, facts)),
+    count: page.length,
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.queuedAt, last.id) : null,
   };
 }

@@ -1,7 +1,7 @@
 import { db } from '../db.ts';
 import { categoryNames } from '../jobs/categories.ts';
 import { queues } from '../queue/queues.ts';
-import type { RunStatus } from '../jobs/run-state.ts';
+import { isFinal, type RunStatus } from '../jobs/run-state.ts';
 import { windowMs, type StatsQuery } from '../validations/stats.ts';
 
 export interface StatsDto {
@@ -14,7 +14,12 @@ export interface StatsDto {
   queues: { category: string; waiting: number; active: number; delayed: number; failed: number; paused: boolean }[];
   workers: { id: string; host: string; pid: number; activeRuns: number; cpuPercent: number; rssBytes: number; lastSeenAt: string; online: boolean }[];
   slowestJobs: { jobName: string; p95DurationMs: number; runs: number }[];
+  /** The latest runs of any job, newest first (x402's `recentExecutions`); `success` is null while a run has not ended. */
+  recentExecutions: { runId: string; jobName: string; status: RunStatus; queuedAt: string; startedAt: string | null; finishedAt: string | null; durationMs: number | null; success: boolean | null }[];
 }
+
+/** How many runs `recentExecutions` lists. */
+export const recentExecutionCount = 10;
 
 /** Workers not heard from for this long count as offline. */
 const onlineWithinMs = 15_000;
@@ -22,7 +27,7 @@ const onlineWithinMs = 15_000;
 /** Totals, the hourly chart, queue depths and workers, for the overview and `GET /api/stats`. */
 export async function getStats(query: StatsQuery): Promise<StatsDto> {
   const since = new Date(Date.now() - windowMs[query.window]);
-  const [byHour, active, slowest, workers, queueCounts] = await Promise.all([
+  const [byHour, active, slowest, workers, queueCounts, recent] = await Promise.all([
     db().$queryRaw<{ hour: Date; status: RunStatus; count: bigint }[]>`
       SELECT hour, status::text AS status, sum(runs) AS count
       FROM "RunHourlyCount" WHERE hour >= date_trunc('hour', ${since}::timestamp) AND runs <> 0
@@ -55,6 +60,12 @@ export async function getStats(query: StatsQuery): Promise<StatsDto> {
         };
       }),
     ),
+    // The run list's own index (queuedAt, id): the newest few rows.
+    db().jobRun.findMany({
+      orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+      take: recentExecutionCount,
+      select: { id: true, jobName: true, status: true, queuedAt: true, startedAt: true, finishedAt: true, durationMs: true },
+    }),
   ]);
 
   const count = (status: RunStatus) => byHour.filter((row) => row.status === status).reduce((sum, row) => sum + Number(row.count), 0);
@@ -93,5 +104,15 @@ export async function getStats(query: StatsQuery): Promise<StatsDto> {
       online: Date.now() - worker.lastSeenAt.getTime() < onlineWithinMs,
     })),
     slowestJobs: slowest.map((row) => ({ jobName: row.jobName, p95DurationMs: Math.round(Number(row.p95)), runs: Number(row.runs) })),
+    recentExecutions: recent.map((run) => ({
+      runId: run.id,
+      jobName: run.jobName,
+      status: run.status,
+      queuedAt: run.queuedAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      durationMs: run.durationMs,
+      success: isFinal(run.status) ? run.status === 'completed' : null,
+    })),
   };
 }

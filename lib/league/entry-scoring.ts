@@ -1,7 +1,9 @@
 /**
  * The entry analyzer's scoring, pure (no I/O, no clock): from an entry's stored event history
- * and the average it is measured against, six signals, each worth a share of a 0–100 score
- * (higher is more unusual), and the verdict the score earns. The entry-analyzer job
+ * and the average it is measured against, ten signals, each worth a share of a 0–100 score
+ * (higher is more unusual), and the verdict the score earns. Nine of them are the Riot
+ * specification's detection scores (003 §2 Phase 2) on league data (`riotScore` names which);
+ * `transferPattern` is the league's own. The entry-analyzer job
  * (worker/jobs/league/entry-analyzer.ts) feeds it rows and stores what it returns in EntryAnalysis.
  *
  * The thresholds are heuristics: an ordinary manager (points around the average, a few
@@ -11,17 +13,48 @@
 
 export type Verdict = 'normal' | 'watch' | 'flagged';
 
-export const signalNames = ['pointsVsAverage', 'rankClimb', 'transferPattern', 'captaincyPattern', 'consistency', 'accountAge'] as const;
+export const signalNames = [
+  'winRate',
+  'pointsVsAverage',
+  'accountAge',
+  'rankDiscrepancy',
+  'rankClimb',
+  'winRateTrend',
+  'consistency',
+  'pointsTrend',
+  'captaincyPattern',
+  'transferPattern',
+] as const;
 export type SignalName = (typeof signalNames)[number];
 
 /** The most each signal adds to the score; they sum to 100. */
 export const signalWeights: Readonly<Record<SignalName, number>> = {
-  pointsVsAverage: 30,
-  rankClimb: 15,
-  transferPattern: 10,
-  captaincyPattern: 15,
-  consistency: 15,
-  accountAge: 15,
+  winRate: 10,
+  pointsVsAverage: 20,
+  accountAge: 10,
+  rankDiscrepancy: 10,
+  rankClimb: 10,
+  winRateTrend: 5,
+  consistency: 10,
+  pointsTrend: 10,
+  captaincyPattern: 10,
+  transferPattern: 5,
+};
+
+/**
+ * The Riot specification's nine detection scores and the league signal that stands for each
+ * (a gameweek is a match; beating the baseline average is a win).
+ */
+export const riotScore: Readonly<Record<Exclude<SignalName, 'transferPattern'>, string>> = {
+  winRate: 'win_rate',
+  pointsVsAverage: 'kda',
+  accountAge: 'account_level',
+  rankDiscrepancy: 'rank_discrepancy',
+  rankClimb: 'rank_progression',
+  winRateTrend: 'win_rate_trend',
+  consistency: 'performance_consistency',
+  pointsTrend: 'performance_trends',
+  captaincyPattern: 'role_performance',
 };
 
 /** One event of an entry's history, as EntryEventHistory stores it. */
@@ -31,6 +64,8 @@ export interface HistoryPoint {
   overallRank: number | null;
   eventTransfers: number;
   eventTransfersCost: number;
+  /** Rank among all entries for this event's points; absent or null when unknown. */
+  rank?: number | null;
 }
 
 export interface ScoringInput {
@@ -143,6 +178,53 @@ function accountAge(history: readonly HistoryPoint[], startedEvent: number | nul
   return signal('accountAge', started, (started - 1) / 15, `started in event ${started}`);
 }
 
+/** The share of compared events whose points beat the average: nothing up to 60 %, full at 85 %. */
+function winRate(compared: readonly { points: number; average: number }[]): Signal {
+  if (compared.length === 0) return signal('winRate', 0, 0, 'no average to compare with');
+  const wins = compared.filter((c) => c.points > c.average).length;
+  const share = wins / compared.length;
+  return signal('winRate', share, (share - 0.6) / 0.25, `${wins} of ${compared.length} events above the average`);
+}
+
+const halves = <T>(rows: readonly T[]): [T[], T[]] => [rows.slice(0, Math.floor(rows.length / 2)), rows.slice(Math.ceil(rows.length / 2))];
+
+/** The win rate's rise from the first half of the compared events to the second: nothing up to +20 points, full at +50. */
+function winRateTrend(compared: readonly { points: number; average: number }[]): Signal {
+  if (compared.length < 4) return signal('winRateTrend', 0, 0, 'fewer than 4 events to compare');
+  const rate = (rows: readonly { points: number; average: number }[]) => rows.filter((c) => c.points > c.average).length / rows.length;
+  const [early, late] = halves(compared);
+  const rise = rate(late) - rate(early);
+  return signal('winRateTrend', rise, (rise - 0.2) / 0.3, `win rate ${Math.round(rate(early) * 100)} % → ${Math.round(rate(late) * 100)} %`);
+}
+
+/** Points against the average, second half over first: nothing up to 1.15 ×, full at 1.5 ×. */
+function pointsTrend(compared: readonly { points: number; average: number }[]): Signal {
+  if (compared.length < 4) return signal('pointsTrend', 1, 0, 'fewer than 4 events to compare');
+  const ratio = (rows: readonly { points: number; average: number }[]) => sum(rows.map((c) => c.points)) / sum(rows.map((c) => c.average));
+  const [early, late] = halves(compared);
+  const trend = ratio(early) > 0 ? ratio(late) / ratio(early) : 1;
+  return signal('pointsTrend', trend, (trend - 1.15) / 0.35, `${Math.round(ratio(early) * 100)} % → ${Math.round(ratio(late) * 100)} % of the average`);
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * Playing above its standing: the median gameweek rank against the median overall rank, in
+ * orders of magnitude; nothing up to half an order better, full at one and a half.
+ */
+function rankDiscrepancy(history: readonly HistoryPoint[]): Signal {
+  const ranked = history.filter((row) => row.rank && row.rank > 0 && row.overallRank && row.overallRank > 0);
+  if (ranked.length < 2) return signal('rankDiscrepancy', 0, 0, 'not enough ranked events');
+  const event = median(ranked.map((row) => row.rank!));
+  const overall = median(ranked.map((row) => row.overallRank!));
+  const orders = Math.log10(overall / event);
+  return signal('rankDiscrepancy', orders, (orders - 0.5) / 1, `median gameweek rank ${Math.round(event)}, overall ${Math.round(overall)}`);
+}
+
 /** Scores an entry's history; `history` needs at least one row (the job asks for minEvents). */
 export function scoreEntry(input: ScoringInput, thresholds: Thresholds): EntryScore {
   if (input.history.length === 0) throw new RangeError('scoreEntry needs at least one event of history');
@@ -152,12 +234,16 @@ export function scoreEntry(input: ScoringInput, thresholds: Thresholds): EntrySc
     return average !== undefined && average > 0 ? [{ points: row.points, average }] : [];
   });
   const signals: Record<SignalName, Signal> = {
+    winRate: winRate(compared),
     pointsVsAverage: pointsVsAverage(compared),
-    rankClimb: rankClimb(history),
-    transferPattern: transferPattern(history),
-    captaincyPattern: captaincyPattern(compared),
-    consistency: consistency(history),
     accountAge: accountAge(history, input.startedEvent),
+    rankDiscrepancy: rankDiscrepancy(history),
+    rankClimb: rankClimb(history),
+    winRateTrend: winRateTrend(compared),
+    consistency: consistency(history),
+    pointsTrend: pointsTrend(compared),
+    captaincyPattern: captaincyPattern(compared),
+    transferPattern: transferPattern(history),
   };
   const score = round(Math.min(100, sum(signalNames.map((name) => signals[name].part))), 1);
   return { score, verdict: verdictOf(score, thresholds), eventsAnalyzed: history.length, signals };

@@ -15,6 +15,8 @@ export const leagueNotificationSchema = z.object({
   id: z.number().int(),
   eventId: z.number().int().nullable(),
   changes: z.record(z.string(), change),
+  /** The job whose transaction made the change (`kickoff.writer`), null for any other writer. */
+  by: z.string().nullish(),
 });
 export type LeagueNotification = z.infer<typeof leagueNotificationSchema>;
 
@@ -32,8 +34,25 @@ export interface NotifiedRun {
 
 const turnedOn = (notification: LeagueNotification, field: string) => notification.changes[field]?.new === true && notification.changes[field]?.old !== true;
 
-/** The runs a change calls for; `minute` buckets fixture changes so a round of kickoffs starts one update. */
+/**
+ * The runs a change calls for, never one of the job that made it (its own write would feed it
+ * back); `minute` buckets fixture changes so a round of kickoffs starts one update.
+ */
 export function runsForNotification(notification: LeagueNotification, minute = Math.floor(Date.now() / 60_000)): NotifiedRun[] {
+  return runsForChange(notification, minute).filter((run) => run.job !== notification.by);
+}
+
+/**
+ * Whether an active run's payload asks for what `wanted` asks for: every field `wanted` names
+ * is the same there or left to its default (a scheduled live-scores-update has no eventId and
+ * updates the current gameweek, the one a fixture change is about).
+ */
+export function samePayload(active: unknown, wanted: Record<string, unknown>): boolean {
+  const payload = active !== null && typeof active === 'object' ? (active as Record<string, unknown>) : {};
+  return Object.entries(wanted).every(([key, value]) => payload[key] === undefined || payload[key] === value);
+}
+
+function runsForChange(notification: LeagueNotification, minute: number): NotifiedRun[] {
   const eventId = notification.eventId ?? notification.id;
   if (notification.table === 'Event') {
     const runs: NotifiedRun[] = [];

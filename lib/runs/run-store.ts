@@ -11,7 +11,10 @@
  * - cancel: `cancelWaiting` (only a run not on a worker);
  * - the reconciler: `repairFromQueue` (only an active row), `markRequeued` (only the row as it
  *   was read, when it puts a run back on its queue);
- * - retention: `deleteFinishedBefore` (only final rows).
+ * - retention: `deleteFinishedBefore` (only final rows);
+ * - a run the web process does itself when the queue is unreachable (stats-update's
+ *   fallback): `startDirectRun` (a running row, attempt 1) and `finishDirectRun` (only while
+ *   that row is running).
  */
 import type pg from 'pg';
 import type { JobRun } from '@/generated/prisma/client.ts';
@@ -259,4 +262,66 @@ export async function writeEvents(sql: Sql, events: readonly RunEventRow[]): Pro
     WHERE EXISTS (SELECT 1 FROM "JobRun" WHERE id = e."runId")`,
     [JSON.stringify(events)],
   );
+}
+
+/** A run the web process carries out itself, not through a queue (stats-update's fallback). */
+export interface DirectRun {
+  id: string;
+  jobName: string;
+  trigger: RunTrigger;
+  source: string;
+  actor: string | null;
+  payload: unknown;
+  priority: Priority;
+  /** Where it ran, for `workerId` (e.g. `web:host:pid`). */
+  ranOn: string;
+}
+
+/** Writes a direct run's row as running from now, on its one attempt. */
+export async function startDirectRun(run: DirectRun, client: Db = db()): Promise<JobRun> {
+  const now = new Date();
+  return client.jobRun.create({
+    data: {
+      id: run.id,
+      jobName: run.jobName,
+      status: 'running',
+      trigger: run.trigger,
+      source: run.source,
+      actor: run.actor,
+      payload: run.payload as Prisma.InputJsonValue,
+      priority: run.priority,
+      maxAttempts: 1,
+      attempt: 1,
+      queuedAt: now,
+      startedAt: now,
+      workerId: run.ranOn,
+      attempts: [{ attempt: 1, at: now.toISOString(), workerId: run.ranOn } satisfies RunAttempt] as Prisma.InputJsonValue,
+    },
+  });
+}
+
+/** Ends a direct run (only while it is running): completed with its result, or failed with the error. */
+export async function finishDirectRun(
+  id: string,
+  outcome: { status: 'completed'; result: unknown; counters?: Record<string, number> } | { status: 'failed'; error: string; counters?: Record<string, number> },
+  client: Db = db(),
+): Promise<JobRun | null> {
+  const run = await client.jobRun.findUnique({ where: { id }, select: { startedAt: true, attempts: true } });
+  if (!run) return null;
+  const finishedAt = new Date();
+  const attempt = { ...((run.attempts as Record<string, unknown>[] | null)?.[0] ?? { attempt: 1 }), finishedAt: finishedAt.toISOString(), ...(outcome.status === 'failed' ? { error: outcome.error } : {}) };
+  const updated = await client.jobRun.updateMany({
+    where: { id, status: 'running' },
+    data: {
+      status: outcome.status,
+      finishedAt,
+      durationMs: Math.max(0, finishedAt.getTime() - (run.startedAt ?? finishedAt).getTime()),
+      progress: outcome.status === 'completed' ? 100 : undefined,
+      result: outcome.status === 'completed' ? (outcome.result as Prisma.InputJsonValue) : undefined,
+      error: outcome.status === 'failed' ? outcome.error : null,
+      counters: (outcome.counters ?? {}) as Prisma.InputJsonValue,
+      attempts: [attempt] as Prisma.InputJsonValue,
+    },
+  });
+  return updated.count > 0 ? client.jobRun.findUnique({ where: { id } }) : null;
 }

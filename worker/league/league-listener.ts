@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { findJob } from '@/lib/jobs/catalog.ts';
-import { leagueChannel, leagueNotificationSchema, runsForNotification } from '@/lib/league/league-notifications.ts';
+import { db } from '@/lib/db.ts';
+import { activeStatuses } from '@/lib/jobs/run-state.ts';
+import { leagueChannel, leagueNotificationSchema, runsForNotification, samePayload, type LeagueNotification, type NotifiedRun } from '@/lib/league/league-notifications.ts';
 import { logger } from '@/lib/logger.ts';
 import { countNotification, countNotificationRun, notificationKind } from '@/lib/metrics/league-metrics.ts';
 import { createRuns } from '@/lib/runs/create-runs.ts';
@@ -14,6 +16,8 @@ export interface LeagueListenerOptions {
    * kick-offs follow): the league start warms that gameweek's cache keys there.
    */
   onGameweekLive?: (eventId: number) => Promise<unknown>;
+  /** Called once a notification has been dealt with, with the jobs it asked runs of (tests wait on it). */
+  onHandled?: (notification: LeagueNotification, asked: string[]) => void;
 }
 
 /**
@@ -68,8 +72,14 @@ export class LeagueListener {
       const eventId = notification.id;
       void this.options.onGameweekLive(eventId).catch((error: unknown) => logger.warn({ eventId, err: error instanceof Error ? error.message : String(error) }, 'gameweek cache not warmed'));
     }
-    const runs = runsForNotification(notification).filter((run) => findJob(run.job));
-    if (runs.length === 0) return;
+    const runs = await withoutActiveTwins(runsForNotification(notification).filter((run) => findJob(run.job))).catch((error: unknown) => {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not read the active runs for a league change');
+      return [];
+    });
+    if (runs.length === 0) {
+      this.options.onHandled?.(notification, []);
+      return;
+    }
     // The run pipeline applies every switch (pause, the job's own, stats-update's post-match source);
     // a payload that says where it came from (stats-update's `post-match`) names the run's source too.
     const outcomes = await createRuns(
@@ -83,5 +93,23 @@ export class LeagueListener {
       if (!outcome.ok) logger.warn({ job, reason, err: outcome.error.message }, 'could not queue a run for a league change');
       else if (outcome.created || outcome.coalesced) logger.info({ runId: outcome.run.id, job, reason, status: outcome.run.status, coalesced: outcome.coalesced ?? false }, 'run queued by a league change');
     });
+    this.options.onHandled?.(notification, runs.map((run) => run.job));
   }
+}
+
+/**
+ * Drops the runs an equal run already queued or running covers: the change is in the data it
+ * reads (a scheduled live-scores-update of the same gameweek sees the kick-off it is asked about).
+ */
+async function withoutActiveTwins(runs: NotifiedRun[]): Promise<NotifiedRun[]> {
+  if (runs.length === 0) return runs;
+  const active = await db().jobRun.findMany({
+    where: { jobName: { in: [...new Set(runs.map((run) => run.job))] }, status: { in: [...activeStatuses] } },
+    select: { id: true, jobName: true, payload: true },
+  });
+  return runs.filter((run) => {
+    const twin = active.find((row) => row.jobName === run.job && samePayload(row.payload, run.payload));
+    if (twin) logger.debug({ job: run.job, reason: run.reason, activeRunId: twin.id }, 'league change left to a run already queued or running');
+    return !twin;
+  });
 }

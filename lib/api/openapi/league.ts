@@ -67,13 +67,17 @@ export const leaguePaths: ZodOpenApiPathsObject = {
       access: 'jobs:trigger',
       body: statsUpdateBodySchema,
       responses: {
-        202: { description: 'Queued', schema: z.object({ runId: z.string(), status: z.enum(runStatuses), created: z.literal(true) }), location: true },
+        202: {
+          description: 'Queued; or, with the queue (Redis) unreachable, run in the web process and ended (`fallback: true`, the run\'s source `fallback`)',
+          schema: z.object({ runId: z.string(), status: z.enum(runStatuses), created: z.literal(true), fallback: z.literal(true).optional() }),
+          location: true,
+        },
         200: { description: 'The run an earlier request with the same `requestId` made', schema: z.object({ runId: z.string(), status: z.enum(runStatuses), created: z.literal(false) }) },
       },
       errors: {
         409: 'Stats updates from the dashboard are off in Settings (`stats_source_off`), Kickoff is paused (`paused`), the job is disabled (`job_disabled`), or it is already running (`already_running`)',
         429: 'The trigger rate limit or cooldown (`rate_limited`, with `Retry-After`)',
-        503: 'The queue (Redis) is unreachable; no run was queued (`service_unavailable`)',
+        503: 'The queue (Redis) answered but the run could not be queued (`service_unavailable`)',
       },
     }),
   },

@@ -68,7 +68,7 @@ export const runPaths: ZodOpenApiPathsObject = {
       tags,
       access: 'runs:read',
       query: runListQuerySchema,
-      responses: { 200: { description: 'A page of runs', schema: z.object({ runs: z.array(runSchema), nextCursor: z.string().nullable() }) } },
+      responses: { 200: { description: 'A page of runs', schema: z.object({ runs: z.array(runSchema), count: z.number().int().meta({ description: 'Runs on this page (x402\'s history `count`)' }), nextCursor: z.string().nullable() }) } },
       errors: { 400: 'The cursor is not one this API gave out (`bad_request`)' },
     }),
   },

@@ -3,6 +3,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { AuditEntryDto } from '../../data/audit.ts';
 import type { StatsDto } from '../../data/stats.ts';
 import { categoryNames } from '../../jobs/categories.ts';
+import { runStatuses } from '../../jobs/run-state.ts';
 import { settingSchemas, type Settings } from '../../settings.ts';
 import { auditQuerySchema } from '../../validations/audit.ts';
 import { cacheInvalidateBodySchema, type CacheInvalidateResult } from '../../validations/cache.ts';
@@ -40,6 +41,20 @@ const statsSchema = z
       }),
     ),
     slowestJobs: z.array(z.object({ jobName: z.string(), p95DurationMs: z.number().int(), runs: z.number().int() })),
+    recentExecutions: z
+      .array(
+        z.object({
+          runId: z.string(),
+          jobName: z.string(),
+          status: z.enum(runStatuses),
+          queuedAt: isoDateTime,
+          startedAt: isoDateTime.nullable(),
+          finishedAt: isoDateTime.nullable(),
+          durationMs: z.number().int().nullable(),
+          success: z.boolean().nullable().meta({ description: 'null while the run has not ended' }),
+        }),
+      )
+      .meta({ description: 'The latest 10 runs of any job, newest first, whatever the window' }),
   })
   .meta({ id: 'Stats' }) satisfies z.ZodType<StatsDto>;
 

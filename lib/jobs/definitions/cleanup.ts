@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineJob } from '../define-job.ts';
 
-/** Daily housekeeping: expired sessions and finished runs past the retention setting. */
+/**
+ * Daily housekeeping: expired sessions and finished runs past the retention setting, and the
+ * standings of league tournaments that ended long ago moved to TournamentStandingArchive.
+ */
 export const cleanupJob = defineJob({
   name: 'cleanup',
   category: 'maintenance',
@@ -17,5 +20,7 @@ export const cleanupJob = defineJob({
     sessionMaxAgeMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
     /** Runs deleted per statement, so a big clean-up never holds long locks. */
     deleteBatchSize: z.number().int().min(100).max(50_000).default(5_000),
+    /** Standings of tournaments finished this many days ago or more (their last gameweek's deadline) are archived (x402's leaderboardArchiveAgeDays). */
+    standingsArchiveAgeDays: z.number().int().min(1).max(3_650).default(90),
   }),
 });

@@ -2,15 +2,15 @@ import { db, Prisma } from '@/lib/db.ts';
 import { entryAnalyzerJob } from '@/lib/jobs/definitions/league/entry-analyzer.ts';
 import { chooseBaseline, scoreEntry, type Verdict } from '@/lib/league/entry-scoring.ts';
 import { defineHandler } from '../../define-handler.ts';
-import { tally, unlessGone, workThrough } from './entry-loop.ts';
+import { SkipItemError, tally, unlessGone, workThrough } from './entry-loop.ts';
 import { markDeleted, storeNewHistory, writeEntrySummary } from './entry-writes.ts';
 import { invalidateChanged, withLeagueRun } from './league-run.ts';
 
 /**
  * Handler of entry-analyzer (lib/jobs/definitions/league/entry-analyzer.ts). It works
  * entry by entry through workThrough (entry-loop.ts): one transaction per entry, a rate
- * limit ends the phase, an upstream error skips the entry, a database error fails the run
- * naming the entry.
+ * limit ends the phase, an upstream error or a scoring error skips the entry, a database error
+ * fails the run naming the entry.
  */
 
 /** A flagged entry is checked upstream again at most this often. */
@@ -108,11 +108,17 @@ export const entryAnalyzerHandler = defineHandler(entryAnalyzerJob, (ctx) =>
       const result = await db().$transaction(async (tx) => {
         const history = await tx.entryEventHistory.findMany({
           where: { entryId: id },
-          select: { eventId: true, points: true, overallRank: true, eventTransfers: true, eventTransfersCost: true },
+          select: { eventId: true, points: true, rank: true, overallRank: true, eventTransfers: true, eventTransfersCost: true },
         });
         const entry = await tx.entry.findUniqueOrThrow({ where: { id }, select: { startedEvent: true } });
         const averages = await baselinesOf(tx, id);
-        const scored = scoreEntry({ history, averages, startedEvent: entry.startedEvent > 0 ? entry.startedEvent : null }, ctx.config);
+        // Riot 003 §3: a detection error for one entry is logged and the entry skipped.
+        let scored;
+        try {
+          scored = scoreEntry({ history, averages, startedEvent: entry.startedEvent > 0 ? entry.startedEvent : null }, ctx.config);
+        } catch (error) {
+          throw new SkipItemError(`scoring failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
         const values = { score: scored.score, verdict: scored.verdict, signals: scored.signals, eventsAnalyzed: scored.eventsAnalyzed, analyzedAt: new Date() };
         await tx.entryAnalysis.upsert({ where: { entryId: id }, create: { entryId: id, ...values }, update: values });
         return scored;

@@ -5,16 +5,44 @@
  * nothing tracked, one entry tracked (its league-mates arrive untracked), then the analyzer's
  * phases, and each of its error rules.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
 import { useOwnQueuePrefix } from '@/scripts/test/own-queue-prefix.ts';
 import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import type { JobRun } from '@/generated/prisma/client.ts';
 import { db } from '@/lib/db.ts';
 import { toEventRow } from '@/lib/league/league-data.ts';
+import { signalNames } from '@/lib/league/entry-scoring.ts';
+import { askForRun } from '@/scripts/test/ask-for-run.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
 import { entryAnalyzerHandler } from './entry-analyzer.ts';
 import { trackedEntryUpdaterHandler } from './tracked-entry-updater.ts';
+
+/** Faults of our own, not the upstream's: a non-critical error storing one entry's history, a scoring error. */
+const injected = vi.hoisted(() => ({ historyFailsFor: null as number | null, scoringFailures: 0 }));
+vi.mock('./entry-writes.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./entry-writes.ts')>();
+  return {
+    ...actual,
+    storeNewHistory: (...args: Parameters<typeof actual.storeNewHistory>) => {
+      if (args[1] === injected.historyFailsFor) throw new RangeError(`test: entry ${args[1]}'s history makes no sense`);
+      return actual.storeNewHistory(...args);
+    },
+  };
+});
+vi.mock('@/lib/league/entry-scoring.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/league/entry-scoring.ts')>();
+  return {
+    ...actual,
+    scoreEntry: (...args: Parameters<typeof actual.scoreEntry>) => {
+      if (injected.scoringFailures > 0) {
+        injected.scoringFailures -= 1;
+        throw new RangeError('test: the scoring divided by nothing');
+      }
+      return actual.scoreEntry(...args);
+    },
+  };
+});
 
 const prefix = useOwnQueuePrefix('league-analysis');
 await useOwnDatabase('league_analysis');
@@ -119,6 +147,53 @@ describe('tracked-entry-updater', () => {
     const after = await db().entry.findUniqueOrThrow({ where: { id: trackedId } });
     expect(after.lastFetchedAt!.getTime()).toBeGreaterThan(before.lastFetchedAt!.getTime());
   });
+
+  it('keeps each change of the overall rank as a row of EntryRank, not only the latest', async () => {
+    const ranks = await db().entryRank.findMany({ where: { entryId: trackedId }, orderBy: { id: 'asc' } });
+    // the first fetch (gameweek 22) and the next gameweek's: both rows kept
+    expect(ranks).toHaveLength(2);
+    const entry = await db().entry.findUniqueOrThrow({ where: { id: trackedId } });
+    expect(ranks[1]).toMatchObject({ overallRank: entry.summaryOverallRank, overallPoints: entry.summaryOverallPoints });
+    expect(ranks[0]!.overallPoints).toBeLessThan(ranks[1]!.overallPoints);
+    // the same summary again adds no row
+    await bed.run('tracked-entry-updater');
+    expect(await db().entryRank.count({ where: { entryId: trackedId } })).toBe(2);
+  });
+
+  it('a rate limit fails the run, which is retried with exponential backoff and then completes', async () => {
+    await bed.admin('/admin/faults', { rateLimit: { perMinute: 1, retryAfterSeconds: 1 } });
+    let retrying: JobRun;
+    const { run } = await askForRun('tracked-entry-updater', {});
+    try {
+      retrying = await bed.untilStatus(run.id, ['retrying', 'completed', 'failed']);
+    } finally {
+      await bed.admin('/admin/faults/reset');
+    }
+    expect(retrying.status).toBe('retrying');
+    const final = await bed.untilFinal(run.id);
+    expect(final.status).toBe('completed');
+    const attempts = final.attempts as { attempt: number; error?: string }[];
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]!.error).toMatch(/^phase "entries" rate limited at entry 5: .*429/s);
+  });
+
+  it('a non-critical error on one entry skips it and the run goes on with the others', async () => {
+    const mate = (await db().entry.findFirstOrThrow({ where: { tracked: false, deleted: false }, orderBy: { id: 'asc' } })).id;
+    await db().entry.update({ where: { id: mate }, data: { tracked: true } });
+    injected.historyFailsFor = trackedId;
+    let run: JobRun;
+    try {
+      run = await bed.run('tracked-entry-updater');
+    } finally {
+      injected.historyFailsFor = null;
+      await db().entry.update({ where: { id: mate }, data: { tracked: false } });
+    }
+    expect(run.status).toBe('completed');
+    expect(run.result).toMatchObject({ tracked: 2, entriesSkipped: 1 });
+    expect(await db().entryEventHistory.count({ where: { entryId: mate } })).toBeGreaterThan(0);
+    const logged = await db().runEvent.findMany({ where: { runId: run.id }, select: { message: true } });
+    expect(logged.some((row) => row.message.includes(`skipped entry ${trackedId}: test: entry ${trackedId}'s history makes no sense`))).toBe(true);
+  });
 });
 
 describe('entry-analyzer', () => {
@@ -136,7 +211,7 @@ describe('entry-analyzer', () => {
     expect(analyses).toHaveLength(scored);
     expect(analyses[0]!.eventsAnalyzed).toBeGreaterThanOrEqual(20);
     expect(['normal', 'watch', 'flagged']).toContain(analyses[0]!.verdict);
-    expect(Object.keys(analyses[0]!.signals as object).sort()).toEqual(['accountAge', 'captaincyPattern', 'consistency', 'pointsVsAverage', 'rankClimb', 'transferPattern']);
+    expect(Object.keys(analyses[0]!.signals as object).sort()).toEqual([...signalNames].sort());
     expect(result.phases.recheck).toEqual({ done: 0, skipped: 0, cutShort: false });
     expect(result).toMatchObject({ apiRequests: batchSize, analysesCreated: scored, phasesCutShort: 0 });
     expect(run.counters).toMatchObject({ apiRequests: batchSize, analysesCreated: scored });
@@ -204,6 +279,24 @@ describe('entry-analyzer', () => {
     expect(phase.done + phase.skipped).toBe(batchSize);
     expect(resultOf(run).entriesSkipped).toBe(phase.skipped);
     expect(run.counters).toMatchObject({ entriesSkipped: phase.skipped, apiRequests: batchSize });
+  });
+
+  it('a scoring error for one entry is logged and that entry skipped; the others are scored', async () => {
+    const [first, second] = await entriesWithHistory(20);
+    await db().entryAnalysis.deleteMany({ where: { entryId: { in: [first!, second!] } } });
+    injected.scoringFailures = 1;
+    let run: JobRun;
+    try {
+      run = await bed.run('entry-analyzer');
+    } finally {
+      injected.scoringFailures = 0;
+    }
+    expect(run.status).toBe('completed');
+    expect(resultOf(run).phases.score).toMatchObject({ skipped: 1 });
+    expect(await db().entryAnalysis.findUnique({ where: { entryId: first! } })).toBeNull();
+    expect(await db().entryAnalysis.findUnique({ where: { entryId: second! } })).not.toBeNull();
+    const logged = await db().runEvent.findMany({ where: { runId: run.id }, select: { message: true } });
+    expect(logged.some((row) => row.message.includes(`score: skipped entry ${first}: scoring failed: test: the scoring divided by nothing`))).toBe(true);
   });
 
   it('a database error rolls back that entry, fails the phase and the run, and earlier entries keep their analysis', async () => {

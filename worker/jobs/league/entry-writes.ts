@@ -22,9 +22,29 @@ import {
  * it names.
  */
 
-/** An entry's summary as fetched at `fetchedAt` (no longer deleted); `lastFetchedAt` is set even when nothing else changed. */
+/**
+ * An entry's summary as fetched at `fetchedAt` (no longer deleted); `lastFetchedAt` is set even
+ * when nothing else changed. A rank or points different from the entry's last EntryRank row
+ * (or its first fetch) is kept as a new row: the rank's history, not only its latest value.
+ */
 export async function writeEntrySummary(tx: Sql, entry: UpstreamEntry, fetchedAt: Date): Promise<WriteOutcome> {
-  return outcomeOf(countsOf(await upsertEntries(tx, [toEntryRow(entry, fetchedAt)], { recordFetch: true })));
+  const outcome = outcomeOf(countsOf(await upsertEntries(tx, [toEntryRow(entry, fetchedAt)], { recordFetch: true })));
+  await recordRank(tx, entry, fetchedAt);
+  return outcome;
+}
+
+/** Adds an EntryRank row when the overall rank or points moved since the entry's last one; true when it did. */
+export async function recordRank(tx: Sql, entry: Pick<UpstreamEntry, 'id' | 'summary_overall_rank' | 'summary_overall_points' | 'summary_event_points'>, at: Date): Promise<boolean> {
+  const added = await tx.$executeRaw`
+    INSERT INTO "EntryRank" ("entryId", "overallRank", "overallPoints", "eventPoints", "recordedAt")
+    SELECT ${entry.id}, ${entry.summary_overall_rank}::int, ${entry.summary_overall_points}::int, ${entry.summary_event_points}::int, ${at}
+    WHERE NOT EXISTS (
+      SELECT 1 FROM (
+        SELECT "overallRank", "overallPoints" FROM "EntryRank" WHERE "entryId" = ${entry.id} ORDER BY "recordedAt" DESC, id DESC LIMIT 1
+      ) last
+      WHERE last."overallRank" IS NOT DISTINCT FROM ${entry.summary_overall_rank}::int AND last."overallPoints" = ${entry.summary_overall_points}::int
+    )`;
+  return added > 0;
 }
 
 export interface HistoryCounts extends WriteCounts {

@@ -21,7 +21,7 @@ export const eventLiveUpdateHandler = defineHandler(
       if (eventId === undefined) {
         // Nothing is live any more: the gameweek rows still say so, then there is nothing to fetch.
         assertConsistent(bootstrap);
-        const outcomes = await ctx.phase('write', () => writeTables({ bootstrap }, ['events']));
+        const outcomes = await ctx.phase('write', () => writeTables({ bootstrap }, ['events'], eventLiveUpdateJob.name));
         return { eventId: null, note: 'no gameweek is live', unknownPlayers: 0, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
       }
       const [fixtures, live] = await ctx.phase('fetch', () => Promise.all([upstream.fixtures(eventId, options), upstream.eventLive(eventId, options)]));
@@ -34,7 +34,7 @@ export const eventLiveUpdateHandler = defineHandler(
       const unknownPlayers = live.elements.length - elements.length;
       if (unknownPlayers > 0) ctx.log(`${unknownPlayers} players of the live data are not in the Player table yet; left out until bootstrap-meta runs`);
       ctx.count('unknownPlayers', unknownPlayers);
-      const outcomes = await ctx.phase('write', () => writeTables({ bootstrap, fixtures, live: { eventId, elements } }, ['events', 'fixtures', 'playerEventStats']));
+      const outcomes = await ctx.phase('write', () => writeTables({ bootstrap, fixtures, live: { eventId, elements } }, ['events', 'fixtures', 'playerEventStats'], eventLiveUpdateJob.name));
       ctx.progress(90);
       return { eventId, unknownPlayers, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
     }),

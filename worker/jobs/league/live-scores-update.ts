@@ -28,7 +28,7 @@ export const liveScoresUpdateHandler = defineHandler(
       if (eventId === undefined) return { eventId: null, note: 'no current gameweek', ...(await reportTables(ctx, cache, {})) };
       const fixtures = await ctx.phase('fetch', () => upstream.fixtures(eventId, { signal: ctx.signal }));
       assertConsistent(bootstrap, fixtures);
-      const outcomes = await ctx.phase('write', () => writeTables({ bootstrap, fixtures }, ['events', 'fixtures']));
+      const outcomes = await ctx.phase('write', () => writeTables({ bootstrap, fixtures }, ['events', 'fixtures'], liveScoresUpdateJob.name));
       return { eventId, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
     }),
   {

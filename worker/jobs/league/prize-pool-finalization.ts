@@ -30,9 +30,12 @@ export function periodsClosedOn(day: Date, weeklyOn: number): Period[] {
 type Finalisation = 'finalised' | 'no_activity' | 'unchanged';
 
 /**
- * One league's prize for one period: the member with the most points in history rows updated
- * within it (ties: the lower entry id), or no_activity when no member scored. A period already
- * decided is left as is; a failed one is decided again.
+ * One league's prize for one period: the member with the most points in the gameweeks that
+ * belong to it (ties: the lower entry id), or no_activity when no member scored. A gameweek
+ * belongs to the period its deadline falls in: the points are that gameweek's whenever a job
+ * wrote or wrote again the row (its `updatedAt` says only that), so a final row fetched again
+ * later moves no points into another period. A period already decided is left as is; a failed
+ * one is decided again.
  */
 async function finalise(tx: Prisma.TransactionClient, leagueId: number, { period, start, end }: Period): Promise<Finalisation> {
   const key = { leagueId_period_periodStart: { leagueId, period, periodStart: start } };
@@ -40,7 +43,7 @@ async function finalise(tx: Prisma.TransactionClient, leagueId: number, { period
   if (existing && existing.status !== 'failed') return 'unchanged';
   const totals = await tx.entryEventHistory.groupBy({
     by: ['entryId'],
-    where: { updatedAt: { gte: start, lt: end }, entry: { leagueStandings: { some: { leagueId } } } },
+    where: { event: { deadlineTime: { gte: start, lt: end } }, entry: { leagueStandings: { some: { leagueId } } } },
     _sum: { points: true },
   });
   const ranked = totals.map((row) => ({ entryId: row.entryId, points: row._sum.points ?? 0 })).sort((a, b) => b.points - a.points || a.entryId - b.entryId);

@@ -1,8 +1,9 @@
 /**
  * The league maintenance jobs (prize-pool-finalization, leaderboard-validation) on a worker in
  * this process, on a database and a queue prefix of their own. They read only our tables, so
- * the tests write the leagues, members and history themselves, with `updatedAt` on the days
- * they need; the simulator stands by as for every league job.
+ * the tests write the leagues, members and history themselves, each gameweek's deadline on the
+ * day its points belong to (the rows' `updatedAt` is when they were written, here today); the
+ * simulator stands by as for every league job.
  *
  * Three leagues: 1 (entries 1, 2, 3) is busy, 2 (entries 4, 5) is quiet, 3 (entries 6 and 1)
  * is the one the tests make fail. The week is Monday 2026-08-24 to Sunday 2026-08-30.
@@ -24,25 +25,34 @@ let bed: LeagueJobsTestbed;
 const at = (iso: string) => new Date(iso);
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
-/** [entry, event, points, updatedAt] */
-const history: [number, number, number, string][] = [
-  [1, 1, 40, '2026-08-28T10:00:00Z'],
-  [2, 1, 35, '2026-08-28T11:00:00Z'],
-  [6, 1, 20, '2026-08-28T12:00:00Z'],
-  [2, 2, 30, '2026-08-29T09:00:00Z'],
-  [3, 2, 30, '2026-08-29T23:59:59.999Z'],
-  [5, 1, 0, '2026-08-29T12:00:00Z'],
-  [1, 3, 25, '2026-08-30T00:00:00Z'],
-  [3, 3, 20, '2026-08-30T18:00:00Z'],
+/** Each gameweek's deadline: the day its points belong to. */
+const deadlines: Record<number, string> = {
+  1: '2026-08-28T17:30:00Z',
+  2: '2026-08-29T10:00:00Z',
+  3: '2026-08-30T00:00:00Z',
   // outside every period the tests close
-  [3, 4, 500, '2026-08-31T00:00:00Z'],
-  [4, 1, 60, '2026-08-20T12:00:00Z'],
+  4: '2026-08-31T00:00:00Z',
+  5: '2026-08-20T12:00:00Z',
+};
+
+/** [entry, event, points] */
+const history: [number, number, number][] = [
+  [1, 1, 40],
+  [2, 1, 35],
+  [6, 1, 20],
+  [2, 2, 30],
+  [3, 2, 30],
+  [5, 2, 0],
+  [1, 3, 25],
+  [3, 3, 20],
+  [3, 4, 500],
+  [4, 5, 60],
 ];
 
 beforeAll(async () => {
   bed = await LeagueJobsTestbed.start(prefix, [prizePoolFinalizationHandler, leaderboardValidationHandler], { entries: 300 });
   await db().event.createMany({
-    data: [1, 2, 3, 4].map((id) => ({ id, name: `Gameweek ${id}`, deadlineTime: at('2026-08-21T17:30:00Z'), isPrevious: false, isCurrent: false, isNext: false, finished: true, dataChecked: true })),
+    data: [1, 2, 3, 4, 5].map((id) => ({ id, name: `Gameweek ${id}`, deadlineTime: at(deadlines[id]!), isPrevious: false, isCurrent: false, isNext: false, finished: true, dataChecked: true })),
   });
   await db().league.createMany({ data: [1, 2, 3].map((id) => ({ id, name: `League ${id}` })) });
   await db().entry.createMany({ data: [1, 2, 3, 4, 5, 6].map((id) => ({ id, name: `Entry ${id}`, playerName: `Manager ${id}`, startedEvent: 1, summaryOverallPoints: 0 })) });
@@ -51,7 +61,7 @@ beforeAll(async () => {
     data: [member(1, 1, 1, 100), member(1, 2, 2, 90), member(1, 3, 3, 80), member(2, 4, 1, 50), member(2, 5, 1, 40), member(3, 6, 1, 70), member(3, 1, 2, 60)],
   });
   await db().entryEventHistory.createMany({
-    data: history.map(([entryId, eventId, points, updatedAt]) => ({
+    data: history.map(([entryId, eventId, points]) => ({
       entryId,
       eventId,
       points,
@@ -61,7 +71,6 @@ beforeAll(async () => {
       value: 1000,
       bank: 0,
       pointsOnBench: 0,
-      updatedAt: at(updatedAt),
     })),
   });
 });
@@ -126,9 +135,18 @@ describe('prize-pool-finalization', () => {
     expect(decided(await pools({ periodStart: day('2026-08-28'), period: 'daily' }))[2]).toEqual({ leagueId: 3, period: 'daily', status: 'finalised', winnerEntryId: 1, winnerPoints: 40, entries: 2 });
   });
 
-  it('on the day before the weekly day (a Sunday, for Monday) also closes the week', async () => {
+  it('on the day before the weekly day (a Sunday, for Monday) also closes the week; final rows fetched again that day change no winner', async () => {
+    // Re-fetched on Sunday 30th (as tracked-entry-updater does with the last stored event):
+    // by updatedAt, entry 3 would have 30 + 20 on the 30th and win league 1's day.
+    await db().entryEventHistory.updateMany({ where: { OR: [{ entryId: 3, eventId: 2 }, { entryId: 2, eventId: 1 }] }, data: { updatedAt: at('2026-08-30T12:00:00Z') } });
     const run = await bed.run('prize-pool-finalization', { date: '2026-08-30' });
     expect(run.status).toBe('completed');
+    // the winners by the gameweek the points belong to (gameweek 3's deadline is on the 30th)
+    expect(decided(await pools({ periodStart: day('2026-08-30'), period: 'daily' }))).toEqual([
+      { leagueId: 1, period: 'daily', status: 'finalised', winnerEntryId: 1, winnerPoints: 25, entries: 2 },
+      { leagueId: 2, period: 'daily', status: 'no_activity', winnerEntryId: null, winnerPoints: null, entries: 0 },
+      { leagueId: 3, period: 'daily', status: 'finalised', winnerEntryId: 1, winnerPoints: 25, entries: 1 },
+    ]);
     expect(run.result).toMatchObject({
       periods: [{ period: 'daily', start: '2026-08-30' }, { period: 'weekly', start: '2026-08-24' }],
       finalised: 4,
@@ -136,7 +154,7 @@ describe('prize-pool-finalization', () => {
       failed: 0,
     });
     expect(decided(await pools({ period: 'weekly' }))).toEqual([
-      // 40 + 25 against entry 2's 35 + 30: level, so the lower id; entry 3's 500 on Monday is next week's
+      // 40 + 25 against entry 2's 35 + 30: level, so the lower id; entry 3's 500 in gameweek 4 (Monday) is next week's
       { leagueId: 1, period: 'weekly', status: 'finalised', winnerEntryId: 1, winnerPoints: 65, entries: 3 },
       { leagueId: 2, period: 'weekly', status: 'no_activity', winnerEntryId: null, winnerPoints: null, entries: 1 },
       { leagueId: 3, period: 'weekly', status: 'finalised', winnerEntryId: 1, winnerPoints: 65, entries: 2 },
@@ -181,6 +199,19 @@ describe('leaderboard-validation', () => {
       ],
     });
     expect(run.counters).toMatchObject({ leagues: 3, entriesCounted: 7, periods: 1, problems: 2 });
+  });
+
+  it('builds and counts each league’s gameweek, month and season leaderboards', async () => {
+    await db().phase.createMany({ data: [{ id: 1, name: 'Overall', startEvent: 1, stopEvent: 38 }, { id: 2, name: 'August', startEvent: 1, stopEvent: 5 }] });
+    const run = await bed.run('leaderboard-validation');
+    expect(run.status).toBe('completed');
+    // no gameweek is current: the last finished one, 5 (only entry 4, of league 2, played it)
+    expect((run.result as { leaderboards: unknown }).leaderboards).toEqual([
+      { period: 'gameweek', label: 'gameweek 5', leagues: 1, entries: 1 },
+      { period: 'month', label: 'August (gameweeks 1–5)', leagues: 3, entries: 7 },
+      { period: 'season', label: 'season (gameweeks 1–5)', leagues: 3, entries: 7 },
+    ]);
+    expect(run.counters).toMatchObject({ leaderboardsValidated: 3 });
   });
 
   it('fails on problems, without retrying, when failOnProblems is set', async () => {

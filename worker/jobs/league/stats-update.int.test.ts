@@ -145,7 +145,7 @@ describe('stats-update', () => {
       await db().$executeRawUnsafe(original!.definition);
     }
     expect(failed.status).toBe('failed');
-    expect(failed.attempt).toBe(2); // retried once by its policy, failing the same way
+    expect(failed.attempt).toBe(3); // retried twice by its policy (BerkoTNF 002: 3 attempts), failing the same way
     expect(failed.error).toBe('1 of 10 stats steps failed: power-ratings (boom)');
 
     const after = await tables();

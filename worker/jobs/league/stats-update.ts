@@ -1,5 +1,5 @@
-import { db, Prisma } from '@/lib/db.ts';
 import { statsSteps, statsUpdateJob, type StatsStep } from '@/lib/jobs/definitions/league/stats-update.ts';
+import { rebuildStatsStep } from '@/lib/league/rebuild-stats-step.ts';
 import { defineHandler } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
 import { revalidateWebTags } from '../../revalidate-web-tags.ts';
@@ -40,19 +40,7 @@ function errorText(error: unknown): string {
 
 const since = (start: number) => Math.round(performance.now() - start);
 
-/** Rebuilds one step's table in a transaction of its own; resolves to the rows written. */
-async function rebuild(step: StatsStep, timeoutMs: number): Promise<number> {
-  return db().$transaction(
-    async (tx) => {
-      // PostgreSQL ends a runaway step itself, even after this run has been given up on.
-      await tx.$executeRaw`SELECT set_config('statement_timeout', ${String(timeoutMs)}, true)`;
-      const [row] = await tx.$queryRaw<{ rows: number }[]>`SELECT ${Prisma.raw(step.sqlFunction)}() AS rows`;
-      return Number(row?.rows ?? 0);
-    },
-    // Prisma's defaults (2 s to get a connection, 5 s for the whole transaction) are far too short here.
-    { maxWait: 30_000, timeout: timeoutMs },
-  );
-}
+const rebuild = rebuildStatsStep;
 
 export const statsUpdateHandler = defineHandler(
   statsUpdateJob,

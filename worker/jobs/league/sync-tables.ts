@@ -176,12 +176,17 @@ export function assertConsistent(bootstrap: BootstrapStatic, fixtures?: Fixtures
   if (!check.ok) throw new UnrecoverableError(`Refused inconsistent upstream data, nothing written: ${check.problems.join('; ')}`);
 }
 
-/** Writes `tables` from `source` in one transaction, in reference order; only changed rows are written. */
-export function writeTables(source: LeagueSource, tables: readonly LeagueTable[]): Promise<Partial<Record<LeagueTable, TableOutcome>>> {
+/**
+ * Writes `tables` from `source` in one transaction, in reference order; only changed rows are
+ * written. `writer` (the job writing) is named in the NOTIFYs the transaction sends, so the
+ * league listener does not queue that job again for its own change.
+ */
+export function writeTables(source: LeagueSource, tables: readonly LeagueTable[], writer?: string): Promise<Partial<Record<LeagueTable, TableOutcome>>> {
   const ordered = writeOrder.filter((table) => tables.includes(table));
   return db()
     .$transaction(
       async (tx) => {
+        if (writer) await tx.$executeRaw`SELECT set_config('kickoff.writer', ${writer}, true)`;
         const outcomes: Partial<Record<LeagueTable, TableOutcome>> = {};
         for (const table of ordered) outcomes[table] = await leagueTables[table].write(tx, source);
         return outcomes;

@@ -7,13 +7,17 @@ import { invalidateChanged, withLeagueRun } from './league-run.ts';
 
 /**
  * Handler of tracked-entry-updater (lib/jobs/definitions/league/tracked-entry-updater.ts). It
- * works entry by entry through workThrough (entry-loop.ts): one transaction per entry, a rate
- * limit ends the phase, an upstream error skips the entry, a database error fails the run
- * naming the entry.
+ * works entry by entry through workThrough (entry-loop.ts): one transaction per entry; a rate
+ * limit fails the run, which is retried with exponential backoff (the definition's retry); an
+ * upstream or other non-critical error skips the entry; a database error fails the run naming
+ * the entry.
  */
 
 /** Entries worth fetching: tracked, and not known to be gone upstream. */
 const trackedWhere = { tracked: true, deleted: false } satisfies Prisma.EntryWhereInput;
+
+/** Riot 003, Tracked Player Updater §3: a rate limit fails the job (and it is retried); an error that is not critical skips the player. */
+const rules = { onRateLimit: 'fail-run', skipNonCritical: true } as const;
 
 export const trackedEntryUpdaterHandler = defineHandler(
   trackedEntryUpdaterJob,
@@ -44,7 +48,7 @@ export const trackedEntryUpdaterHandler = defineHandler(
       const leagueIds = new Set<number>();
       const changedKeys: string[] = [];
 
-      const entries = await workThrough(ctx, { phase: 'entries', items: tracked, label: (id) => `entry ${id}`, skippedCounter: 'entriesSkipped' }, async (id) => {
+      const entries = await workThrough(ctx, { phase: 'entries', items: tracked, label: (id) => `entry ${id}`, skippedCounter: 'entriesSkipped', ...rules }, async (id) => {
         const history = await unlessGone(upstream.entryHistory(id, options));
         const entry = history && (await unlessGone(upstream.entry(id, options)));
         if (!history || !entry) {
@@ -68,7 +72,7 @@ export const trackedEntryUpdaterHandler = defineHandler(
 
       const leagues = await workThrough(
         ctx,
-        { phase: 'leagues', items: [...leagueIds].sort((a, b) => a - b), label: (id) => `league ${id}`, skippedCounter: 'leaguesSkipped' },
+        { phase: 'leagues', items: [...leagueIds].sort((a, b) => a - b), label: (id) => `league ${id}`, skippedCounter: 'leaguesSkipped', ...rules },
         async (leagueId) => {
           const page = await upstream.leagueStandings(leagueId, 1, options);
           const written = await db().$transaction((tx) => writeStandingsPage(tx, page));

@@ -67,3 +67,43 @@ it('removes expired sessions and finished runs past retention, keeps the rest, a
   await db().entry.delete({ where: { id: 990_002 } });
   await db().alertRule.delete({ where: { id: rule.id } });
 });
+
+it('archives the standings of tournaments that ended more than 90 days ago, and keeps the others', async () => {
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+  // Ids well away from the simulator's and other tests'.
+  const event = (id: number, deadlineTime: Date) => ({ id, name: `Gameweek ${id}`, deadlineTime, isPrevious: false, isCurrent: false, isNext: false, finished: true, dataChecked: true });
+  await db().event.createMany({ data: [event(9501, daysAgo(120)), event(9502, daysAgo(10))] });
+  await db().league.create({ data: { id: 9501, name: 'Archive league' } });
+  await db().entry.createMany({ data: [990_011, 990_012].map((id) => ({ id, name: `Entry ${id}`, playerName: 'x', startedEvent: 1, summaryOverallPoints: 0 })) });
+  const tournament = (name: string, endEvent: number, status: string) => db().tournament.create({ data: { name, leagueId: 9501, kind: 'points_race', startEvent: endEvent, endEvent, status } });
+  const old = await tournament('ended long ago', 9501, 'finished');
+  const recent = await tournament('ended lately', 9502, 'finished');
+  const active = await tournament('still on', 9501, 'active');
+  for (const { id } of [old, recent, active]) {
+    await db().tournamentStanding.createMany({ data: [{ tournamentId: id, entryId: 990_011, rank: 1, points: 70 }, { tournamentId: id, entryId: 990_012, rank: 2, points: 50 }] });
+  }
+  try {
+    const { run } = await askForRunInDashboard('cleanup');
+    const done = await waitFor(async () => {
+      const row = await db().jobRun.findUniqueOrThrow({ where: { id: run.id } });
+      return row.status === 'completed' || row.status === 'failed' ? row : undefined;
+    }, 15_000, 'cleanup to finish');
+    expect(done.status).toBe('completed');
+    expect(done.result).toMatchObject({ standingsArchived: 2 });
+    expect(await db().tournamentStanding.count({ where: { tournamentId: old.id } })).toBe(0);
+    expect(await db().tournamentStanding.count({ where: { tournamentId: { in: [recent.id, active.id] } } })).toBe(4);
+    const archived = await db().tournamentStandingArchive.findMany({ where: { tournamentId: old.id }, orderBy: { rank: 'asc' } });
+    expect(archived.map(({ entryId, rank, points }) => ({ entryId, rank, points }))).toEqual([
+      { entryId: 990_011, rank: 1, points: 70 },
+      { entryId: 990_012, rank: 2, points: 50 },
+    ]);
+    // an entry named only by archived standings is not an orphan
+    expect(await db().entry.count({ where: { id: { in: [990_011, 990_012] } } })).toBe(2);
+  } finally {
+    await db().tournamentStandingArchive.deleteMany({ where: { tournamentId: old.id } });
+    await db().tournament.deleteMany({ where: { leagueId: 9501 } });
+    await db().league.delete({ where: { id: 9501 } });
+    await db().entry.deleteMany({ where: { id: { in: [990_011, 990_012] } } });
+    await db().event.deleteMany({ where: { id: { in: [9501, 9502] } } });
+  }
+});

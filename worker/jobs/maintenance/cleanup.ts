@@ -30,6 +30,25 @@ export const cleanupHandler = defineHandler(cleanupJob, async (ctx) => {
     return (await db().workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: cutoff } } })).count;
   });
 
+  // x402's leaderboard archiving: a finished tournament's standings, once its last gameweek is
+  // long past, move to the archive table in one statement (kept, out of the live table's way).
+  const standingsArchived = await ctx.phase('archive', async () => {
+    const cutoff = new Date(Date.now() - ctx.config.standingsArchiveAgeDays * 86_400_000);
+    return db().$executeRaw`
+      WITH ended AS (
+        SELECT t.id FROM "Tournament" t JOIN "Event" e ON e.id = t."endEvent"
+        WHERE t.status <> 'active' AND e."deadlineTime" < ${cutoff}
+      ), moved AS (
+        DELETE FROM "TournamentStanding" s USING ended WHERE s."tournamentId" = ended.id
+        RETURNING s."tournamentId", s."entryId", s.rank, s.points, s.played, s.won, s.drawn, s.lost, s.eliminated, s."updatedAt"
+      )
+      INSERT INTO "TournamentStandingArchive" ("tournamentId", "entryId", rank, points, played, won, drawn, lost, eliminated, "updatedAt")
+      SELECT * FROM moved
+      ON CONFLICT ("tournamentId", "entryId") DO UPDATE SET rank = EXCLUDED.rank, points = EXCLUDED.points, played = EXCLUDED.played,
+        won = EXCLUDED.won, drawn = EXCLUDED.drawn, lost = EXCLUDED.lost, eliminated = EXCLUDED.eliminated, "updatedAt" = EXCLUDED."updatedAt", "archivedAt" = now()`;
+  });
+  ctx.count('standingsArchived', standingsArchived);
+
   // Rows nothing points at any more.
   const orphans = await ctx.phase('orphans', async () => {
     const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
@@ -44,11 +63,12 @@ export const cleanupHandler = defineHandler(cleanupJob, async (ctx) => {
         AND NOT EXISTS (SELECT 1 FROM "LeagueStanding" s WHERE s."entryId" = e.id)
         AND NOT EXISTS (SELECT 1 FROM "EntryEventHistory" h WHERE h."entryId" = e.id)
         AND NOT EXISTS (SELECT 1 FROM "TournamentStanding" t WHERE t."entryId" = e.id)
+        AND NOT EXISTS (SELECT 1 FROM "TournamentStandingArchive" t WHERE t."entryId" = e.id)
         AND NOT EXISTS (SELECT 1 FROM "TournamentResult" r WHERE e.id IN (r."homeEntryId", r."awayEntryId", r."winnerEntryId"))`;
     ctx.count('orphansDeleted', alerts + templates + entries);
     return { alerts, payloadTemplates: templates, entries };
   });
   ctx.progress(100);
   const orphanCount = orphans.alerts + orphans.payloadTemplates + orphans.entries;
-  return { processed: sessions + runs + heartbeats + orphanCount, deleted: { sessions, runs, workerHeartbeats: heartbeats, orphans }, retentionDays, errors: 0 };
+  return { processed: sessions + runs + heartbeats + standingsArchived + orphanCount, deleted: { sessions, runs, workerHeartbeats: heartbeats, orphans }, standingsArchived, retentionDays, errors: 0 };
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { unstable_cache } from 'next/cache';
 import Link from 'next/link';
+import { StatsRunsTable } from '@/components/league/stats-runs-table.tsx';
 import { UpdateStatsButton } from '@/components/league/update-stats-button.tsx';
 import { EmptyNote, Panel } from '@/components/ui/panel.tsx';
 import { TableHead } from '@/components/ui/table-head.tsx';
@@ -67,6 +68,10 @@ export default async function LeagueStatsPage() {
         ) : (
           <EmptyNote title="No completed stats update yet" hint="stats-update runs nightly at 02:00, after every gameweek, and from the button above." />
         )}
+      </Panel>
+
+      <Panel title="Stats runs">
+        <StatsRunsTable canRetry={roleAllows(principal.role, 'runs:retry')} />
       </Panel>
 
       <div className="grid gap-6 lg:grid-cols-3">

@@ -2,10 +2,14 @@ import { readJsonBody } from '@/lib/api/read-body.ts';
 import { withAuth } from '@/lib/api/with-auth.ts';
 import { triggerStatsUpdate } from '@/lib/league/trigger-stats-update.ts';
 import { statsUpdateBodySchema } from '@/lib/validations/league-stats.ts';
+import { revalidateTags } from '../../../_lib/revalidate-tags.ts';
 
-/** The "Update stats" button: queues a stats-update run with source `admin` → 202 `{ runId, status }`. */
+/**
+ * The "Update stats" button: queues a stats-update run with source `admin` → 202 `{ runId, status }`;
+ * with the queue unreachable, runs it here → 202 `{ runId, status, fallback: true }` once it has ended.
+ */
 export const POST = withAuth('jobs:trigger', async ({ request, principal, requestId, ip }) => {
   const body = await readJsonBody(request, statsUpdateBodySchema);
-  const { run, created } = await triggerStatsUpdate(body, { principal, requestId, ip });
-  return Response.json({ runId: run.id, status: run.status, created }, { status: created ? 202 : 200 });
+  const { run, created, fallback } = await triggerStatsUpdate(body, { principal, requestId, ip }, revalidateTags);
+  return Response.json({ runId: run.id, status: run.status, created, ...(fallback ? { fallback } : {}) }, { status: created ? 202 : 200 });
 });

@@ -3,8 +3,10 @@ import { defineJob } from '../../define-job.ts';
 
 /**
  * League housekeeping, hourly: reads every league's standings back and counts them,
- * reporting ranks that repeat with different totals or skip places, and the prize pools of
- * the last days whose winner is not a member of the league. Read-only; problems fail the run
+ * reporting ranks that repeat with different totals or skip places; builds each league's
+ * leaderboard per period (the current gameweek, its month, the season so far) from the stored
+ * history and counts and checks it; and checks the prize pools of the last days whose winner
+ * is not a member of the league. Read-only; problems fail the run
  * only with `failOnProblems`.
  */
 export const leaderboardValidationJob = defineJob({

@@ -73,8 +73,9 @@ export const statsUpdateJob = defineJob({
   description: 'Rebuilds the league statistics (season tables, records, form, power ratings, …): ten SQL steps in parallel, each in its own transaction.',
   schedule: { cron: '0 2 * * *', tz: 'Europe/London' },
   exclusive: true,
-  // Every step is a full rebuild, so a second attempt simply does it all again.
-  retry: { attempts: 2, backoff: 'exponential', delayMs: 5_000 },
+  // Every step is a full rebuild, so a later attempt simply does it all again. BerkoTNF 002:
+  // 3 attempts with exponential backoff (2 s, then 4 s).
+  retry: { attempts: 3, backoff: 'exponential', delayMs: 2_000 },
   timeoutMs: 15 * 60_000,
   payload: z
     .object({

@@ -11,6 +11,10 @@ import { z } from 'zod';
 import { isListenError, portMessage, simulatorPortClaim } from '../lib/port-check.ts';
 import { EVENT_COUNT, Season, hash32, mulberry32 } from './season.ts';
 
+/** Response headers naming the simulated time (ISO) and its speed; a real upstream sends neither. */
+export const upstreamTimeHeader = 'x-upstream-time';
+export const upstreamSpeedHeader = 'x-upstream-speed';
+
 export interface UpstreamServerOptions {
   /** Seed for all generated data. Default: 2026 */
   seed?: number;
@@ -162,6 +166,8 @@ const routes: [string, RegExp, string, Handler][] = [
     const page = Math.max(1, Number.parseInt(query.get('page_standings') ?? query.get('page') ?? '1', 10) || 1);
     return found(state.season.standings(league!, page, state.now()));
   }],
+  // The league clock: what time it is in the season (every answer also says it, in x-upstream-time).
+  ['GET', /^\/time$/, 'time', (_p, _q, state) => ok({ now: new Date(state.now()).toISOString(), speed: state.speed })],
   ['GET', /^\/admin\/state$/, 'admin-state', (_p, _q, state) => ok(state.view())],
   ['POST', /^\/admin\/clock$/, 'admin-clock', (_p, _q, state, raw) => {
     const parsed = clockBody.safeParse(raw);
@@ -264,7 +270,9 @@ export function createUpstreamServer(options: UpstreamServerOptions = {}): Upstr
         ? match.handler(match.groups!.slice(1).map(Number), url.searchParams, state, body.value)
         : { status: 400, body: { error: { code: 'invalid_body', message: 'Body is not valid JSON', details: [] } } };
     }
-    response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    // The simulated time and how fast it runs, on every answer: the pack's league clock reads them.
+    const clock = { [upstreamTimeHeader]: new Date(state.now()).toISOString(), [upstreamSpeedHeader]: String(state.speed) };
+    response.writeHead(reply.status, { 'content-type': 'application/json', ...clock, ...reply.headers });
     response.end(JSON.stringify(reply.body));
   };
 

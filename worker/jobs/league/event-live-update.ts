@@ -2,6 +2,7 @@ import { db } from '@/lib/db.ts';
 import { eventLiveUpdateJob } from '@/lib/jobs/definitions/league/event-live-update.ts';
 import { defineHandler } from '../../define-handler.ts';
 import { withLeagueRun } from './league-run.ts';
+import { leagueTime } from './league-services.ts';
 import { assertConsistent, liveEventId, reportTables, writeTables } from './sync-tables.ts';
 
 /**
@@ -38,5 +39,5 @@ export const eventLiveUpdateHandler = defineHandler(
       ctx.progress(90);
       return { eventId, unknownPlayers, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
     }),
-  { condition: async () => (await db().event.count({ where: { isLive: true } })) > 0 || 'no gameweek is live' },
+  { clock: leagueTime, condition: async () => (await db().event.count({ where: { isLive: true } })) > 0 || 'no gameweek is live' },
 );

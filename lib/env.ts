@@ -84,8 +84,14 @@ export const envSchema = z.object({
   /** The league data API. Unset: `npm start` runs the built-in simulator on UPSTREAM_PORT and uses it. */
   UPSTREAM_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:3100').optional(),
   UPSTREAM_PORT: z.coerce.number({ error: 'expected a port number' }).int().min(1).max(65535).default(3100),
-  /** The simulator's season clock: simulated seconds per real second (60: a real minute is a simulated hour). */
-  UPSTREAM_SPEED: z.coerce.number().positive().max(100_000).default(60),
+  /** The simulator's season clock while matches are played: simulated seconds per real second (150: a real minute is two and a half league hours). */
+  UPSTREAM_SPEED: z.coerce.number().positive().max(100_000).default(150),
+  /**
+   * The simulator clock's pace: `demo` (a quarter of the speed in the hour before a deadline,
+   * twenty times it when nothing happens, so gameweek 1 is played within about six real minutes
+   * of the start) or `linear` (the speed throughout).
+   */
+  UPSTREAM_PACE: z.enum(['demo', 'linear']).default('demo'),
   /** The dashboard's public address, used in links sent out (alerts). */
   PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'http://localhost:3000').optional(),
   /** How long a worker waits for active runs on SIGTERM before it gives them back. */

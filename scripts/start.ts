@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   if (!settings.UPSTREAM_URL) {
     // The built-in league data simulator, unless UPSTREAM_URL points at a real upstream.
     labels.push('upstream');
-    children.push(startLabelled('upstream', process.execPath, ['--import', 'tsx', 'scripts/upstream/server.ts'], { cwd: root, env: { ...childEnv, UPSTREAM_PORT: String(settings.UPSTREAM_PORT), UPSTREAM_SPEED: String(settings.UPSTREAM_SPEED) } }));
+    children.push(startLabelled('upstream', process.execPath, ['--import', 'tsx', 'scripts/upstream/server.ts'], { cwd: root, env: { ...childEnv, UPSTREAM_PORT: String(settings.UPSTREAM_PORT), UPSTREAM_SPEED: String(settings.UPSTREAM_SPEED), UPSTREAM_PACE: settings.UPSTREAM_PACE } }));
   }
   console.log(`Kickoff is starting on http://localhost:${settings.PORT} (sign in as ${settings.BOOTSTRAP_ADMIN_EMAIL}); Ctrl-C stops it.`);
 

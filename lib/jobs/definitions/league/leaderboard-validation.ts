@@ -12,6 +12,8 @@ export const leaderboardValidationJob = defineJob({
   category: 'maintenance',
   description: 'Checks league standings for duplicate ranks and gaps, and prize winners for membership.',
   schedule: { cron: '@hourly', tz: 'UTC' },
+  // And once the prize pools are finalised after a gameweek: the standings and winners it checks have just changed.
+  dependsOn: ['prize-pool-finalization'],
   priority: 'low',
   retry: { attempts: 2, backoff: 'fixed', delayMs: 30_000 },
   payload: z.object({}).strict(),

@@ -98,7 +98,7 @@ describe('a gameweek in league time', () => {
     const knockout = await causedBy('knockout-update', battle);
     const cup = await causedBy('cup-update', knockout);
     const prizePool = await causedBy('prize-pool-finalization', cup);
-    const validation = await causedBy('leaderboard-validation', prizePool);
+    const validation = await causedBy('leaderboard-validation', cup);
     const stats = await waitFor(() => db().jobRun.findFirst({ where: { jobName: 'stats-update', trigger: 'event', source: 'post-match', queuedAt: { gte: finishedAt } } }), 10_000, 'post-match stats');
     expect((await bed.untilStatus(stats.id, ['completed', 'failed', 'skipped'], 30_000)).status).toBe('completed');
 

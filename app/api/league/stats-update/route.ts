@@ -1,10 +1,12 @@
 import { readJsonBody } from '@/lib/api/read-body.ts';
 import { withAuth } from '@/lib/api/with-auth.ts';
+import { assertPackEnabled } from '@/lib/packs.ts';
 import { triggerStatsUpdate } from '@/lib/league/trigger-stats-update.ts';
 import { statsUpdateBodySchema } from '@/lib/validations/league-stats.ts';
 
 /** The "Update stats" button: queues a stats-update run with source `admin` → 202 `{ runId, status }`. */
 export const POST = withAuth('jobs:trigger', async ({ request, principal, requestId, ip }) => {
+  assertPackEnabled('league', '/api/league/stats-update');
   const body = await readJsonBody(request, statsUpdateBodySchema);
   const { run, created } = await triggerStatsUpdate(body, { principal, requestId, ip });
   return Response.json({ runId: run.id, status: run.status, created }, { status: created ? 202 : 200 });

@@ -29,10 +29,8 @@ import { probeJob } from './definitions/probe.ts';
  * Every job Kickoff knows, by name. This one map types both sides: what a trigger may send
  * (`PayloadInput<JobCatalog[N]>`) and what a handler receives (`PayloadOf<JobCatalog[N]>`).
  */
-export const jobCatalog = {
-  probe: probeJob,
-  cleanup: cleanupJob,
-  // The league data service (the reference job pack).
+/** The league data service (the reference job pack): in the catalog while KICKOFF_PACKS has `league`. */
+const leaguePack = {
   'bootstrap-meta': bootstrapMetaJob,
   'teams-update': teamsUpdateJob,
   'phases-update': phasesUpdateJob,
@@ -58,18 +56,21 @@ export const jobCatalog = {
   'standings-refresh': standingsRefreshJob,
 } as const;
 
+export const jobCatalog = {
+  probe: probeJob,
+  cleanup: cleanupJob,
+  ...leaguePack,
+} as const;
+
 export type JobCatalog = typeof jobCatalog;
 export type JobName = keyof JobCatalog;
 
 // Each job sits under its own name (names are literal types): a key that is not its job's name does not compile.
 jobCatalog satisfies { readonly [N in JobName]: { readonly name: N } };
 
-/** Kickoff's own jobs; every other job of the catalog is the league pack's (KICKOFF_PACKS). */
-const ownJobs: ReadonlySet<string> = new Set<JobName>(['probe', 'cleanup']);
-
-/** The pack a job of the catalog belongs to, or null for Kickoff's own. */
+/** The pack a job of the catalog belongs to, or null for Kickoff's own and a team's own jobs. */
 export function packOf(name: string): PackName | null {
-  return ownJobs.has(name) || !Object.hasOwn(jobCatalog, name) ? null : 'league';
+  return Object.hasOwn(leaguePack, name) ? 'league' : null;
 }
 
 let registered: Map<string, JobDefinition> | undefined;

@@ -14,11 +14,12 @@ const links = [
   { href: '/docs/api', label: 'API' },
 ];
 
-export function Nav() {
+/** The main navigation; the League section only while the league pack is on (KICKOFF_PACKS). */
+export function Nav({ league = true }: { league?: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex gap-1">
-      {links.map((link) => {
+      {links.filter((link) => league || link.href !== '/league').map((link) => {
         const current = pathname === link.href || pathname.startsWith(`${link.href}/`);
         return (
           <Link

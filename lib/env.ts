@@ -81,11 +81,26 @@ export const envSchema = z.object({
     .string()
     .regex(/^\{[\w.-]+\}$|^[\w.-]+$/, 'expected a name such as {kickoff}')
     .default('{kickoff}'),
+  /**
+   * The job packs Kickoff runs besides its own jobs, comma-separated: `league` (the reference
+   * pack). Empty: none — no league jobs, League pages, simulator, listener or cache warming.
+   */
+  KICKOFF_PACKS: z
+    .string()
+    .default('league')
+    .transform((value) => [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))])
+    .pipe(z.array(z.enum(['league'], { error: 'expected league, or nothing for no packs' }))),
   /** The league data API. Unset: `npm start` runs the built-in simulator on UPSTREAM_PORT and uses it. */
   UPSTREAM_URL: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:3100').optional(),
   UPSTREAM_PORT: z.coerce.number({ error: 'expected a port number' }).int().min(1).max(65535).default(3100),
-  /** The simulator's season clock: simulated seconds per real second (60: a real minute is a simulated hour). */
-  UPSTREAM_SPEED: z.coerce.number().positive().max(100_000).default(60),
+  /** The simulator's season clock while matches are played: simulated seconds per real second (150: a real minute is two and a half league hours). */
+  UPSTREAM_SPEED: z.coerce.number().positive().max(100_000).default(150),
+  /**
+   * The simulator clock's pace: `demo` (a quarter of the speed in the hour before a deadline,
+   * twenty times it when nothing happens, so gameweek 1 is played within about six real minutes
+   * of the start) or `linear` (the speed throughout).
+   */
+  UPSTREAM_PACE: z.enum(['demo', 'linear']).default('demo'),
   /** The dashboard's public address, used in links sent out (alerts). */
   PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'http://localhost:3000').optional(),
   /** How long a worker waits for active runs on SIGTERM before it gives them back. */
@@ -118,7 +133,8 @@ export class EnvError extends Error {
 
 /** Validates `source` and returns the settings, or throws an EnvError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  // An empty variable is an unset one, but for KICKOFF_PACKS, where empty means "no packs".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([name, value]) => value !== '' || name === 'KICKOFF_PACKS'));
   const parsed = envSchema.safeParse(cleaned);
   if (parsed.success) return parsed.data;
   throw new EnvError(

@@ -9,6 +9,7 @@
 import { TwoLevelCache } from '../lib/cache/two-level-cache.ts';
 import { db } from '../lib/db.ts';
 import { UpstreamClient } from '../lib/league/upstream-client.ts';
+import { LeagueClock } from '../lib/league/league-clock.ts';
 import { createRedis } from '../lib/redis.ts';
 import { bootstrapMetaHandler } from '../worker/jobs/league/bootstrap-meta.ts';
 import { eventLiveUpdateHandler } from '../worker/jobs/league/event-live-update.ts';
@@ -50,7 +51,7 @@ export async function measureTargets(line: Line, options: { liveRuns?: number; c
   };
   const cache = new TwoLevelCache({ redis: createRedis('worker') });
   await cache.start();
-  useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl }), cache });
+  useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl }), cache, clock: new LeagueClock({ baseUrl }) });
   const worker = await startWorker({
     handlers: [bootstrapMetaHandler, eventLiveUpdateHandler],
     syncCatalog: false,

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const settings = envOrExit();
   const webPort = webPortClaim(settings.PORT);
   // The simulator runs only when UPSTREAM_URL does not name another upstream.
-  const ports = settings.UPSTREAM_URL ? [webPort] : [webPort, simulatorPortClaim(settings.UPSTREAM_PORT)];
+  const ports = settings.UPSTREAM_URL || !settings.KICKOFF_PACKS.includes('league') ? [webPort] : [webPort, simulatorPortClaim(settings.UPSTREAM_PORT)];
   // Ports first: a second `npm start` then stops before it migrates or builds anything.
   const problems = [...(await checkPorts(ports)), ...(await preflight(settings))];
   if (problems.length > 0) cannotStart(problems);
@@ -67,10 +67,10 @@ async function main(): Promise<void> {
       env: { ...childEnv, KICKOFF_SERVICE: 'worker' },
     }),
   ];
-  if (!settings.UPSTREAM_URL) {
+  if (!settings.UPSTREAM_URL && settings.KICKOFF_PACKS.includes('league')) {
     // The built-in league data simulator, unless UPSTREAM_URL points at a real upstream.
     labels.push('upstream');
-    children.push(startLabelled('upstream', process.execPath, ['--import', 'tsx', 'scripts/upstream/server.ts'], { cwd: root, env: { ...childEnv, UPSTREAM_PORT: String(settings.UPSTREAM_PORT), UPSTREAM_SPEED: String(settings.UPSTREAM_SPEED) } }));
+    children.push(startLabelled('upstream', process.execPath, ['--import', 'tsx', 'scripts/upstream/server.ts'], { cwd: root, env: { ...childEnv, UPSTREAM_PORT: String(settings.UPSTREAM_PORT), UPSTREAM_SPEED: String(settings.UPSTREAM_SPEED), UPSTREAM_PACE: settings.UPSTREAM_PACE } }));
   }
   console.log(`Kickoff is starting on http://localhost:${settings.PORT} (sign in as ${settings.BOOTSTRAP_ADMIN_EMAIL}); Ctrl-C stops it.`);
 

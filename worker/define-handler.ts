@@ -5,7 +5,21 @@ import type { RunContext } from './run-context.ts';
 /** What a condition sees: the job's config, at the moment a scheduled fire is due. */
 export interface ConditionContext<TConfig = unknown> {
   config: TConfig;
+  /** The moment by the job's clock (see `JobClock`): the wall clock unless the job brings one. */
   now: Date;
+}
+
+/**
+ * The clock a job's window and condition are judged by, when it is not the machine's: a job
+ * pack whose domain keeps its own time (the league pack: the upstream's, lib/league/league-clock.ts).
+ * Schedules still fire on the wall clock; the gate asks `now()` when a scheduled fire is due and
+ * judges the window's hours and the condition at that moment, naming it in a skipped run's
+ * reason ("Outside 00:00–07:59, 19:00–23:59 Asia/Shanghai (league time Sat 22 Aug 14:05)").
+ */
+export interface JobClock {
+  /** Names the clock in reasons, e.g. `league time`. */
+  readonly name: string;
+  now(): Promise<Date>;
 }
 
 /**
@@ -37,6 +51,8 @@ export interface PreRunCheck<TConfig = unknown> {
 
 export interface HandlerOptions<TJob extends JobDefinition> {
   condition?: RunCondition<ConfigOf<TJob>>;
+  /** The clock the window and the condition are judged by. Default: the wall clock. */
+  clock?: JobClock;
   /**
    * Checked before every run starts (any trigger; not before a later attempt of a run that
    * already started), all at once, each within 2 s: a check that fails, throws or does not
@@ -58,6 +74,7 @@ export interface JobHandler<TJob extends JobDefinition = JobDefinition> {
   run(ctx: RunContext<PayloadOf<TJob>, ConfigOf<TJob>>): Promise<unknown>;
   condition?(ctx: ConditionContext<ConfigOf<TJob>>): Promise<boolean | string>;
   readonly checks?: readonly PreRunCheck<ConfigOf<TJob>>[];
+  readonly clock?: JobClock;
 }
 
 /** Attaches a handler to a job definition; `ctx.payload` and `ctx.config` are typed from its schemas. */
@@ -66,5 +83,5 @@ export function defineHandler<TJob extends JobDefinition>(
   run: (ctx: RunContext<PayloadOf<TJob>, ConfigOf<TJob>>) => Promise<unknown>,
   options: HandlerOptions<TJob> = {},
 ): JobHandler<TJob> {
-  return { job, run, condition: options.condition, checks: options.checks };
+  return { job, run, condition: options.condition, checks: options.checks, clock: options.clock };
 }

@@ -169,8 +169,16 @@ describe('windows and conditions', () => {
     const id = await fireSchedule('fx-windowed', 'diagnostics', 'windowed-fire-1');
     const done = await until(id, ['skipped', 'completed', 'failed']);
     expect(done.status).toBe('skipped');
-    expect(done.error).toMatch(/^Outside its window \(hours \d+, UTC\)$/);
+    // The hours in words, and the moment it was judged at.
+    expect(done.error).toMatch(/^Outside \d{2}:00–\d{2}:59 UTC \([A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2}\)$/);
     expect(handlerCalls.get('fx-windowed') ?? 0).toBe(before);
+  });
+
+  it('judges the window and the condition by the clock a job brings, not the wall clock', async () => {
+    const before = handlerCalls.get('fx-clocked') ?? 0;
+    const done = await until(await fireSchedule('fx-clocked', 'diagnostics', 'clocked-fire-1'), ['skipped', 'completed', 'failed']);
+    expect(done).toMatchObject({ status: 'completed', error: null });
+    expect(handlerCalls.get('fx-clocked') ?? 0).toBe(before + 1);
   });
 
   it('records a fire whose condition returns a reason as skipped with it, and runs when it holds', async () => {

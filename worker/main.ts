@@ -1,6 +1,7 @@
 import { db } from '@/lib/db.ts';
 import { envOrExit } from '@/lib/env.ts';
-import { allJobs } from '@/lib/jobs/catalog.ts';
+import { allJobs, findJob } from '@/lib/jobs/catalog.ts';
+import { isPackEnabled } from '@/lib/packs.ts';
 import { InvalidCatalogError, validateCatalog } from '@/lib/jobs/validate-catalog.ts';
 import { logger } from '@/lib/logger.ts';
 import { queues } from '@/lib/queue/queues.ts';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const worker = await startWorker({ handlers: handlers });
+  // The handlers of the catalog as this process runs it (without the packs KICKOFF_PACKS leaves out).
+  const worker = await startWorker({ handlers: handlers.filter((handler) => findJob(handler.job.name)), league: isPackEnabled('league') });
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {

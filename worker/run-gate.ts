@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '@/lib/db.ts';
 import type { JobDefinition } from '@/lib/jobs/define-job.ts';
 import { alreadyRunningReason, askerOf, decide, exclusiveOutcome } from '@/lib/jobs/run-policy.ts';
-import { isWithinWindow } from '@/lib/jobs/schedule.ts';
+import { describeHours, describeMoment, isWithinWindow } from '@/lib/jobs/schedule.ts';
 import type { RedisLock } from '@/lib/locks/redis-lock.ts';
 import { isLaterAttempt, type RunJobData } from '@/lib/queue/run-job-data.ts';
 import { kickoffKeys } from '@/lib/redis-keys.ts';
@@ -73,13 +73,22 @@ export class RunGate {
     if (verdict.kind === 'hold') return this.hold(job, definition, verdict.reason);
     this.holds.delete(runId);
 
-    if (asker === 'schedule' && !laterAttempt) {
-      if (definition.window && !isWithinWindow(definition.window, now)) {
-        return { kind: 'end', status: 'skipped', reason: `Outside its window (hours ${definition.window.hours}, ${definition.window.tz})` };
+    if (asker === 'schedule' && !laterAttempt && (definition.window || handler.condition)) {
+      // Judged by the job's clock when it brings one; the reason names the moment it was judged at.
+      const judged = await this.judgedAt(handler, now);
+      if ('reason' in judged) return { kind: 'end', status: 'skipped', reason: judged.reason };
+      const at = judged.at;
+      const tz = definition.window?.tz ?? (definition.schedule && 'cron' in definition.schedule ? definition.schedule.tz : undefined) ?? 'UTC';
+      const moment = handler.clock ? `${handler.clock.name} ${describeMoment(at, tz)}` : describeMoment(at, tz);
+      if (definition.window && !isWithinWindow(definition.window, at)) {
+        return { kind: 'end', status: 'skipped', reason: `Outside ${describeHours(definition.window.hours)} ${definition.window.tz} (${moment})` };
       }
       if (handler.condition) {
-        const holds = await handler.condition({ config: state.config, now });
-        if (holds !== true) return { kind: 'end', status: 'skipped', reason: typeof holds === 'string' ? holds : 'Its condition did not hold' };
+        const holds = await handler.condition({ config: state.config, now: at });
+        if (holds !== true) {
+          const reason = typeof holds === 'string' ? holds : 'Its condition did not hold';
+          return { kind: 'end', status: 'skipped', reason: handler.clock ? `${reason} (${moment})` : reason };
+        }
       }
     }
 
@@ -106,6 +115,15 @@ export class RunGate {
       ? undefined
       : `Payload does not fit the job's schema: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`;
     return { kind: 'go', payload: parsed.success ? parsed.data : job.data.payload, payloadError, config: state.config, lock };
+  }
+
+  private async judgedAt(handler: JobHandler, now: Date): Promise<{ at: Date } | { reason: string }> {
+    if (!handler.clock) return { at: now };
+    try {
+      return { at: await handler.clock.now() };
+    } catch (error) {
+      return { reason: `Its clock (${handler.clock.name}) could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   /** Holds a run while Kickoff is paused; it is promoted when Kickoff resumes (see `promoteHeld`). */

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav.tsx';
 import { Tag } from '@/components/ui/badge.tsx';
 import { SignOutButton } from '@/components/sign-out-button.tsx';
+import { isPackEnabled } from '@/lib/packs.ts';
 import { requirePrincipal } from '../_lib/session.ts';
 
 export const dynamic = 'force-dynamic';
@@ -17,7 +18,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <img src="/favicon.svg" alt="" className="size-6" />
             Kickoff
           </Link>
-          <Nav />
+          <Nav league={isPackEnabled('league')} />
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="max-w-64 truncate text-muted" title={principal.label}>
               {principal.label}

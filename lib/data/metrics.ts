@@ -5,6 +5,7 @@ import { maxDeliveryAttempts } from '../alerts/alert-messages.ts';
 import { readCacheStats } from '../cache/two-level-cache.ts';
 import { readLeagueMetrics } from '../metrics/league-metrics.ts';
 import { readLeagueTiming } from '../metrics/league-timing.ts';
+import { isPackEnabled } from '../packs.ts';
 import { metricsRegistry, type MetricsSnapshot } from '../metrics/metrics-registry.ts';
 import { queues } from '../queue/queues.ts';
 import { redis } from '../redis.ts';
@@ -40,8 +41,9 @@ export async function readMetricsSnapshot(): Promise<MetricsSnapshot> {
     db().alertDeliveryTotal.findMany(),
     Promise.all(categoryNames.map(async (queue) => ({ queue, counts: await queues().for(queue).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed') }))),
     readCacheStats(redis()),
-    readLeagueMetrics(redis()),
-    readLeagueTiming(),
+    // The league pack's figures only while it is on (KICKOFF_PACKS): off, no league table is read.
+    isPackEnabled('league') ? readLeagueMetrics(redis()) : undefined,
+    isPackEnabled('league') ? readLeagueTiming() : undefined,
   ]);
   return {
     jobNames: allJobs().map((job) => job.name),

@@ -1,3 +1,4 @@
+import { isPackEnabled, type PackName } from '../packs.ts';
 import type { JobDefinition } from './define-job.ts';
 import { cleanupJob } from './definitions/cleanup.ts';
 import { battleRaceUpdateJob } from './definitions/league/battle-race-update.ts';
@@ -28,10 +29,8 @@ import { probeJob } from './definitions/probe.ts';
  * Every job Kickoff knows, by name. This one map types both sides: what a trigger may send
  * (`PayloadInput<JobCatalog[N]>`) and what a handler receives (`PayloadOf<JobCatalog[N]>`).
  */
-export const jobCatalog = {
-  probe: probeJob,
-  cleanup: cleanupJob,
-  // The league data service (the reference job pack).
+/** The league data service (the reference job pack): in the catalog while KICKOFF_PACKS has `league`. */
+const leaguePack = {
   'bootstrap-meta': bootstrapMetaJob,
   'teams-update': teamsUpdateJob,
   'phases-update': phasesUpdateJob,
@@ -57,23 +56,45 @@ export const jobCatalog = {
   'standings-refresh': standingsRefreshJob,
 } as const;
 
+export const jobCatalog = {
+  probe: probeJob,
+  cleanup: cleanupJob,
+  ...leaguePack,
+} as const;
+
 export type JobCatalog = typeof jobCatalog;
 export type JobName = keyof JobCatalog;
 
 // Each job sits under its own name (names are literal types): a key that is not its job's name does not compile.
 jobCatalog satisfies { readonly [N in JobName]: { readonly name: N } };
 
-const registry = new Map<string, JobDefinition>(Object.entries(jobCatalog) as [string, JobDefinition][]);
+/** The pack a job of the catalog belongs to, or null for Kickoff's own and a team's own jobs. */
+export function packOf(name: string): PackName | null {
+  return Object.hasOwn(leaguePack, name) ? 'league' : null;
+}
+
+let registered: Map<string, JobDefinition> | undefined;
+
+/** The catalog as this process runs it: Kickoff's own jobs and those of the packs switched on. */
+function registry(): Map<string, JobDefinition> {
+  registered ??= new Map(
+    (Object.entries(jobCatalog) as [string, JobDefinition][]).filter(([name]) => {
+      const pack = packOf(name);
+      return pack === null || isPackEnabled(pack);
+    }),
+  );
+  return registered;
+}
 
 export function findJob(name: string): JobDefinition | undefined {
-  return registry.get(name);
+  return registry().get(name);
 }
 
 export function allJobs(): JobDefinition[] {
-  return [...registry.values()];
+  return [...registry().values()];
 }
 
 /** Adds definitions beside the catalog's. For test fixtures only: production jobs belong in `jobCatalog`. */
 export function registerJobs(jobs: readonly JobDefinition[]): void {
-  for (const job of jobs) registry.set(job.name, job);
+  for (const job of jobs) registry().set(job.name, job);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertValidSchedule, describeSchedule, isWithinWindow, lastDueBefore, nextFireTimes } from './schedule.ts';
+import { assertValidSchedule, describeHours, describeMoment, describeSchedule, isWithinWindow, lastDueBefore, nextFireTimes } from './schedule.ts';
 
 describe('schedules', () => {
   it('describes cron and interval schedules in words, always naming the timezone', () => {
@@ -41,6 +41,23 @@ describe('windows', () => {
     expect(isWithinWindow(window, new Date('2026-12-01T18:30:00Z'))).toBe(false);
     expect(isWithinWindow(window, new Date('2026-12-01T07:59:00Z'))).toBe(true);
     expect(isWithinWindow(window, new Date('2026-12-01T12:00:00Z'))).toBe(false);
+  });
+
+  it('holds at any second of an hour inside, not only at the top of a minute (a job clock reads any moment)', () => {
+    expect(isWithinWindow({ hours: '14', tz: 'UTC' }, new Date('2026-08-22T14:05:37.250Z'))).toBe(true);
+    expect(isWithinWindow({ hours: '14', tz: 'UTC' }, new Date('2026-08-22T15:00:00.000Z'))).toBe(false);
+    // The specification's match time, in Beijing time: Saturday's 12:30 UTC kick-off is inside.
+    expect(isWithinWindow({ hours: '0-7,19-23', tz: 'Asia/Shanghai' }, new Date('2026-08-22T12:30:10Z'))).toBe(true);
+    expect(isWithinWindow({ hours: '0-7,19-23', tz: 'Asia/Shanghai' }, new Date('2026-08-23T03:00:00Z'))).toBe(false);
+  });
+
+  it('says a window and a moment in words for a skipped run’s reason', () => {
+    expect(describeHours('0-7,19-23')).toBe('00:00–07:59, 19:00–23:59');
+    expect(describeHours('6,8,10')).toBe('06:00–06:59, 08:00–08:59, 10:00–10:59');
+    expect(describeHours('*')).toBe('00:00–23:59');
+    expect(describeHours('nonsense')).toBe('hours nonsense');
+    expect(describeMoment(new Date('2026-08-22T14:05:59Z'))).toBe('Sat 22 Aug 14:05');
+    expect(describeMoment(new Date('2026-08-22T14:05:00Z'), 'Asia/Shanghai')).toBe('Sat 22 Aug 22:05');
   });
 
   it('finds the last time a schedule was due, in its timezone', () => {

@@ -118,6 +118,35 @@ export function lastDueBefore(schedule: ScheduleOptions, at: Date): Date {
 
 /** Whether `date` falls inside a window's hours, read in the window's timezone. */
 export function isWithinWindow(window: { hours: string; tz: string }, date = new Date()): boolean {
-  const expression = CronExpressionParser.parse(`* ${window.hours} * * *`, { tz: window.tz });
+  // Six fields, any second: a five-field expression holds only at second 0 of each minute.
+  const expression = CronExpressionParser.parse(`* * ${window.hours} * * *`, { tz: window.tz });
   return expression.includesDate(date);
+}
+
+/** A window's hours in words, e.g. `'0-7,19-23'` → `00:00–07:59, 19:00–23:59`. */
+export function describeHours(hours: string): string {
+  let fields: readonly number[];
+  try {
+    fields = CronExpressionParser.parse(`0 ${hours} * * *`).fields.hour.values as readonly number[];
+  } catch {
+    return `hours ${hours}`;
+  }
+  const ranges: [number, number][] = [];
+  for (const hour of [...fields].sort((a, b) => a - b)) {
+    const last = ranges.at(-1);
+    if (last && last[1] === hour - 1) last[1] = hour;
+    else ranges.push([hour, hour]);
+  }
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return ranges.map(([from, to]) => `${pad(from)}:00–${pad(to)}:59`).join(', ');
+}
+
+/** A moment as a skipped run's reason names it, read in `tz`: `Sat 22 Aug 14:05`. */
+export function describeMoment(date: Date, tz = 'UTC'): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.hour}:${parts.minute}`;
 }

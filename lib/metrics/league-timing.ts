@@ -1,11 +1,9 @@
 import { db } from '../db.ts';
+import { leagueClock } from '../league/league-clock.ts';
 
-/**
- * The instant the league's timing metrics are measured at. The wall clock for now: the league
- * clock (the upstream's time, issue #18) replaces it here, the one place that reads it.
- */
-export function leagueMetricsNow(): Date {
-  return new Date();
+/** The instant the league's timing metrics are measured at: league time (lib/league/league-clock.ts). */
+export function leagueMetricsNow(): Promise<Date> {
+  return leagueClock().now();
 }
 
 export interface LeagueTiming {
@@ -18,7 +16,8 @@ export interface LeagueTiming {
 }
 
 /** The timing metrics from the league tables (three indexed reads). */
-export async function readLeagueTiming(now: Date = leagueMetricsNow()): Promise<LeagueTiming> {
+export async function readLeagueTiming(at?: Date): Promise<LeagueTiming> {
+  const now = at ?? (await leagueMetricsNow());
   const [inPlay, fixture, event] = await Promise.all([
     db().fixture.count({ where: { started: true, finished: false } }),
     db().fixture.findFirst({ where: { started: false, kickoffTime: { gt: now } }, orderBy: { kickoffTime: 'asc' }, select: { kickoffTime: true, eventId: true } }),

@@ -104,7 +104,8 @@ export function metricsRegistry(snapshot: MetricsSnapshot): Registry {
     cache.inc({ family, result: 'hit' }, totals.hits);
     cache.inc({ family, result: 'miss' }, totals.misses);
   }
-  leagueMetrics(snapshot, registers);
+  // Without the league pack's figures (KICKOFF_PACKS off: none were read) there are no league metrics.
+  if (snapshot.league) leagueMetrics(snapshot, registers);
   return registry;
 }
 

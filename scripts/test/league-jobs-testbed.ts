@@ -4,6 +4,7 @@ import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { findJob } from '@/lib/jobs/catalog.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { LeagueClock } from '@/lib/league/league-clock.ts';
 import type { RunJobData } from '@/lib/queue/run-job-data.ts';
 import { queues } from '@/lib/queue/queues.ts';
 import { createRedis } from '@/lib/redis.ts';
@@ -36,7 +37,7 @@ export class LeagueJobsTestbed {
     const upstream = createUpstreamServer({ entries: options.entries, speed: 0 });
     const url = `http://127.0.0.1:${await upstream.listen(0)}`;
     const cache = await LeagueJobsTestbed.newCache(prefix);
-    useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: url }), cache });
+    useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: url }), cache, clock: new LeagueClock({ baseUrl: url, maxAgeMs: 0 }) });
     const runner = await startInProcessWorker(prefix, handlers);
     return new LeagueJobsTestbed(upstream, url, runner, cache);
   }

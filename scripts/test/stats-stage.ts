@@ -6,6 +6,7 @@ import { internalApiBase } from '@/lib/api/internal-key.ts';
 import { TwoLevelCache } from '@/lib/cache/two-level-cache.ts';
 import { db } from '@/lib/db.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { LeagueClock } from '@/lib/league/league-clock.ts';
 import { createRedis } from '@/lib/redis.ts';
 import type { JobHandler } from '@/worker/define-handler.ts';
 import { closeLeagueServices, useLeagueServices } from '@/worker/jobs/league/league-services.ts';
@@ -86,7 +87,7 @@ export class StatsStage {
     const cache = new TwoLevelCache({ redis: createRedis('client'), prefix });
     await cache.start();
     // stats-update never calls the upstream; a client that could not reach one anyway.
-    useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: 'http://127.0.0.1:9' }), cache });
+    useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: 'http://127.0.0.1:9' }), cache, clock: new LeagueClock({ baseUrl: 'http://127.0.0.1:9' }) });
     const runner = await startInProcessWorker(prefix, handlers);
     return new StatsStage(web, cache, runner);
   }

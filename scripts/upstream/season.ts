@@ -6,6 +6,8 @@
  * standings move. Rankings are computed lazily and memoised per (event, progress).
  */
 
+import { SeasonPace, type PaceOptions } from './season-pace.ts';
+
 export const EVENT_COUNT = 38;
 export const STANDINGS_PAGE_SIZE = 50;
 const TEAM_COUNT = 20;
@@ -287,6 +289,11 @@ export class Season {
     return id % 97 === 0;
   }
 
+  /** The clock's pace over this season's deadlines and matches (see season-pace.ts). */
+  pace(options: PaceOptions): SeasonPace {
+    return new SeasonPace(this.deadlines, this.fixtures.map((fixture) => ({ kickoff: fixture.kickoff, finishedAfterMinutes: FINISHED_AFTER })), options);
+  }
+
   deadline(event: number): number {
     return at(this.deadlines, event - 1);
   }
@@ -505,6 +512,11 @@ export class Season {
     return ranking;
   }
 
+  private preseasonRanking(league: League): Ranking {
+    const order = league.members.filter((id) => at(this.entryInfo, id).startedEvent <= 1).sort((a, b) => a - b);
+    return { order, rank: new Map(order.map((id) => [id, 1])) };
+  }
+
   private exists(id: number): boolean {
     return Number.isInteger(id) && id >= 1 && id <= this.entryCount && !this.isDeleted(id);
   }
@@ -568,7 +580,8 @@ export class Season {
     const league = this.leagues[leagueId - 1];
     if (!league) return null;
     const { current } = this.clock(now);
-    const ranking = current ? this.leagueRanking(league, current, now) : { order: [], rank: new Map<number, number>() };
+    // Before the first deadline the league already has its members, all at 0 points (tied first).
+    const ranking = current ? this.leagueRanking(league, current, now) : this.preseasonRanking(league);
     const lastRank = current && current > 1 ? this.leagueRanking(league, current - 1, now).rank : new Map<number, number>();
     const snapshot = current ? this.snapshotAt(current, now) : null;
     const from = (page - 1) * STANDINGS_PAGE_SIZE;

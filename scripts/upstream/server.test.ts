@@ -145,7 +145,11 @@ describe('upstream simulator: routes', () => {
   });
 
   it('classic league standings: 50 a page, ranked by total, page_standings or page', async () => {
-    expect((await get('/api/leagues-classic/1/standings/')).json.standings.results).toEqual([]); // before GW1
+    // Before GW1's deadline: the members, all at 0 points and tied first, by entry id.
+    const preseason = (await get('/api/leagues-classic/1/standings/')).json.standings.results as { entry: number; rank: number; total: number }[];
+    expect(preseason.length).toBe(50);
+    expect(preseason.every((row) => row.rank === 1 && row.total === 0)).toBe(true);
+    expect(preseason.map((row) => row.entry)).toEqual(preseason.map((row) => row.entry).sort((a, b) => a - b));
     await jump(3, 'finished');
     const first = (await get('/api/leagues-classic/1/standings/?page_standings=1')).json;
     expect(first.league).toMatchObject({ id: 1, name: expect.any(String), created: expect.any(String) });

@@ -9,7 +9,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { isListenError, portMessage, simulatorPortClaim } from '../lib/port-check.ts';
+import type { PaceOptions, SeasonPace } from './season-pace.ts';
 import { EVENT_COUNT, Season, hash32, mulberry32 } from './season.ts';
+
+/** Response headers naming the simulated time (ISO) and its speed; a real upstream sends neither. */
+export const upstreamTimeHeader = 'x-upstream-time';
+export const upstreamSpeedHeader = 'x-upstream-speed';
 
 export interface UpstreamServerOptions {
   /** Seed for all generated data. Default: 2026 */
@@ -20,7 +25,15 @@ export interface UpstreamServerOptions {
   startAt?: string;
   /** Number of entries (fantasy managers). Default: 5000 */
   entries?: number;
+  /**
+   * The clock's pace relative to `speed` (season-pace.ts): `quiet` outside the matches and the
+   * hour before each deadline, `selection` in that hour. Default: 1 and 1 (a linear clock).
+   */
+  pace?: Partial<PaceOptions>;
 }
+
+/** `npm start`'s pace (UPSTREAM_PACE=demo): slower in the selection hour, twenty times faster when nothing happens. */
+export const demoPace: PaceOptions = { quiet: 20, selection: 0.25 };
 
 export type CorruptMode = 'none' | 'bootstrap-missing-team' | 'bootstrap-bad-event-count';
 
@@ -58,11 +71,13 @@ export class UpstreamState {
   served: number[] = [];
   errorDraw: () => number;
   speed: number;
+  readonly pace: SeasonPace;
   private simAtBase: number;
   private realAtBase = Date.now();
 
-  constructor(readonly options: Required<Omit<UpstreamServerOptions, 'startAt'>> & Pick<UpstreamServerOptions, 'startAt'>) {
+  constructor(readonly options: Required<Omit<UpstreamServerOptions, 'startAt' | 'pace'>> & Pick<UpstreamServerOptions, 'startAt' | 'pace'>) {
     this.season = new Season(options.seed, options.entries);
+    this.pace = this.season.pace({ quiet: options.pace?.quiet ?? 1, selection: options.pace?.selection ?? 1 });
     this.startAt = options.startAt !== undefined ? Date.parse(options.startAt) : this.season.deadline(1) - 3_600_000;
     if (Number.isNaN(this.startAt)) throw new Error(`startAt is not a date: ${options.startAt}`);
     this.simAtBase = this.startAt;
@@ -70,9 +85,21 @@ export class UpstreamState {
     this.errorDraw = mulberry32(hash32(options.seed, 0xfa17));
   }
 
-  /** Simulated now, in ms: startAt + (realNow - realStart) * speed. */
+  /** Simulated now, in ms: startAt + (realNow - realStart) * speed, at the season's pace. */
   now(): number {
-    return this.simAtBase + (Date.now() - this.realAtBase) * this.speed;
+    const real = Date.now();
+    const now = this.pace.advance(this.simAtBase, real - this.realAtBase, this.speed);
+    // A paced clock walks its stretches from the base: move the base along now and then.
+    if (!this.pace.linear && real - this.realAtBase > 10_000) {
+      this.simAtBase = now;
+      this.realAtBase = real;
+    }
+    return now;
+  }
+
+  /** Simulated seconds per real second just now (the speed at the current pace). */
+  currentSpeed(): number {
+    return this.speed * this.pace.rateAt(this.now());
   }
 
   setClock(simulatedMs: number, speed = this.speed): void {
@@ -162,6 +189,8 @@ const routes: [string, RegExp, string, Handler][] = [
     const page = Math.max(1, Number.parseInt(query.get('page_standings') ?? query.get('page') ?? '1', 10) || 1);
     return found(state.season.standings(league!, page, state.now()));
   }],
+  // The league clock: what time it is in the season (every answer also says it, in x-upstream-time).
+  ['GET', /^\/time$/, 'time', (_p, _q, state) => ok({ now: new Date(state.now()).toISOString(), speed: state.currentSpeed() })],
   ['GET', /^\/admin\/state$/, 'admin-state', (_p, _q, state) => ok(state.view())],
   ['POST', /^\/admin\/clock$/, 'admin-clock', (_p, _q, state, raw) => {
     const parsed = clockBody.safeParse(raw);
@@ -234,7 +263,7 @@ export interface UpstreamServer {
 }
 
 export function createUpstreamServer(options: UpstreamServerOptions = {}): UpstreamServer {
-  const state = new UpstreamState({ seed: options.seed ?? 2026, speed: options.speed ?? 60, startAt: options.startAt, entries: options.entries ?? 5000 });
+  const state = new UpstreamState({ seed: options.seed ?? 2026, speed: options.speed ?? 60, startAt: options.startAt, entries: options.entries ?? 5000, pace: options.pace });
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -264,7 +293,9 @@ export function createUpstreamServer(options: UpstreamServerOptions = {}): Upstr
         ? match.handler(match.groups!.slice(1).map(Number), url.searchParams, state, body.value)
         : { status: 400, body: { error: { code: 'invalid_body', message: 'Body is not valid JSON', details: [] } } };
     }
-    response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    // The simulated time and how fast it runs, on every answer: the pack's league clock reads them.
+    const clock = { [upstreamTimeHeader]: new Date(state.now()).toISOString(), [upstreamSpeedHeader]: String(state.currentSpeed()) };
+    response.writeHead(reply.status, { 'content-type': 'application/json', ...clock, ...reply.headers });
     response.end(JSON.stringify(reply.body));
   };
 
@@ -295,7 +326,9 @@ export function createUpstreamServer(options: UpstreamServerOptions = {}): Upstr
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  const upstream = createUpstreamServer({ speed: number('UPSTREAM_SPEED'), seed: number('UPSTREAM_SEED') });
+  // npm start's demo: the season starts an hour before gameweek 1's deadline, at the demo pace (see lib/env.ts).
+  const pace = process.env.UPSTREAM_PACE === 'linear' ? undefined : demoPace;
+  const upstream = createUpstreamServer({ speed: number('UPSTREAM_SPEED') ?? 150, seed: number('UPSTREAM_SEED'), pace });
   const wanted = number('UPSTREAM_PORT') ?? 3100;
   const port = await upstream.listen(wanted).catch((error: unknown) => {
     // A port in use is a setting to change, not a crash: say which variable moves it.

@@ -12,6 +12,7 @@ import { db } from '@/lib/db.ts';
 import { entryUpdatesJob } from '@/lib/jobs/definitions/league/entry-updates.ts';
 import { tournamentEventDataJob } from '@/lib/jobs/definitions/league/tournament-event-data.ts';
 import { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { LeagueClock } from '@/lib/league/league-clock.ts';
 import { redis } from '@/lib/redis.ts';
 import { LeagueJobsTestbed } from '@/scripts/test/league-jobs-testbed.ts';
 import { useOwnDatabase } from '@/scripts/test/own-database.ts';
@@ -62,11 +63,11 @@ describe("the hybrid jobs' pre-run checks", () => {
     const gone = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     gone.on('error', () => {});
     const deadCache = new TwoLevelCache({ redis: gone, prefix });
-    useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: bed.upstreamUrl }), cache: deadCache });
+    useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: bed.upstreamUrl }), cache: deadCache, clock: new LeagueClock({ baseUrl: bed.upstreamUrl }) });
     try {
       await expectSkipped(/^Pre-run check failed: cache: unreachable \(.+\)$/);
     } finally {
-      useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: bed.upstreamUrl }), cache: bed.cache });
+      useLeagueServices({ upstream: () => new UpstreamClient({ baseUrl: bed.upstreamUrl }), cache: bed.cache, clock: new LeagueClock({ baseUrl: bed.upstreamUrl }) });
       await deadCache.close();
       gone.disconnect();
     }

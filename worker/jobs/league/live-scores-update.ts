@@ -2,7 +2,7 @@ import { db } from '@/lib/db.ts';
 import { liveScoresUpdateJob } from '@/lib/jobs/definitions/league/live-scores-update.ts';
 import { defineHandler } from '../../define-handler.ts';
 import { withLeagueRun } from './league-run.ts';
-import { leagueServices } from './league-services.ts';
+import { leagueServices, leagueTime } from './league-services.ts';
 import { assertConsistent, liveEventId, reportTables, writeTables } from './sync-tables.ts';
 
 /** The current gameweek (the one of a match in play when no gameweek is flagged current). */
@@ -32,8 +32,11 @@ export const liveScoresUpdateHandler = defineHandler(
       return { eventId, ...(await reportTables(ctx, cache, outcomes, { writeThrough: true })) };
     }),
   {
-    condition: async () => {
-      if ((await db().fixture.count({ where: { started: true, finished: false } })) > 0) return true;
+    clock: leagueTime,
+    condition: async ({ now }) => {
+      // The kick-off check in league time: a fixture kicked off (stored flag, or its kick-off passed) and not finished.
+      const kickedOff = await db().fixture.count({ where: { finished: false, OR: [{ started: true }, { kickoffTime: { lte: now } }] } });
+      if (kickedOff > 0) return true;
       // Between a deadline and the first kick-off the database shows nothing in play yet: ask the upstream.
       const upstream = (await leagueServices()).upstream();
       const eventId = liveEventId(await upstream.bootstrapStatic());

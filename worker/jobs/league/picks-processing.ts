@@ -6,6 +6,7 @@ import type { UpstreamEntry } from '@/lib/league/upstream-schemas.ts';
 import { BatchFailedError, type BatchResult } from '../../batch/run-batch.ts';
 import { defineHandler } from '../../define-handler.ts';
 import { invalidateChanged, withLeagueRun } from './league-run.ts';
+import { leagueTime } from './league-services.ts';
 import { markEntriesDeleted, upsertEntries } from './league-store.ts';
 
 /**
@@ -82,9 +83,11 @@ export const picksProcessingHandler = defineHandler(
       };
     }),
   {
+    clock: leagueTime,
     condition: async ({ config, now }) => {
       const hours = config.withinHoursOfDeadline;
-      const next = await db().event.findFirst({ where: { isNext: true }, orderBy: { id: 'asc' }, select: { deadlineTime: true } });
+      // The next deadline by league time (the stored isNext flag lags until the events are refreshed).
+      const next = await db().event.findFirst({ where: { deadlineTime: { gt: now } }, orderBy: { deadlineTime: 'asc' }, select: { deadlineTime: true } });
       const aheadMs = next ? next.deadlineTime.getTime() - now.getTime() : -1;
       return (aheadMs > 0 && aheadMs <= hours * 3_600_000) || `no deadline within ${hours} hours`;
     },

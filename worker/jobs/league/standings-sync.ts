@@ -4,7 +4,8 @@ import { db } from '@/lib/db.ts';
 import type { BatchResult } from '../../batch/run-batch.ts';
 import type { RunContext } from '../../run-context.ts';
 import { fetchLeagueStandings, writeLeagueStandings, type FetchedStandings } from './league-store.ts';
-import { batchKeepingSuccesses, upstreamBatchOptions, type UpstreamBatchConfig, type UpstreamRequests } from './upstream-requests.ts';
+import type { UpstreamClient } from '@/lib/league/upstream-client.ts';
+import { batchKeepingSuccesses, upstreamBatchOptions, type ItemRequests, type UpstreamBatchConfig, type UpstreamRequest, type UpstreamRequests } from './upstream-requests.ts';
 
 /**
  * League standings as the hybrid jobs (entry-updates, tournament-event-data) sync them: fetched
@@ -81,6 +82,36 @@ export async function storeStandings(
 }
 
 /** The pages of the leagues in `stale`, and the league list (names and member counts); each league leaves `stale` once dropped. */
+/**
+ * The first standings page of each league, read without the shared batch budget (as the live
+ * jobs read the rest of the live data) and stored as storeStandings stores them: what
+ * event-live-update keeps the League pages' tables live with. A league whose page does not
+ * come keeps its rows until the next run; returns the leagues written and the rows changed.
+ */
+export async function syncFirstStandingsPages(
+  ctx: Pick<RunContext, 'signal' | 'log'>,
+  client: UpstreamClient,
+  leagueIds: readonly number[],
+  cache: TwoLevelCache,
+): Promise<{ leagues: number; standingsWritten: number }> {
+  const read = (request: UpstreamRequest<unknown>) => request(client, { signal: ctx.signal });
+  const fetched = await Promise.allSettled(leagueIds.map((leagueId) => fetchLeagueStandings(read as ItemRequests, leagueId, 1)));
+  let leagues = 0;
+  let standingsWritten = 0;
+  for (const [index, outcome] of fetched.entries()) {
+    if (outcome.status === 'rejected') {
+      ctx.log(`League ${leagueIds[index]}'s standings were not read: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+      continue;
+    }
+    const write = await db().$transaction((tx) => writeLeagueStandings(tx, outcome.value));
+    const written = write.standings.created + write.standings.updated;
+    leagues++;
+    standingsWritten += written;
+    if (write.league !== 'unchanged' || written + write.standingsRemoved > 0) await dropStaleStandings(cache, new Set([outcome.value.league.id]));
+  }
+  return { leagues, standingsWritten };
+}
+
 async function dropStaleStandings(cache: TwoLevelCache, stale: Set<number>): Promise<void> {
   for (const leagueId of [...stale]) {
     await cache.invalidatePattern(`league:${leagueId}:standings:`);

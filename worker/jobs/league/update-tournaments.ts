@@ -6,7 +6,7 @@ import type { tournamentPayload } from '@/lib/jobs/definitions/league/tournament
 import { scoreTournament, type ResultRow, type StandingRow, type TournamentKind } from '@/lib/league/tournament-rules.ts';
 import { defineHandler, type JobHandler, type RunCondition } from '../../define-handler.ts';
 import type { RunContext } from '../../run-context.ts';
-import { leagueServices } from './league-services.ts';
+import { leagueServices, leagueTime } from './league-services.ts';
 import type { Sql } from './league-store.ts';
 import { eventsRead, eventsToScore, loadFinishedEvents, loadScores, loadTournaments, type TournamentFilter, type TournamentWithEntrants } from './tournament-data.ts';
 
@@ -48,7 +48,8 @@ type TournamentContext = RunContext<PayloadOf<TournamentJob>, ConfigOf<Tournamen
 
 /** The handler of a tournament job: scores every tournament of `kind`. */
 export function tournamentHandler<TJob extends TournamentJob>(job: TJob, kind: TournamentKind, condition?: RunCondition<ConfigOf<TournamentJob>>): JobHandler<TJob> {
-  return defineHandler(job, (ctx: TournamentContext) => scoreTournaments(ctx, { kinds: [kind], eventId: ctx.payload.eventId }), condition ? { condition } : {});
+  // "After a match day" is the league's: the condition and its reason are judged in league time.
+  return defineHandler(job, (ctx: TournamentContext) => scoreTournaments(ctx, { kinds: [kind], eventId: ctx.payload.eventId }), condition ? { condition, clock: leagueTime } : {});
 }
 
 /** What to score: tournaments of these kinds (in this order), of a league or one tournament, up to an event (default: the latest finished). */

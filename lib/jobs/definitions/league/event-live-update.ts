@@ -4,15 +4,18 @@ import { matchDayRetry } from './retry-kinds.ts';
 
 /**
  * While a gameweek is live: every player's stats in it (event/N/live), its fixtures' scores
- * and flags, and the gameweek rows (finished, isLive, dataChecked). Hours match the UK's
- * evening and weekend kick-offs plus the night the upstream settles points. The schedule
- * fires often; the handler's condition skips a fire while no gameweek is live.
+ * and flags, and the gameweek rows (finished, isLive, dataChecked). The specification's
+ * "match time" is hours 0-7 and 19-23 of its authors' clock (Beijing time: 11:00–23:59 UTC,
+ * the European kick-offs and the evening the upstream settles points), read in league time:
+ * the schedule fires every minute of the wall clock and the handler judges the window and
+ * its condition (a gameweek is live) by the league clock (lib/league/league-clock.ts).
  */
 export const eventLiveUpdateJob = defineJob({
   name: 'event-live-update',
   category: 'time-based',
   description: 'Refreshes the live gameweek: player stats, fixture scores and the gameweek status.',
-  schedule: { cron: '* 0-7,19-23 * * *', tz: 'Europe/London' },
+  schedule: { cron: '* * * * *', tz: 'UTC' },
+  window: { hours: '0-7,19-23', tz: 'Asia/Shanghai' },
   // Letletme §2.A: live jobs are critical; match-day jobs retry at once, 5 attempts (timing.matchDay).
   priority: 'critical',
   retry: matchDayRetry,

@@ -14,6 +14,9 @@ export const leaderboardValidationJob = defineJob({
   category: 'maintenance',
   description: 'Checks league standings for duplicate ranks and gaps, and prize winners for membership.',
   schedule: { cron: '@hourly', tz: 'UTC' },
+  // And after the tournament chain's last job, beside the prize pool (queued after it on the
+  // one-at-a-time maintenance queue): the standings and winners it checks have just changed.
+  dependsOn: ['cup-update'],
   priority: 'low',
   retry: { attempts: 2, backoff: 'fixed', delayMs: 30_000 },
   payload: z.object({}).strict(),

@@ -14,6 +14,9 @@ export const prizePoolFinalizationJob = defineJob({
   category: 'maintenance',
   description: 'Finalises each league’s daily prize (and the weekly one on the weekly day) from the points scored.',
   schedule: { cron: '0 0 * * *', tz: 'UTC' },
+  // And after the tournament chain's last job: a finished gameweek closes the day's prizes
+  // (at once, rather than at the next midnight; the day is still the default's).
+  dependsOn: ['cup-update'],
   priority: 'high',
   exclusive: { lockTtlMs: 10 * 60_000 },
   retry: { attempts: 3, backoff: 'exponential', delayMs: 60_000 },

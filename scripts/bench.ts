@@ -167,6 +167,75 @@ async function latencyAtLowLoad(samples = 200): Promise<number[]> {
   return rows.filter((row) => row.startedAt).map((row) => row.startedAt!.getTime() - row.queuedAt.getTime());
 }
 
+/**
+ * The bulk trigger through real HTTP: `POST /api/jobs/bench-noop/trigger` with 1 000 runs a
+ * request, to the route handler served by a plain Node HTTP server on loopback (auth, body
+ * parse, the whole run pipeline, one insert and one addBulk per request). Nothing runs them:
+ * the queue's jobs and the rows are removed after.
+ */
+async function bulkTriggerRate(requests = 20, perRequest = 1_000): Promise<void> {
+  const { createServer } = await import('node:http');
+  const { hashToken } = await import('../lib/auth/tokens.ts');
+  const key = `kk_bulk_${randomBytes(8).toString('hex')}`;
+  await db().apiKey.create({ data: { name: 'bench-bulk', prefix: key.slice(0, 7), keyHash: hashToken(key), role: 'operator' } });
+  const route = await import('../app/api/jobs/[name]/trigger/route.ts');
+  const server = createServer(async (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === 'string') headers.set(name, value);
+    const response = await route.POST(new Request(`http://localhost${incoming.url}`, { method: 'POST', headers, body: Buffer.concat(chunks) }), { params: Promise.resolve({ name: 'bench-noop' }) });
+    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+    outgoing.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const send = (start: number) =>
+    fetch(`http://127.0.0.1:${port}/api/jobs/bench-noop/trigger`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ runs: Array.from({ length: perRequest }, (_, i) => ({ payload: { i: start + i }, requestId: `bulk-${start + i}` })) }),
+    });
+  const queue = queues().for('diagnostics');
+  await queue.pause();
+  await (await send(-perRequest)).text(); // warm up
+  const durations: number[] = [];
+  const began = performance.now();
+  for (let request = 0; request < requests; request += 1) {
+    const sent = performance.now();
+    const response = await send(request * perRequest);
+    const { results } = (await response.json()) as { results: { ok: boolean; created: boolean }[] };
+    if (response.status !== 207 || results.length !== perRequest || !results.every((result) => result.ok && result.created)) throw new Error(`bulk trigger answered ${response.status}`);
+    durations.push(performance.now() - sent);
+  }
+  const seconds = (performance.now() - began) / 1_000;
+  line(
+    `bulk trigger, HTTP, ${perRequest.toLocaleString('en')} runs a request`,
+    `${Math.round((requests * perRequest) / seconds).toLocaleString('en')} runs/s (a request p50 ${ms(percentile(durations, 50))}, max ${ms(Math.max(...durations))}; ${requests} requests)`,
+  );
+  server.close();
+  await queue.obliterate({ force: true });
+  await deleteRunsOf('bench-noop');
+}
+
+/** p50/p95 of one search alone, and of each request while `parallel` run at once. */
+async function timeSearch(label: string, call: () => Promise<Response>, targets: { alone: number; parallel: number }, parallel = 30, waves = 10): Promise<void> {
+  await timeRoute(`${label} (target p95 ≤ ${targets.alone} ms)`, call);
+  const durations: number[] = [];
+  for (let wave = 0; wave < waves; wave += 1) {
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        const began = performance.now();
+        const response = await call();
+        await response.text();
+        durations.push(performance.now() - began);
+      }),
+    );
+  }
+  const p95 = percentile(durations, 95);
+  line(`  ${parallel} at once (target p95 ≤ ${targets.parallel} ms)`, `p50 ${ms(percentile(durations, 50))}  p95 ${ms(p95)}  ${p95 <= targets.parallel ? 'within' : 'MISSED'}`);
+}
+
 async function seed(rows: number): Promise<void> {
   const began = performance.now();
   await seedRuns(rows);
@@ -204,6 +273,9 @@ async function apiLatency(): Promise<void> {
   const runsRoute = await import('../app/api/runs/route.ts');
   await timeRoute('GET /api/runs (first page)', () => runsRoute.GET(request('/api/runs'), none));
   await timeRoute('GET /api/runs?job=probe&status=failed', () => runsRoute.GET(request('/api/runs?job=probe&status=failed'), none));
+  let value = 0;
+  // A different matchId each time (200 runs each at 1 M rows), so no answer is a cached one.
+  await timeSearch(`GET /api/runs?q=matchId=N (${seedRows.toLocaleString('en')} rows)`, () => runsRoute.GET(request(`/api/runs?q=matchId%3D${(value += 7) % 5_000}`), none), { alone: 20, parallel: 100 });
   const deep = await db().jobRun.findFirst({ orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }], skip: Math.floor(seedRows * 0.8), select: { queuedAt: true, id: true } });
   const cursor = Buffer.from(JSON.stringify([deep!.queuedAt.toISOString(), deep!.id])).toString('base64url');
   await timeRoute('GET /api/runs (cursor 80 % deep)', () => runsRoute.GET(request(`/api/runs?cursor=${cursor}`), none));
@@ -251,6 +323,7 @@ try {
   line('CPU per job, (b) Kickoff', kickoff.cpu);
   line('status writes', kickoff.writes);
   line('worker peak RSS', `${Math.round(kickoff.peakRss / 1024 / 1024)} MiB`);
+  await bulkTriggerRate();
   const latencies = await latencyAtLowLoad();
   line('enqueue-to-start latency, low load', `p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}`);
   if (!args['skip-api']) await apiLatency();

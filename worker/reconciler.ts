@@ -247,6 +247,8 @@ async function readPage(db: Db, before: Date, after: { updatedAt: Date; id: stri
   const rows = await db.jobRun.findMany({
     where: {
       status: { in: [...repairableStatuses] },
+      // An unfinished run has no finishedAt; saying so lets the planner use the unfinished runs' (updatedAt, id) index.
+      finishedAt: null,
       updatedAt: { lt: before },
       ...(after ? { OR: [{ updatedAt: { gt: after.updatedAt } }, { updatedAt: after.updatedAt, id: { gt: after.id } }] } : {}),
     },

@@ -83,6 +83,46 @@ describe('POST /api/jobs/:name/trigger', () => {
   });
 });
 
+describe('POST /api/jobs/:name/trigger with runs (bulk)', () => {
+  type Result = { ok: true; runId: string; status: string; created: boolean } | { ok: false; error: { code: string; details?: { fieldErrors?: Record<string, string[]> } } };
+  const bulk = (body: unknown, job = 'probe') => trigger(call(`/api/jobs/${job}/trigger`, { method: 'POST', body: JSON.stringify(body) }), params({ name: job }));
+
+  it('answers per item, in order: each payload validated, each requestId idempotent (earlier and within the batch), the new rows and jobs written once each', async () => {
+    const earlier = (await (await bulk({ requestId: 'bulk-earlier' })).json()) as { runId: string };
+    const before = await db().jobRun.count({ where: { jobName: 'probe' } });
+    const response = await bulk({
+      source: 'bulk-test',
+      runs: [{ payload: { steps: 3 }, requestId: 'bulk-a' }, { payload: { steps: 'many' } }, { requestId: 'bulk-earlier' }, { payload: { steps: 4 }, requestId: 'bulk-a' }, {}],
+    });
+    expect(response.status).toBe(207);
+    const { results } = (await response.json()) as { results: Result[] };
+    expect(results.map((result) => (result.ok ? (result.created ? 'created' : 'repeat') : result.error.code))).toEqual(['created', 'validation_failed', 'repeat', 'repeat', 'created']);
+    expect(results[1]).toMatchObject({ error: { details: { fieldErrors: { steps: [expect.any(String)] } } } });
+    expect(results[2]).toMatchObject({ runId: earlier.runId });
+    expect(results[3]).toMatchObject({ runId: (results[0] as { runId: string }).runId });
+    expect(await db().jobRun.count({ where: { jobName: 'probe' } })).toBe(before + 2);
+    const made = await db().jobRun.findMany({ where: { id: { in: [(results[0] as { runId: string }).runId, (results[4] as { runId: string }).runId] } }, orderBy: { requestId: 'asc' } });
+    expect(made.map((run) => [run.requestId, run.source, run.trigger, run.status, (run.payload as { steps: number }).steps])).toEqual([
+      ['bulk-a', 'bulk-test', 'api', 'queued', 3],
+      [null, 'bulk-test', 'api', 'queued', 1],
+    ]);
+    for (const run of made) expect((await queues().for('diagnostics').getJob(run.id))?.name, `${run.id} on its queue`).toBe('probe');
+    // Sent again whole: nothing new.
+    const again = (await (await bulk({ runs: [{ requestId: 'bulk-a' }, { requestId: 'bulk-earlier' }] })).json()) as { results: Result[] };
+    expect(again.results.map((result) => result.ok && !result.created)).toEqual([true, true]);
+    expect(await db().jobRun.count({ where: { jobName: 'probe' } })).toBe(before + 2);
+  });
+
+  it('answers the whole request for an unknown job (404) and for more than 1 000 items or none (422), writing nothing', async () => {
+    const before = await db().jobRun.count();
+    expect((await bulk({ runs: [{}] }, 'nope')).status).toBe(404);
+    expect((await bulk({ runs: Array.from({ length: 1_001 }, () => ({})) })).status).toBe(422);
+    expect((await bulk({ runs: [] })).status).toBe(422);
+    expect((await bulk({ runs: [{ payload: {}, source: 'per-item sources are not taken' }] })).status).toBe(422);
+    expect(await db().jobRun.count()).toBe(before);
+  });
+});
+
 describe('GET /api/runs and /api/runs/:id', () => {
   it('lists newest first with filters and a cursor that pages without overlap', async () => {
     for (let index = 0; index < 3; index += 1) {

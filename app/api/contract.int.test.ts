@@ -137,6 +137,7 @@ describe('every documented operation, called', () => {
     state.runId = triggered.body.runId;
     await call('POST /api/jobs/{name}/trigger', 200, { params: { name: 'probe' }, body: { requestId: 'contract-1' } });
     await call('POST /api/jobs/{name}/trigger', 422, { params: { name: 'probe' }, body: { payload: { steps: 'many' } } });
+    await call('POST /api/jobs/{name}/trigger', 207, { params: { name: 'probe' }, body: { runs: [{ payload: { steps: 1 }, requestId: 'contract-bulk' }, { payload: { steps: 'many' } }, { requestId: 'contract-1' }] } });
     await call('POST /api/jobs/{name}/trigger', 404, { params: { name: 'nope' } });
     await call('POST /api/jobs/{name}/trigger', 403, { params: { name: 'probe' }, body: { override: true }, as: 'operator' });
 

@@ -128,6 +128,15 @@ async function send(
       expect(written, `${label} was refused (${response.status}) but wrote ${written}`).toBe(0);
     }
   }
+  if (response.status === 207 && checking) {
+    // A bulk answer whose every item was refused is a refusal too: nothing may be written.
+    const body = (await response.clone().json()) as { results?: { ok: boolean }[] };
+    if (body.results?.every((result) => !result.ok)) {
+      const written = (await writesSoFar()) - before;
+      if (written !== 0) counts.writesDespiteRefusal += 1;
+      expect(written, `${label}: every item was refused but wrote ${written}`).toBe(0);
+    }
+  }
   return response.status;
 }
 
@@ -162,7 +171,7 @@ const sweepJsonValues = ['"\\u0000"', '"fz\\u0000"', '"\\ud800"', '"0000-01-01T0
 const bodyFields = [
   'payload', 'requestId', 'source', 'override', 'enabled', 'pausedUntil', 'schedule', 'config', 'name', 'email', 'password', 'role', 'grants',
   'disabled', 'telegramChatId', 'ids', 'tags', 'chatId', 'condition', 'scope', 'channels', 'cooldownMinutes', 'tracked', 'currentPassword',
-  'newPassword', 'runs.retentionDays', 'triggers.jobCooldownSeconds',
+  'newPassword', 'runs.retentionDays', 'triggers.jobCooldownSeconds', 'runs',
 ];
 /** Bodies with one bad value: as the field itself, inside a list, and nested where JSON goes into JSONB. */
 function badBodies(): string[] {
@@ -175,7 +184,10 @@ function badBodies(): string[] {
     bodies.push(`{"config":{"limit":${value}}}`, `{"schedule":{"cron":${value}}}`, `{"schedule":{"every":${value}}}`);
     bodies.push(`{"condition":{"type":"long-running","thresholdMs":${value}}}`, `{"channels":[{"type":"webhook","url":${value}}]}`);
     bodies.push(`{"email":"fz@kickoff.test","password":${value}}`, `{"name":"fz","payload":${value}}`);
+    // The bulk trigger: a bad value as an item, as an item's payload or requestId, deep in a payload.
+    bodies.push(`{"runs":[${value}]}`, `{"runs":[{"payload":${value}}]}`, `{"runs":[{"requestId":${value}}]}`, `{"runs":[{"payload":{"n":1}},{"payload":{"deep":[{"x":${value}}]}}]}`);
   }
+  bodies.push(`{"runs":[${Array.from({ length: 1_001 }, () => '{}').join(',')}]}`, '{"runs":[]}', '{"runs":{}}', '{"runs":[{"payload":{}}],"payload":{}}');
   bodies.push(`{"payload":{${JSON.stringify('k\u0000ey')}:1}}`, `{"payload":{"\\ud800":1}}`, '{"payload":{"s":"\\u0000"}}', '{"name":"\\ud800"}');
   return bodies;
 }

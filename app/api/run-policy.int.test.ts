@@ -134,7 +134,7 @@ interface Cell {
   headRunId?: string;
 }
 
-type PathName = 'run now' | 'api' | 'retry in the dashboard' | 'retry with a key' | 'bulk retry' | 'dependency' | 'event' | 'start-up fill' | 'schedule';
+type PathName = 'run now' | 'api' | 'bulk trigger in the dashboard' | 'bulk trigger with a key' | 'retry in the dashboard' | 'retry with a key' | 'bulk retry' | 'dependency' | 'event' | 'start-up fill' | 'schedule';
 type Asker = 'person (dashboard)' | 'person (key)' | 'system' | 'schedule';
 
 const paths: { name: PathName; asker: Asker; before?(cell: Cell): Promise<void>; ask(cell: Cell): Promise<Observed> }[] = [
@@ -147,6 +147,16 @@ const paths: { name: PathName; asker: Asker; before?(cell: Cell): Promise<void>;
     name: 'api',
     asker: 'person (key)',
     ask: async (cell) => fromResponse(await triggerRoute(apiRequest(`/api/jobs/${cell.job}/trigger`, apiKey, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }), routeParams({ name: cell.job })), (body) => body.runId as string),
+  },
+  {
+    name: 'bulk trigger in the dashboard',
+    asker: 'person (dashboard)',
+    ask: async (cell) => bulkItem(await triggerRoute(sessionRequest(`/api/jobs/${cell.job}/trigger`, cell.cookie, { method: 'POST', body: JSON.stringify({ runs: [{ payload: {} }] }) }), routeParams({ name: cell.job }))),
+  },
+  {
+    name: 'bulk trigger with a key',
+    asker: 'person (key)',
+    ask: async (cell) => bulkItem(await triggerRoute(apiRequest(`/api/jobs/${cell.job}/trigger`, apiKey, { method: 'POST', body: JSON.stringify({ runs: [{ payload: {} }] }), headers: { 'content-type': 'application/json' } }), routeParams({ name: cell.job }))),
   },
   {
     name: 'retry in the dashboard',
@@ -214,6 +224,15 @@ const paths: { name: PathName; asker: Asker; before?(cell: Cell): Promise<void>;
     },
   },
 ];
+
+/** The one item of a bulk trigger, as a path's observation (refused items carry no HTTP status of their own). */
+async function bulkItem(response: Response): Promise<Observed> {
+  expect(response.status).toBe(207);
+  const { results } = (await response.json()) as { results: ({ ok: true; runId: string } | { ok: false; error: { code: string; message: string; details?: unknown } })[] };
+  expect(results).toHaveLength(1);
+  const [result] = results;
+  return result!.ok ? { runId: result!.runId } : { refused: 0, code: result!.error.code, message: result!.error.message, details: result!.error.details };
+}
 
 async function followUpOf(job: string): Promise<string> {
   const row = await waitFor(() => db().jobRun.findFirst({ where: { jobName: job, status: 'queued' } }), 3_000, `a follow-up of ${job}`);
@@ -359,7 +378,7 @@ describe('every path × every switch', () => {
           if (expected.kind === 'limited') expect(result, where).toMatchObject({ code: 'rate_limited', details: { retryAfterSeconds: expect.any(Number) } });
           else expect(result.code, where).toBe(expected.code);
           if (expected.kind === 'refused') expect(result.message, where).toMatch(expected.message);
-          if (path.name !== 'bulk retry') expect(result.refused, where).toBe(expected.kind === 'limited' ? 429 : 409);
+          if (!path.name.startsWith('bulk')) expect(result.refused, where).toBe(expected.kind === 'limited' ? 429 : 409);
           if (expected.kind === 'refused' && expected.code === 'already_running') expect(result.details, where).toEqual({ runId: 'holder-run' });
           continue;
         }

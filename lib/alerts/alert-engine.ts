@@ -175,17 +175,33 @@ export class AlertEngine {
   private async evaluateTransitions(rules: ParsedRule[]): Promise<number> {
     const { db, redis, prefix } = this.options;
     const cursorKey = kickoffKeys.alertsCursor(prefix);
-    const since = new Date(Number((await redis.get(cursorKey)) ?? this.now().getTime() - 60_000));
-    const finished = await db.jobRun.findMany({ where: { status: { in: ['failed', 'completed'] }, updatedAt: { gt: since } }, orderBy: { updatedAt: 'asc' }, take: 1_000 });
-    const last = finished.at(-1);
-    if (last) await redis.set(cursorKey, String(last.updatedAt.getTime()));
     const runFailedRules = rules.filter(({ condition }) => condition.type === 'run-failed');
     const runCompletedRules = rules.filter(({ condition }) => condition.type === 'run-completed');
+    // No rule reads finished runs: read none (a rule made later starts from a minute back, as on a first start).
+    if (runFailedRules.length === 0 && runCompletedRules.length === 0) {
+      await redis.del(cursorKey);
+      return 0;
+    }
+    const since = new Date(Number((await redis.get(cursorKey)) ?? this.now().getTime() - 60_000));
+    const finished = await db.jobRun.findMany({
+      // finishedAt is set on every finished run; testing it lets the planner use the finished runs' updatedAt index.
+      where: { status: { in: ['failed', 'completed'] }, finishedAt: { not: null }, updatedAt: { gt: since } },
+      orderBy: { updatedAt: 'asc' },
+      take: 1_000,
+      select: { id: true, jobName: true, status: true, updatedAt: true, finishedAt: true, durationMs: true, attempt: true, maxAttempts: true, result: true, counters: true, error: true, errorStack: true },
+    });
+    const last = finished.at(-1);
+    if (last) await redis.set(cursorKey, String(last.updatedAt.getTime()));
     const categories = new Map((await db.jobDefinition.findMany({ select: { name: true, category: true } })).map((job) => [job.name, job.category]));
     const inScopeOf = (candidates: ParsedRule[], jobName: string) => candidates.filter(({ scope }) => inScope(scope, jobName, categories.get(jobName)));
+    // A job's run-failed alerts are resolved by its first success after them: later successes in the same batch have nothing left to resolve.
+    const resolvedJobs = new Set<string>();
     for (const run of finished) {
       if (run.status === 'completed') {
-        await this.resolve({ ruleId: { in: runFailedRules.map(({ rule }) => rule.id) }, subject: run.jobName });
+        if (runFailedRules.length > 0 && !resolvedJobs.has(run.jobName)) {
+          await this.resolve({ ruleId: { in: runFailedRules.map(({ rule }) => rule.id) }, subject: run.jobName });
+          resolvedJobs.add(run.jobName);
+        }
         for (const { rule, condition } of inScopeOf(runCompletedRules, run.jobName)) {
           const minDurationMs = condition.type === 'run-completed' ? (condition.minDurationMs ?? 0) : 0;
           if ((run.durationMs ?? 0) < minDurationMs) continue;
@@ -197,7 +213,9 @@ export class AlertEngine {
         }
         continue;
       }
-      for (const { rule } of inScopeOf(runFailedRules, run.jobName)) {
+      const failedRules = inScopeOf(runFailedRules, run.jobName);
+      if (failedRules.length > 0) resolvedJobs.delete(run.jobName);
+      for (const { rule } of failedRules) {
         const message = runFailedMessage(
           { jobName: run.jobName, runId: run.id, finishedAt: run.finishedAt ?? run.updatedAt, durationMs: run.durationMs, error: run.error, stack: run.errorStack, attempt: run.attempt, maxAttempts: run.maxAttempts },
           this.options.publicUrl,

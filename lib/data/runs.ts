@@ -6,6 +6,7 @@ import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto, type RunFacts
 import { readSettings } from '../settings.ts';
 import { isStorableDate } from '../validations/date-time.ts';
 import { isStorableText } from '../validations/text.ts';
+import { containmentDocuments, parsePayloadSearch, payloadSearchIds } from './payload-search.ts';
 
 /** Newest first; the cursor is the last row's (queuedAt, id), opaque to clients. */
 export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; count: number; nextCursor: string | null }> {
@@ -16,9 +17,9 @@ export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; c
   if (query.source) where.push({ source: query.source });
   if (query.since) where.push({ queuedAt: { gte: query.since } });
   if (query.until) where.push({ queuedAt: { lt: query.until } });
-  if (query.q) where.push(searchFilter(query.q));
-  if (query.cursor) {
-    const cursor = decodeCursor(query.cursor);
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  if (query.q) where.push(await searchFilter(query, cursor));
+  if (cursor) {
     // (queuedAt, id) < cursor, written so the bound on queuedAt is an index range.
     where.push({ queuedAt: { lte: cursor.queuedAt } }, { NOT: { queuedAt: cursor.queuedAt, id: { gte: cursor.id } } });
   }
@@ -57,17 +58,14 @@ async function runFacts(): Promise<RunFacts> {
 
 /**
  * `q` finds a run by id or requestId, or by a payload field: `matchId=42` matches runs whose
- * payload has `matchId` 42 (or "42"); `team.id=7` looks one level down.
+ * payload has `matchId` 42 (typed as the job's schema types it); `team.id=7` looks one level
+ * down. A payload search is answered by the payload's GIN index (lib/data/payload-search.ts):
+ * it yields the page's ids, which the list then reads.
  */
-function searchFilter(q: string): Prisma.JobRunWhereInput {
-  const field = /^([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)=(.*)$/.exec(q);
-  if (!field) return { OR: [{ id: q }, { requestId: q }] };
-  const path = field[1]!.split('.');
-  const raw = field[2]!;
-  const candidates: Prisma.InputJsonValue[] = [raw];
-  if (raw !== '' && !Number.isNaN(Number(raw))) candidates.push(Number(raw));
-  if (raw === 'true' || raw === 'false') candidates.push(raw === 'true');
-  return { OR: candidates.map((value) => ({ payload: { path, equals: value } })) };
+async function searchFilter(query: RunListQuery, cursor: { queuedAt: Date; id: string } | null): Promise<Prisma.JobRunWhereInput> {
+  const search = parsePayloadSearch(query.q!);
+  if (!search) return { OR: [{ id: query.q! }, { requestId: query.q! }] };
+  return { id: { in: await payloadSearchIds(containmentDocuments(search, query.job), query, cursor) } };
 }
 
 function encodeCursor(queuedAt: Date, id: string): string {

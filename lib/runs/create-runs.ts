@@ -265,8 +265,10 @@ export async function createRuns(requester: Requester, requests: readonly RunReq
 async function answerRepeats(items: Pending[], outcomes: (RunOutcome | undefined)[]): Promise<{ rest: Pending[]; sameAs: [Pending, Pending][] }> {
   const keyed = items.filter((item) => item.request.requestId);
   if (keyed.length === 0) return { rest: items, sameAs: [] };
+  // Two lists, not one OR per request: a bulk trigger's 1 000 ORs took the query builder seconds.
+  // The rows come back as a superset (another job's run with the same requestId) and are matched by key.
   const earlier = await db().jobRun.findMany({
-    where: { OR: keyed.map((item) => ({ jobName: item.job.name, requestId: item.request.requestId! })) },
+    where: { jobName: { in: [...new Set(keyed.map((item) => item.job.name))] }, requestId: { in: [...new Set(keyed.map((item) => item.request.requestId!))] } },
   });
   const byKey = new Map(earlier.map((run) => [`${run.jobName}\u0000${run.requestId}`, run]));
   const firstInBatch = new Map<string, Pending>();

@@ -1,6 +1,6 @@
 import type { AuditActor } from '../audit.ts';
-import type { TriggerBody } from '../validations/runs.ts';
-import { createRun, type CreatedRun } from './create-runs.ts';
+import type { BulkTriggerBody, TriggerBody } from '../validations/runs.ts';
+import { createRun, createRuns, type CreatedRun, type RunOutcome } from './create-runs.ts';
 
 /** A person (dashboard) or a service (API key) asks for a run of a job: "Run now", `POST /api/jobs/:name/trigger`. */
 export function triggerRun(jobName: string, body: TriggerBody, actor: AuditActor): Promise<CreatedRun> {
@@ -9,3 +9,23 @@ export function triggerRun(jobName: string, body: TriggerBody, actor: AuditActor
     { job: jobName, payload: body.payload, requestId: body.requestId, source: body.source },
   );
 }
+
+/**
+ * Many runs of one job in one request (`{ runs: [...] }`), answered per item in order, through
+ * the same pipeline as one: each payload validated, each requestId idempotent, the policy per
+ * item, the rows in one statement and the jobs in one bulk add. For a person signed in the
+ * request is one use of the cooldown, and each run counts against the hourly limit (the runs
+ * past it are refused one by one, the last ones first).
+ */
+export async function triggerRuns(jobName: string, body: BulkTriggerBody, actor: AuditActor): Promise<RunOutcome[]> {
+  const outcomes = await createRuns(
+    { kind: 'person', actor, override: body.override },
+    body.runs.map((run) => ({ job: jobName, payload: run.payload, requestId: run.requestId, source: body.source })),
+  );
+  // What holds for the request as a whole (no such job, not the caller's, an override by a non-admin) is answered once.
+  const [first] = outcomes;
+  if (first && !first.ok && wholeRequest.has(first.error.code) && outcomes.every((outcome) => !outcome.ok && outcome.error.code === first.error.code)) throw first.error;
+  return outcomes;
+}
+
+const wholeRequest = new Set(['not_found', 'forbidden']);

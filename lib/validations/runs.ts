@@ -19,6 +19,25 @@ export const triggerBodySchema = z
   .strict();
 export type TriggerBody = z.infer<typeof triggerBodySchema>;
 
+/** Most runs one bulk trigger may ask for (one statement, one `addBulk`; the body's 256 KiB bound holds too). */
+export const maxBulkTriggerRuns = 1_000;
+
+/** `POST /api/jobs/:name/trigger` with `runs`: many runs of one job, each with its own payload and requestId. */
+export const bulkTriggerBodySchema = z
+  .object({
+    runs: z
+      .array(triggerBodySchema.pick({ payload: true, requestId: true }).strict())
+      .min(1)
+      .max(maxBulkTriggerRuns),
+    source: optionalText(64),
+    override: z.boolean().optional(),
+  })
+  .strict();
+export type BulkTriggerBody = z.infer<typeof bulkTriggerBodySchema>;
+
+/** The trigger route's body: one run, or (with `runs`) many. */
+export const triggerRouteBodySchema = z.union([bulkTriggerBodySchema, triggerBodySchema]);
+
 /** `POST /api/runs/:id/retry` (the body may be empty). */
 export const retryBodySchema = triggerBodySchema.pick({ override: true });
 

@@ -5,7 +5,7 @@ import { categoryNames } from '../../jobs/categories.ts';
 import { priorities, runStatuses } from '../../jobs/run-state.ts';
 import type { PayloadTemplateDto } from '../../services/payload-templates.ts';
 import { jobPatchSchema } from '../../validations/jobs.ts';
-import { triggerBodySchema } from '../../validations/runs.ts';
+import { maxBulkTriggerRuns, triggerRouteBodySchema } from '../../validations/runs.ts';
 import { templateBodySchema } from '../../validations/templates.ts';
 import { isoDateTime, operation } from './operation.ts';
 
@@ -97,14 +97,26 @@ export const jobPaths: ZodOpenApiPathsObject = {
   '/api/jobs/{name}/trigger': {
     post: operation({
       operationId: 'triggerJob',
-      summary: 'Queue a run of a job',
-      description: 'The payload is validated by the job\'s payload schema. A repeated `requestId` answers 200 with the earlier run.',
+      summary: 'Queue a run of a job, or many',
+      description:
+        `The payload is validated by the job\'s payload schema. A repeated \`requestId\` answers 200 with the earlier run. With \`runs\` (1 to ${maxBulkTriggerRuns} items, each with its own \`payload\` and \`requestId\`) one request asks for many runs of the job: each item is validated, made idempotent and put through the run policy on its own and answered in \`results\`, in order (207); the new rows are written in one statement and their jobs added in one bulk add. For a person signed in, a bulk request is one use of the cooldown and each run counts against the hourly limit (the items past it are refused, the last ones first). An unknown job or one the caller may not act on answers the whole request (404, 403).`,
       tags,
       access: 'jobs:trigger',
       path: jobPath,
-      body: triggerBodySchema,
+      body: triggerRouteBodySchema,
       responses: {
         202: { description: 'Queued', schema: z.object({ runId: z.string(), status: z.enum(runStatuses), created: z.literal(true) }), location: true },
+        207: {
+          description: 'With `runs`: one result per item, in order (a new run, an earlier one for a repeated `requestId`, or the item\'s refusal)',
+          schema: z.object({
+            results: z.array(
+              z.union([
+                z.object({ ok: z.literal(true), runId: z.string(), status: z.enum(runStatuses), created: z.boolean() }),
+                z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }),
+              ]),
+            ),
+          }),
+        },
         200: { description: 'The run an earlier trigger with the same `requestId` made', schema: z.object({ runId: z.string(), status: z.enum(runStatuses), created: z.literal(false) }) },
       },
       errors: {

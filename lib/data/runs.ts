@@ -1,39 +1,65 @@
-import type { Prisma } from '@/generated/prisma/client.ts';
+import type { JobRun, Prisma } from '@/generated/prisma/client.ts';
 import { db } from '../db.ts';
-import { BadRequestError, NotFoundError } from '../errors.ts';
-import type { RunListQuery } from '../validations/runs.ts';
+import { NotFoundError } from '../errors.ts';
+import type { RunFilter, RunListQuery, RunSort } from '../validations/runs.ts';
+import { afterCursor, encodeCursor, orderBy, runOrder } from './run-order.ts';
 import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto, type RunFacts } from '../runs/run-dto.ts';
 import { readSettings } from '../settings.ts';
-import { isStorableDate } from '../validations/date-time.ts';
-import { isStorableText } from '../validations/text.ts';
 
-/** Newest first; the cursor is the last row's (queuedAt, id), opaque to clients. */
-export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; nextCursor: string | null }> {
+/** Where a list, an export or a bulk action by filter reads from: the same filters everywhere. */
+export function runFilterWhere(filter: RunFilter): Prisma.JobRunWhereInput[] {
   const where: Prisma.JobRunWhereInput[] = [];
-  if (query.job) where.push({ jobName: query.job });
-  if (query.status) where.push({ status: query.status });
-  if (query.trigger) where.push({ trigger: query.trigger });
-  if (query.source) where.push({ source: query.source });
-  if (query.since) where.push({ queuedAt: { gte: query.since } });
-  if (query.until) where.push({ queuedAt: { lt: query.until } });
-  if (query.q) where.push(searchFilter(query.q));
-  if (query.cursor) {
-    const cursor = decodeCursor(query.cursor);
-    // (queuedAt, id) < cursor, written so the bound on queuedAt is an index range.
-    where.push({ queuedAt: { lte: cursor.queuedAt } }, { NOT: { queuedAt: cursor.queuedAt, id: { gte: cursor.id } } });
-  }
-  const rows = await db().jobRun.findMany({
-    where: { AND: where },
-    orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
-    take: query.limit + 1,
-  });
-  const page = rows.slice(0, query.limit);
+  if (filter.job) where.push({ jobName: filter.job });
+  if (filter.status) where.push({ status: filter.status });
+  if (filter.trigger) where.push({ trigger: filter.trigger });
+  if (filter.source) where.push({ source: filter.source });
+  if (filter.since) where.push({ queuedAt: { gte: filter.since } });
+  if (filter.until) where.push({ queuedAt: { lt: filter.until } });
+  if (filter.q) where.push(searchFilter(filter.q));
+  return where;
+}
+
+/** One page of rows in `sort`'s order after `cursor`, and the cursor of the next page. */
+export async function runRowsPage(filter: RunFilter, sort: RunSort, limit: number, cursor?: string): Promise<{ rows: JobRun[]; nextCursor: string | null }> {
+  const order = runOrder(sort);
+  const where = runFilterWhere(filter);
+  if (cursor) where.push(afterCursor(order, cursor));
+  const rows = await db().jobRun.findMany({ where: { AND: where }, orderBy: orderBy(order), take: limit + 1 });
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(order, last) : null };
+}
+
+/** Every row matching, page by page (a keyset cursor underneath), so a large export never sits in memory. */
+export async function* runRows(filter: RunFilter, sort: RunSort, pageSize = 500): AsyncGenerator<JobRun[]> {
+  let cursor: string | undefined;
+  do {
+    const { rows, nextCursor } = await runRowsPage(filter, sort, pageSize, cursor);
+    if (rows.length > 0) yield rows;
+    cursor = nextCursor ?? undefined;
+  } while (cursor);
+}
+
+/** Sorted as asked (default: by "Started", newest first); the cursor is opaque to clients. */
+export async function listRuns(query: RunListQuery): Promise<{ runs: RunDto[]; nextCursor: string | null }> {
+  const { sort, limit, cursor, ...filter } = query;
+  const { rows, nextCursor } = await runRowsPage(filter, sort, limit, cursor);
   const facts = await runFacts();
-  return {
-    runs: page.map((run) => toRunDto(run, facts)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.queuedAt, last.id) : null,
-  };
+  return { runs: rows.map((run) => toRunDto(run, facts)), nextCursor };
+}
+
+/** How many runs match a filter (counted up to `cap + 1`, so a huge match is not counted to the end). */
+export async function countRuns(filter: RunFilter, extra: Prisma.JobRunWhereInput = {}, cap?: number): Promise<number> {
+  const where = { AND: [...runFilterWhere(filter), extra] };
+  if (cap === undefined) return db().jobRun.count({ where });
+  const rows = await db().jobRun.findMany({ where, select: { id: true }, take: cap + 1 });
+  return rows.length;
+}
+
+/** The ids of the runs matching a filter (and `extra`), oldest queued first, at most `limit`. */
+export async function matchingRunIds(filter: RunFilter, extra: Prisma.JobRunWhereInput, limit: number): Promise<string[]> {
+  const rows = await db().jobRun.findMany({ where: { AND: [...runFilterWhere(filter), extra] }, select: { id: true }, orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }], take: limit });
+  return rows.map((row) => row.id);
 }
 
 /** One run; stacks (`errorStack`, attempts' `trace`) only for admins. */
@@ -43,11 +69,12 @@ export async function getRun(id: string, audience: { admin: boolean }): Promise<
     include: { events: { orderBy: { id: 'asc' }, take: 1_000 } },
   });
   if (!run) throw new NotFoundError('Run', id);
-  const [retries, caused] = await Promise.all([
+  const [retries, replays, caused] = await Promise.all([
     db().jobRun.findMany({ where: { retryOf: id }, select: { id: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
+    db().jobRun.findMany({ where: { replayOf: id }, select: { id: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
     db().jobRun.findMany({ where: { causedBy: id }, select: { id: true, jobName: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
   ]);
-  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), caused }, audience, await runFacts());
+  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), replayedBy: replays.map((row) => row.id), caused }, audience, await runFacts());
 }
 
 async function runFacts(): Promise<RunFacts> {
@@ -67,22 +94,6 @@ function searchFilter(q: string): Prisma.JobRunWhereInput {
   if (raw !== '' && !Number.isNaN(Number(raw))) candidates.push(Number(raw));
   if (raw === 'true' || raw === 'false') candidates.push(raw === 'true');
   return { OR: candidates.map((value) => ({ payload: { path, equals: value } })) };
-}
-
-function encodeCursor(queuedAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([queuedAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { queuedAt: Date; id: string } {
-  try {
-    const [queuedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    const date = new Date(String(queuedAt));
-    // Decoded from the client's text: the same bounds as any date or text it sends.
-    if (typeof id !== 'string' || id.length > 200 || !isStorableText(id) || !isStorableDate(date)) throw new Error('bad cursor');
-    return { queuedAt: date, id };
-  } catch {
-    throw new BadRequestError('The cursor is not one this API gave out', { cursor });
-  }
 }
 
 /** A run's id and job, or null: what its page needs to answer 404 and to name itself. */

@@ -27,6 +27,8 @@ export interface RunDto {
   workerId: string | null;
   retryOf: string | null;
   causedBy: string | null;
+  /** "Run again": the run whose payload this one started from. */
+  replayOf: string | null;
   /** Why a queued or retrying run is not starting yet, when Kickoff knows (it is paused). */
   waiting: string | null;
 }
@@ -41,6 +43,8 @@ export interface RunDetailDto extends RunDto {
   errorStack: string | null;
   /** Runs that retry this one, and runs it caused (its dependents). */
   retriedBy: string[];
+  /** Runs started with "Run again" from this one. */
+  replayedBy: string[];
   caused: { id: string; jobName: string }[];
   attempts: RunAttempt[];
   events: { id: string; at: string; kind: string; level: string; message: string; fields: unknown; attempt: number }[];
@@ -73,13 +77,14 @@ export function toRunDto(run: JobRun, facts: RunFacts = {}): RunDto {
     workerId: run.workerId,
     retryOf: run.retryOf,
     causedBy: run.causedBy,
+    replayOf: run.replayOf,
     waiting: facts.paused && isWaiting(run.status) ? pausedReason : null,
   };
 }
 
 export function toRunDetailDto(
   run: JobRun & { events: RunEvent[] },
-  links: { retriedBy: string[]; caused: { id: string; jobName: string }[] },
+  links: { retriedBy: string[]; replayedBy: string[]; caused: { id: string; jobName: string }[] },
   audience: { admin: boolean },
   facts: RunFacts = {},
 ): RunDetailDto {

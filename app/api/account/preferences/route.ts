@@ -1,0 +1,13 @@
+import { readJsonBody } from '@/lib/api/read-body.ts';
+import { withAuth } from '@/lib/api/with-auth.ts';
+import { readPreferences, updatePreferences } from '@/lib/users/preferences.ts';
+import { preferencesSchema } from '@/lib/validations/preferences.ts';
+
+/** `GET /api/account/preferences`: your display preferences. */
+export const GET = withAuth('account:edit', async ({ principal }) => Response.json({ preferences: await readPreferences(principal) }));
+
+/** `PATCH /api/account/preferences` `{ timeZone }`: the zone the dashboard shows your times in (null: the browser's). */
+export const PATCH = withAuth('account:edit', async ({ request, principal, requestId, ip }) => {
+  const input = await readJsonBody(request, preferencesSchema);
+  return Response.json({ preferences: await updatePreferences({ principal, requestId, ip }, input) });
+});

@@ -5,8 +5,12 @@ import { ForbiddenError } from '../errors.ts';
 import type { Preferences } from '../validations/preferences.ts';
 
 /** Only a person signed in to the dashboard has preferences (an API key has no user). */
-function userIdOf(principal: Principal): string {
+export function assertHasPreferences(principal: Principal): void {
   if (principal.type !== 'user') throw new ForbiddenError('Only a person signed in to the dashboard has display preferences (an API key has none)');
+}
+
+function userIdOf(principal: Principal): string {
+  assertHasPreferences(principal);
   return principal.id;
 }
 

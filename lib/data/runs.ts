@@ -3,7 +3,7 @@ import { db } from '../db.ts';
 import { NotFoundError } from '../errors.ts';
 import type { RunFilter, RunListQuery, RunSort } from '../validations/runs.ts';
 import { afterCursor, encodeCursor, orderBy, runOrder } from './run-order.ts';
-import { toRunDetailDto, toRunDto, type RunDetailDto, type RunDto, type RunFacts } from '../runs/run-dto.ts';
+import { toRunDetailDto, toRunDto, toRunTryDto, type RunDetailDto, type RunDto, type RunFacts, type RunTryDto, type RunTryRow } from '../runs/run-dto.ts';
 import { readSettings } from '../settings.ts';
 
 /** Where a list, an export or a bulk action by filter reads from: the same filters everywhere. */
@@ -74,7 +74,31 @@ export async function getRun(id: string, audience: { admin: boolean }): Promise<
     db().jobRun.findMany({ where: { replayOf: id }, select: { id: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
     db().jobRun.findMany({ where: { causedBy: id }, select: { id: true, jobName: true }, orderBy: { queuedAt: 'asc' }, take: 20 }),
   ]);
-  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), replayedBy: replays.map((row) => row.id), caused }, audience, await runFacts());
+  const tries = await retryChain(run);
+  return toRunDetailDto(run, { retriedBy: retries.map((row) => row.id), replayedBy: replays.map((row) => row.id), caused, tries }, audience, await runFacts());
+}
+
+const tryFields = { id: true, status: true, trigger: true, queuedAt: true, startedAt: true, finishedAt: true, error: true, attempts: true, retryOf: true } as const;
+/** How far the waterfall follows a retry chain each way. */
+const chainReach = 10;
+
+/** The runs linked to this one by `retryOf`, oldest first: the runs it retries, it, and the first retry of each after it. */
+async function retryChain(run: RunTryRow & { retryOf: string | null }): Promise<RunTryDto[]> {
+  const before: RunTryRow[] = [];
+  for (let id = run.retryOf; id && before.length < chainReach; ) {
+    const earlier = await db().jobRun.findUnique({ where: { id }, select: tryFields });
+    if (!earlier) break;
+    before.unshift(earlier);
+    id = earlier.retryOf;
+  }
+  const after: RunTryRow[] = [];
+  for (let id: string | undefined = run.id; id && after.length < chainReach; ) {
+    const later: (RunTryRow & { retryOf: string | null }) | null = await db().jobRun.findFirst({ where: { retryOf: id }, select: tryFields, orderBy: { queuedAt: 'asc' } });
+    if (!later) break;
+    after.push(later);
+    id = later.id;
+  }
+  return [...before, run, ...after].map(toRunTryDto);
 }
 
 async function runFacts(): Promise<RunFacts> {

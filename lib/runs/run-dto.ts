@@ -33,6 +33,33 @@ export interface RunDto {
   waiting: string | null;
 }
 
+/** One run of a retry chain, with its attempts (no traces), for the waterfall. */
+export interface RunTryDto {
+  id: string;
+  status: JobRun['status'];
+  trigger: JobRun['trigger'];
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  attempts: Omit<RunAttempt, 'trace'>[];
+}
+
+export type RunTryRow = Pick<JobRun, 'id' | 'status' | 'trigger' | 'queuedAt' | 'startedAt' | 'finishedAt' | 'error' | 'attempts'>;
+
+export function toRunTryDto(run: RunTryRow): RunTryDto {
+  return {
+    id: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    error: run.error,
+    attempts: ((run.attempts ?? []) as unknown as RunAttempt[]).map(({ trace: _trace, ...attempt }) => attempt),
+  };
+}
+
 /** What the run list knows beyond the row: whether Kickoff is paused (every waiting run is held). */
 export interface RunFacts {
   paused?: boolean;
@@ -47,6 +74,8 @@ export interface RunDetailDto extends RunDto {
   replayedBy: string[];
   caused: { id: string; jobName: string }[];
   attempts: RunAttempt[];
+  /** The retry chain this run is in, oldest first, this run included (each a run of its own, linked by `retryOf`): the waterfall's rows. */
+  tries: RunTryDto[];
   events: { id: string; at: string; kind: string; level: string; message: string; fields: unknown; attempt: number }[];
 }
 
@@ -84,7 +113,7 @@ export function toRunDto(run: JobRun, facts: RunFacts = {}): RunDto {
 
 export function toRunDetailDto(
   run: JobRun & { events: RunEvent[] },
-  links: { retriedBy: string[]; replayedBy: string[]; caused: { id: string; jobName: string }[] },
+  links: { retriedBy: string[]; replayedBy: string[]; caused: { id: string; jobName: string }[]; tries: RunTryDto[] },
   audience: { admin: boolean },
   facts: RunFacts = {},
 ): RunDetailDto {

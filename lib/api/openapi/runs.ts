@@ -54,6 +54,20 @@ export const runDetailSchema = runSchema
         trace: z.string().optional(),
       }),
     ),
+    tries: z
+      .array(
+        z.object({
+          id: z.string(),
+          status: z.enum(runStatuses),
+          trigger: z.enum(runTriggers),
+          queuedAt: isoDateTime,
+          startedAt: isoDateTime.nullable(),
+          finishedAt: isoDateTime.nullable(),
+          error: nullableText,
+          attempts: z.array(z.object({ attempt: z.number().int(), at: z.string(), finishedAt: z.string().optional(), workerId: z.string().optional(), error: z.string().optional() })),
+        }),
+      )
+      .meta({ description: 'The retry chain this run is in (runs linked by `retryOf`), oldest first, this run included, with their attempts' }),
     events: z.array(z.object({ id: z.string(), at: isoDateTime, kind: z.string(), level: z.string(), message: z.string(), fields: z.unknown(), attempt: z.number().int() })),
   })
   .meta({ id: 'RunDetail', description: 'A run with its phases and log lines (`events`, the first 1 000), attempts, and the runs it led to' }) satisfies z.ZodType<RunDetailDto>;

@@ -284,7 +284,7 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
           ) : null}
           <span className="ml-auto flex gap-2">
             {canRetry ? (
-              <Button size="sm" disabled={!retryCount || selection.kind === 'filter' && selection.overLimit || bulk.isPending} onClick={() => setConfirming('retry')}>
+              <Button size="sm" disabled={!retryCount || selection.kind === 'filter' && selection.overLimit || bulk.isPending} onClick={() => (selection.kind === 'filter' ? setConfirming('retry') : act('retry'))}>
                 {retryCount === null ? 'Counting…' : selection.kind === 'filter' ? `Retry all ${retryCount} failed or cancelled` : `Retry selected (${retryCount})`}
               </Button>
             ) : null}

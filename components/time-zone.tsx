@@ -54,8 +54,8 @@ export function TimeZoneSwitch() {
       <label className="sr-only" htmlFor="time-zone">
         Time zone
       </label>
-      <select id="time-zone" className="max-w-36 rounded border border-line bg-surface py-1 pr-6 pl-2 text-xs text-muted" value={preference ?? ''} onChange={(event) => choose(event.target.value || null)}>
-        <option value="">Browser ({browserZone})</option>
+      <select id="time-zone" className="w-28 rounded border border-line bg-surface py-1 pr-6 pl-2 text-xs text-muted" value={preference ?? ''} onChange={(event) => choose(event.target.value || null)}>
+        <option value="">Local ({browserZone})</option>
         <option value="UTC">UTC</option>
         {zones
           .filter((name) => name !== 'UTC')

@@ -22,9 +22,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               Kickoff
             </Link>
             <Nav />
-            <div className="ml-auto flex items-center gap-3 text-sm">
+            <div className="ml-auto flex items-center gap-3 text-sm whitespace-nowrap">
               <TimeZoneSwitch />
-              <span className="max-w-64 truncate text-muted" title={principal.label}>
+              <span className="max-w-48 truncate text-muted" title={principal.label}>
                 {principal.label}
               </span>
               <Tag>{principal.role}</Tag>

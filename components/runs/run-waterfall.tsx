@@ -80,7 +80,7 @@ export function RunWaterfall({ run, now }: { run: RunDetailDto; now: number }) {
   const span = end - start;
   return (
     <div className="p-4">
-      <div className="mb-1 flex justify-between pl-[40%] text-[11px] text-muted tabular-nums" aria-hidden="true">
+      <div className="mb-1 flex justify-between pr-30 pl-[calc(40%+0.5rem)] text-[11px] text-muted tabular-nums" aria-hidden="true">
         <span>0</span>
         <span>{formatDuration(span / 2)}</span>
         <span>{formatDuration(span)}</span>

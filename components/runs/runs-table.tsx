@@ -283,12 +283,12 @@ export function RunsTable({ job, title = 'Runs', canRetry, canCancel, showFilter
             </Button>
           ) : null}
           <span className="ml-auto flex gap-2">
-            {canRetry ? (
+            {canRetry && !(selection.kind === 'filter' && retryCount === 0) ? (
               <Button size="sm" disabled={!retryCount || selection.kind === 'filter' && selection.overLimit || bulk.isPending} onClick={() => (selection.kind === 'filter' ? setConfirming('retry') : act('retry'))}>
                 {retryCount === null ? 'Counting…' : selection.kind === 'filter' ? `Retry all ${retryCount} failed or cancelled` : `Retry selected (${retryCount})`}
               </Button>
             ) : null}
-            {canCancel ? (
+            {canCancel && !(selection.kind === 'filter' && cancelCount === 0) ? (
               <Button size="sm" variant="danger" disabled={!cancelCount || selection.kind === 'filter' && selection.overLimit || bulk.isPending} onClick={() => setConfirming('cancel')}>
                 {cancelCount === null ? 'Counting…' : selection.kind === 'filter' ? `Cancel all ${cancelCount} queued or running` : `Cancel selected (${cancelCount})`}
               </Button>

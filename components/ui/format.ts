@@ -14,7 +14,7 @@ export function formatTime(iso: string | null | undefined, timeZone?: string, no
     : `${date.toLocaleString('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: zone }).replace(',', '')}${utc}`;
 }
 
-/** The whole instant with its zone, for hover text and exports: "Tue 1 Dec 2026, 14:03:22 GMT+1". */
+/** The whole instant with its zone, for hover text: "Tue, 1 Dec 2026, 14:03:22 GMT+1". */
 export function formatFullTime(iso: string, timeZone?: string): string {
   return new Date(iso).toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone, timeZoneName: 'short' });
 }

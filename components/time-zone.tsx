@@ -45,7 +45,6 @@ export function TimeZoneSwitch() {
       <button
         type="button"
         className="rounded border border-line px-2 py-1 text-muted hover:bg-surface-muted hover:text-fg"
-        aria-label={isUtc ? `Show times in your browser's zone (${browserZone})` : 'Show times in UTC'}
         title={isUtc ? `Show times in ${browserZone}` : 'Show times in UTC'}
         onClick={() => choose(isUtc ? null : 'UTC')}
       >

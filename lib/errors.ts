@@ -23,6 +23,13 @@ export class NotFoundError extends KickoffError {
 
 export class ConflictError extends KickoffError {}
 
+/** A bulk action asked to touch more items than it may at once (422 `too_many`, with `details.limit`). */
+export class TooManyError extends KickoffError {
+  constructor(message: string, limit: number) {
+    super('too_many', message, { limit });
+  }
+}
+
 /** Input that fails a schema. `details.fieldErrors` maps a dotted field path to its messages. */
 export class ValidationError extends KickoffError {
   constructor(message: string, details: { fieldErrors: Record<string, string[]>; formErrors: string[] }) {

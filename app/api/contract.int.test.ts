@@ -164,6 +164,17 @@ describe('every documented operation, called', () => {
     await call('POST /api/runs/{id}/retry', 404, { params: { id: 'nope' } });
     await call('POST /api/runs/bulk-retry', 202, { body: { ids: [state.runId, 'nope'] } });
     await call('POST /api/runs/bulk-retry', 422, { body: { ids: [] } });
+    await call('POST /api/runs/bulk-retry', 422, { body: { ids: [state.runId], filter: { job: 'probe' } } });
+    await call('POST /api/runs/bulk-retry', 200, { body: { filter: { job: 'probe', status: 'cancelled' }, dryRun: true } });
+    await call('POST /api/runs/bulk-retry', 409, { body: { filter: { job: 'probe', status: 'cancelled' }, expectedCount: 999 } });
+    await call('POST /api/runs/bulk-retry', 202, { body: { filter: { job: 'nope' } } });
+    await call('POST /api/runs/bulk-cancel', 200, { body: { filter: { job: 'probe' }, dryRun: true } });
+    await call('POST /api/runs/bulk-cancel', 202, { body: { ids: ['nope'] } });
+    await call('POST /api/runs/bulk-cancel', 422, { body: {} });
+    await call('GET /api/runs', 200, { query: 'sort=-duration&limit=2' });
+    await call('GET /api/runs', 422, { query: 'sort=colour' });
+    await call('GET /api/runs/export', 200, { query: 'job=probe&format=csv' });
+    await call('GET /api/runs/export', 422, { query: 'format=xml' });
   });
 
   it('alert rules, alerts and the Telegram test message', async () => {
@@ -262,6 +273,10 @@ describe('every documented operation, called', () => {
     const own = { as: 'anonymous' as const, headers: { cookie, 'sec-fetch-site': 'same-origin' } };
     await call('POST /api/account/password', 422, { ...own, body: { currentPassword: 'wrong-password', newPassword: 'contract-password-2' } });
     await call('POST /api/account/password', 200, { ...own, body: { currentPassword: 'contract-password-1', newPassword: 'contract-password-2' } });
+    await call('GET /api/account/preferences', 200, own);
+    await call('PATCH /api/account/preferences', 200, { ...own, body: { timeZone: 'Europe/London' } });
+    await call('PATCH /api/account/preferences', 422, { ...own, body: { timeZone: 'Mars/Olympus' } });
+    await call('PATCH /api/account/preferences', 403, { body: { timeZone: 'UTC' } });
     await call('POST /api/auth/logout', 200, { as: 'anonymous', headers: { cookie, ...fromOurPage } });
 
     await call('GET /api/api-keys', 200);

@@ -22,13 +22,13 @@ const publicRoutes = new Set(['GET /api/health', 'GET /api/openapi.json', 'POST 
 /** The role that may read but not change: mutations must refuse it. */
 const readOnlyRole = 'viewer';
 /** The one mutation a viewer may make: their own password (the walk's `{}` body then fails validation). */
-const ownAccountRoutes = new Set(['POST /api/account/password']);
+const ownAccountRoutes = new Set(['POST /api/account/password', 'PATCH /api/account/preferences']);
 /**
  * Mutations whose grant is checked against the thing they act on, found first: with the
  * walk's made-up ids they answer 404 (or 422 for a body without ids) before a grant is asked.
  * Their grants are tested against real runs and alerts in their own files.
  */
-const grantAfterLookup = new Set(['POST /api/alerts/[id]/[action]', 'POST /api/runs/[id]/retry', 'POST /api/runs/[id]/cancel', 'POST /api/runs/bulk-retry']);
+const grantAfterLookup = new Set(['POST /api/alerts/[id]/[action]', 'POST /api/runs/[id]/retry', 'POST /api/runs/[id]/cancel', 'POST /api/runs/bulk-retry', 'POST /api/runs/bulk-cancel']);
 const origin = 'http://localhost:3000';
 /** Kickoff's own processes call these with the internal key; a session cookie is no credential there. */
 const internalRoutes = new Set(['POST /api/internal/cache/invalidate']);

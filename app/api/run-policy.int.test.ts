@@ -127,14 +127,14 @@ interface Cell {
   /** The signed-in person asking (a fresh one per cell, so limits start from zero). */
   cookie: string;
   /** Failed runs of the job, one per retry path. */
-  failed: { dashboard: string; key: string; bulk: string };
+  failed: { dashboard: string; key: string; bulk: string; byFilter: string };
   /** Distinct start-up fill requestIds per cell. */
   at: number;
   /** The dependency path's run of the job it depends on. */
   headRunId?: string;
 }
 
-type PathName = 'run now' | 'api' | 'bulk trigger in the dashboard' | 'bulk trigger with a key' | 'retry in the dashboard' | 'retry with a key' | 'bulk retry' | 'dependency' | 'event' | 'start-up fill' | 'schedule';
+type PathName = 'run now' | 'api' | 'bulk trigger in the dashboard' | 'bulk trigger with a key' | 'retry in the dashboard' | 'retry with a key' | 'bulk retry' | 'bulk retry by filter' | 'dependency' | 'event' | 'start-up fill' | 'schedule';
 type Asker = 'person (dashboard)' | 'person (key)' | 'system' | 'schedule';
 
 const paths: { name: PathName; asker: Asker; before?(cell: Cell): Promise<void>; ask(cell: Cell): Promise<Observed> }[] = [
@@ -175,6 +175,21 @@ const paths: { name: PathName; asker: Asker; before?(cell: Cell): Promise<void>;
       const response = await bulkRetryRoute(sessionRequest('/api/runs/bulk-retry', cell.cookie, { method: 'POST', body: JSON.stringify({ ids: [cell.failed.bulk] }) }), routeParams({}));
       expect(response.status).toBe(202);
       const [result] = ((await response.json()) as { results: { ok: boolean; runId?: string; error?: { code: string; message: string; details?: unknown } }[] }).results;
+      return result!.ok ? { runId: result!.runId! } : { refused: 0, code: result!.error!.code, message: result!.error!.message, details: result!.error!.details };
+    },
+  },
+  {
+    name: 'bulk retry by filter',
+    asker: 'person (dashboard)',
+    ask: async (cell) => {
+      // "Retry all failed matching": the filter names exactly this cell's run (by id), as the Runs table's search does.
+      const filter = { job: cell.job, status: 'failed', q: cell.failed.byFilter };
+      const response = await bulkRetryRoute(sessionRequest('/api/runs/bulk-retry', cell.cookie, { method: 'POST', body: JSON.stringify({ filter, expectedCount: 1 }) }), routeParams({}));
+      expect(response.status).toBe(202);
+      const body = (await response.json()) as { matched: number; results: { id: string; ok: boolean; runId?: string; error?: { code: string; message: string; details?: unknown } }[] };
+      expect(body.matched).toBe(1);
+      const [result] = body.results;
+      expect(result!.id).toBe(cell.failed.byFilter);
       return result!.ok ? { runId: result!.runId! } : { refused: 0, code: result!.error!.code, message: result!.error!.message, details: result!.error!.details };
     },
   },
@@ -241,8 +256,8 @@ async function followUpOf(job: string): Promise<string> {
 
 async function newCell(job: string): Promise<Cell> {
   const { cookie } = await createTestSession('admin');
-  const [dashboard, key, bulk] = await Promise.all([failedRunOf(job), failedRunOf(job), failedRunOf(job)]);
-  return { job, cookie, failed: { dashboard, key, bulk }, at: Date.now() + Math.floor(Math.random() * 1e9) * 600_000 };
+  const [dashboard, key, bulk, byFilter] = await Promise.all([failedRunOf(job), failedRunOf(job), failedRunOf(job), failedRunOf(job)]);
+  return { job, cookie, failed: { dashboard, key, bulk, byFilter }, at: Date.now() + Math.floor(Math.random() * 1e9) * 600_000 };
 }
 
 /** What each asker gets under a switch. */

@@ -6,7 +6,7 @@ import type { AuditEntryDto } from '@/lib/data/audit.ts';
 import { apiFetch } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { controlClass } from '../ui/field.tsx';
-import { formatTime } from '../ui/format.ts';
+import { Time } from '../ui/time.tsx';
 import { EmptyNote, ErrorNote, LoadingRows, LoadMore, Panel } from '../ui/panel.tsx';
 import { TableHead } from '../ui/table-head.tsx';
 
@@ -68,7 +68,9 @@ export function AuditTable() {
             <tbody className="divide-y divide-line align-top">
               {entries.map((entry) => (
                 <tr key={entry.id} data-action={entry.action}>
-                  <td className="px-4 py-2 text-muted tabular-nums">{formatTime(entry.at)}</td>
+                  <td className="px-4 py-2 text-muted tabular-nums">
+                    <Time at={entry.at} />
+                  </td>
                   <td className="px-4 py-2">
                     <div className="truncate" title={entry.actor}>
                       {entry.actor}

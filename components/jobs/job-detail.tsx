@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { JobDetailDto } from '@/lib/data/jobs.ts';
 import type { RunDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
-import { formatDuration, formatRelative, formatTime } from '../ui/format.ts';
+import { formatDuration, formatRelative } from '../ui/format.ts';
+import { Time } from '../ui/time.tsx';
 import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 import { RunsTable } from '../runs/runs-table.tsx';
 import { ConfigForm } from './config-form.tsx';
@@ -64,7 +65,9 @@ export function JobDetail({ name, canEdit, canRetry, canCancel }: { name: string
           </div>
           <div>
             <dt className="text-xs text-muted">Next fires</dt>
-            <dd>{detail.schedule && detail.enabled ? detail.schedule.next.map((next) => <div key={next}>{formatTime(next)} ({formatRelative(next)})</div>) : '—'}</dd>
+            <dd>{detail.schedule && detail.enabled ? detail.schedule.next.map((next) => <div key={next}>
+                      <Time at={next} /> ({formatRelative(next)})
+                    </div>) : '—'}</dd>
           </div>
           <div>
             <dt className="text-xs text-muted">Window</dt>

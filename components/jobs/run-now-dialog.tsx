@@ -16,6 +16,8 @@ interface RunNowDialogProps {
   isAdmin: boolean;
   /** The payload the form starts from: the last run's, or `{}`. */
   initialPayload: unknown;
+  /** "Run again" from a run's page: the run this one replays (recorded on the new run as `replayOf`). */
+  replayOf?: string;
   onClose: () => void;
   onQueued: (runId: string) => void;
 }
@@ -33,7 +35,7 @@ const asObject = (value: unknown): Record<string, unknown> => (value && typeof v
  * prefilled from the last run, with named templates per job. The API's field errors show
  * under their fields.
  */
-export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueued }: RunNowDialogProps) {
+export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClose, onQueued }: RunNowDialogProps) {
   const queryClient = useQueryClient();
   const [jobQuery, templatesQuery] = runNowQueries(jobName);
   const job = useQuery(jobQuery);
@@ -83,7 +85,7 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, onClose, onQueu
 
   const trigger = useMutation({
     mutationFn: ({ payload, override }: { payload: unknown; override?: boolean }) =>
-      apiFetch<{ runId: string }>(`/api/jobs/${encodeURIComponent(jobName)}/trigger`, { method: 'POST', json: { payload, ...(override ? { override } : {}) } }),
+      apiFetch<{ runId: string }>(`/api/jobs/${encodeURIComponent(jobName)}/trigger`, { method: 'POST', json: { payload, ...(override ? { override } : {}), ...(replayOf ? { replayOf } : {}) } }),
     onSuccess: ({ runId }) => {
       void queryClient.invalidateQueries({ queryKey: ['runs'] });
       void queryClient.invalidateQueries({ queryKey: ['jobs'] });

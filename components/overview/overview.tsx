@@ -10,6 +10,7 @@ import { formatDuration, formatRelative } from '../ui/format.ts';
 import { EmptyNote, ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 import { TableHead } from '../ui/table-head.tsx';
 import { RunsTable } from '../runs/runs-table.tsx';
+import { useTimeZone } from '../time-zone.tsx';
 
 function Stat({ label, value, tone = 'plain' }: { label: string; value: string; tone?: 'plain' | 'bad' | 'good' }) {
   const color = tone === 'bad' ? 'text-danger' : tone === 'good' ? 'text-success' : '';
@@ -27,6 +28,7 @@ function HourlyChart({ hours }: { hours: StatsDto['perHour'] }) {
   const width = 720;
   const height = 160;
   const bar = width / Math.max(1, hours.length);
+  const { zone } = useTimeZone();
   return (
     <figure className="p-4">
       <svg viewBox={`0 0 ${width} ${height + 18}`} className="h-44 w-full" role="img" aria-label="Completed and failed runs per hour over the last 24 hours">
@@ -34,7 +36,7 @@ function HourlyChart({ hours }: { hours: StatsDto['perHour'] }) {
           const completed = (hour.completed / max) * height;
           const failed = (hour.failed / max) * height;
           const x = index * bar + 2;
-          const label = new Date(hour.hour).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+          const label = new Date(hour.hour).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: zone });
           return (
             <g key={hour.hour}>
               <title>{`${label}: ${hour.completed} completed, ${hour.failed} failed`}</title>

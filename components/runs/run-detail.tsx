@@ -1,15 +1,19 @@
 'use client';
 
 import Link from 'next/link';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { isActive, isCancellable, isRetryable } from '@/lib/jobs/run-state.ts';
 import type { RunDetailDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
-import { formatDuration, formatTime } from '../ui/format.ts';
+import { RunNowDialog, runNowQueries } from '../jobs/run-now-dialog.tsx';
+import { formatDuration } from '../ui/format.ts';
+import { Time } from '../ui/time.tsx';
 import { ErrorNote, JsonBlock, LoadingRows, Panel } from '../ui/panel.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { useRunActions } from './run-actions.ts';
+import { RunWaterfall } from './run-waterfall.tsx';
 import { durationOf, useNow } from './runs-table.tsx';
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -27,16 +31,75 @@ const runLink = (id: string, label?: string) => (
   </Link>
 );
 
-/** One run: its facts, attempts and phases on a timeline, log lines, counters, error, payload and result. */
-export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: boolean; canCancel: boolean }) {
+const levelClass: Record<string, string> = { error: 'text-danger', warn: 'text-warning', info: 'text-info', debug: 'text-muted' };
+
+/** The log: each line's time, level, message and fields; while the run is going it follows (new lines scroll in unless you scrolled up). */
+function RunLog({ events, following }: { events: RunDetailDto['events']; following: boolean }) {
+  const list = useRef<HTMLOListElement>(null);
+  const atBottom = useRef(true);
+  useEffect(() => {
+    const element = list.current;
+    if (element && following && atBottom.current) element.scrollTop = element.scrollHeight;
+  }, [events.length, following]);
+  return (
+    <Panel title="Log" actions={<span aria-live="polite">{following ? 'Following the run: new lines appear as it writes them' : `${events.length} lines`}</span>}>
+      {events.length === 0 ? (
+        <p className="px-4 py-6 text-sm text-muted">{following ? 'No log lines yet.' : 'No log lines.'}</p>
+      ) : (
+        // A scrolling list: focusable, so it can be scrolled from the keyboard (WCAG 2.1.1).
+        <ol
+          ref={list}
+          tabIndex={0}
+          aria-label="Log lines"
+          className="max-h-96 overflow-auto p-4 font-mono text-xs"
+          onScroll={(event) => {
+            const element = event.currentTarget;
+            atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 24;
+          }}
+        >
+          {events.map((event) => (
+            <li key={event.id} data-level={event.level} className="flex flex-wrap gap-x-2 break-words">
+              <Time at={event.at} className="text-muted" />
+              <span className={`w-12 shrink-0 uppercase ${levelClass[event.level] ?? 'text-muted'}`}>{event.level}</span>
+              <span className={event.level === 'error' ? 'text-danger' : ''}>{event.message}</span>
+              {event.fields && typeof event.fields === 'object' && !Array.isArray(event.fields) ? (
+                <span className="flex flex-wrap gap-1">
+                  {Object.entries(event.fields as Record<string, unknown>).map(([key, value]) => (
+                    <span key={key} className="rounded bg-surface-muted px-1 text-muted">
+                      {key}=<span className="text-fg">{typeof value === 'string' ? value : JSON.stringify(value)}</span>
+                    </span>
+                  ))}
+                </span>
+              ) : event.fields != null ? (
+                <span className="text-muted">{JSON.stringify(event.fields)}</span>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}
+
+/** One run: its facts, a waterfall of its attempts and phases, log lines that follow it, counters, error, payload and result; Retry, Cancel and Run again. */
+export function RunDetail({ id, canRetry, canCancel, canTrigger = false, isAdmin = false }: { id: string; canRetry: boolean; canCancel: boolean; canTrigger?: boolean; isAdmin?: boolean }) {
   const query = useQuery({
     queryKey: ['run', id],
     queryFn: () => apiFetch<{ run: RunDetailDto }>(`/api/runs/${encodeURIComponent(id)}`),
-    refetchInterval: (q) => (q.state.data && isActive(q.state.data.run.status) ? 2_000 : 30_000),
+    // Polls while the run is going; once it has ended nothing about it changes, so it stops.
+    refetchInterval: (q) => (q.state.data && isActive(q.state.data.run.status) ? 2_000 : false),
   });
+  const queryClient = useQueryClient();
   const { retry, cancel } = useRunActions();
+  const [replaying, setReplaying] = useState(false);
+  const [replayed, setReplayed] = useState<string | null>(null);
   const run = query.data?.run;
-  const now = useNow(Boolean(run && (run.status === 'running' || run.status === 'retrying')));
+  const now = useNow(Boolean(run && isActive(run.status)));
+  const runAgain = async (jobName: string) => {
+    const [jobQuery, templatesQuery] = runNowQueries(jobName);
+    await Promise.all([queryClient.prefetchQuery(jobQuery), queryClient.prefetchQuery(templatesQuery)]);
+    setReplaying(true);
+  };
 
   if (query.error && !run) {
     return query.error instanceof ApiError && query.error.status === 404 ? (
@@ -49,7 +112,6 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
   }
   if (!run) return <LoadingRows label="Loading the run" rows={8} />;
 
-  const phases = run.events.filter((event) => event.kind === 'phase');
   const logs = run.events.filter((event) => event.kind === 'log');
   return (
     <div className="space-y-6">
@@ -74,6 +136,11 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
           {run.waiting ? <p className="mt-1 text-sm text-warning">Waiting: {run.waiting}</p> : null}
         </div>
         <div className="flex gap-2">
+          {canTrigger ? (
+            <Button onClick={() => void runAgain(run.jobName)} title="Start a new run of this job from this run's payload (you can edit it first)">
+              Run again
+            </Button>
+          ) : null}
           {canRetry && isRetryable(run.status) ? (
             <Button variant="primary" onClick={() => retry.mutate(run.id)} disabled={retry.isPending}>
               Retry
@@ -86,6 +153,14 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
           ) : null}
         </div>
       </div>
+      {replaying ? (
+        <RunNowDialog jobName={run.jobName} isAdmin={isAdmin} initialPayload={run.payload} replayOf={run.id} onClose={() => setReplaying(false)} onQueued={(runId) => setReplayed(runId)} />
+      ) : null}
+      {replayed ? (
+        <p role="status" className="text-sm text-success">
+          Queued again: {runLink(replayed, `run ${replayed.slice(0, 8)}`)}
+        </p>
+      ) : null}
       {retry.data ? (
         <p role="status" className="text-sm text-success">
           Retry queued: {runLink(retry.data.run.id, `run ${retry.data.run.id.slice(0, 8)}`)}
@@ -104,12 +179,28 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
           <Fact label="Priority">{run.priority}</Fact>
           <Fact label="Worker">{run.workerId}</Fact>
           <Fact label="Phase">{run.phase}</Fact>
-          <Fact label="Queued">{formatTime(run.queuedAt)}</Fact>
-          <Fact label="Started">{formatTime(run.startedAt)}</Fact>
-          <Fact label="Finished">{formatTime(run.finishedAt)}</Fact>
+          <Fact label="Queued">
+            <Time at={run.queuedAt} />
+          </Fact>
+          <Fact label="Started">
+            <Time at={run.startedAt} />
+          </Fact>
+          <Fact label="Finished">
+            <Time at={run.finishedAt} />
+          </Fact>
           <Fact label="Duration">{formatDuration(durationOf(run, now))}</Fact>
           {run.retryOf ? <Fact label="Retry of">{runLink(run.retryOf)}</Fact> : null}
           {run.causedBy ? <Fact label="Caused by">{runLink(run.causedBy)}</Fact> : null}
+          {run.replayOf ? (
+            <Fact label="Replay of">
+              <span data-testid="replay-of">replay of {runLink(run.replayOf, `#${run.replayOf.slice(0, 8)}`)}</span>
+            </Fact>
+          ) : null}
+          {run.replayedBy.length > 0 ? (
+            <Fact label="Run again as">
+              <span className="flex flex-col">{run.replayedBy.map((replayId) => <span key={replayId}>{runLink(replayId)}</span>)}</span>
+            </Fact>
+          ) : null}
           {run.retriedBy.length > 0 ? (
             <Fact label="Retried by">
               <span className="flex flex-col">{run.retriedBy.map((retryId) => <span key={retryId}>{runLink(retryId)}</span>)}</span>
@@ -143,70 +234,28 @@ export function RunDetail({ id, canRetry, canCancel }: { id: string; canRetry: b
         </Panel>
       ) : null}
 
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Panel title="Timeline">
-          {run.attempts.length === 0 && phases.length === 0 ? (
-            <p className="px-4 py-6 text-sm text-muted">Not started yet.</p>
-          ) : (
-            <ol className="space-y-3 p-4">
-              {run.attempts.map((attempt) => (
-                <li key={attempt.attempt} className="text-sm">
-                  <div className="flex flex-wrap items-center gap-2">
-                    <span className="font-medium">Attempt {attempt.attempt}</span>
-                    <span className="text-xs text-muted">
-                      {formatTime(attempt.at)} → {attempt.finishedAt ? formatTime(attempt.finishedAt) : 'running'}
-                      {attempt.finishedAt ? ` · ${formatDuration(new Date(attempt.finishedAt).getTime() - new Date(attempt.at).getTime())}` : ''}
-                    </span>
-                    {attempt.workerId ? <span className="truncate font-mono text-[11px] text-muted">{attempt.workerId}</span> : null}
-                  </div>
-                  {attempt.error ? <p className="mt-0.5 text-xs break-words text-danger">{attempt.error}</p> : null}
-                  <ul className="mt-1 space-y-0.5 border-l border-line pl-3">
-                    {phases
-                      .filter((event) => event.attempt === attempt.attempt)
-                      .map((event) => (
-                        <li key={event.id} className="text-xs text-muted">
-                          <span className="tabular-nums text-muted">{formatTime(event.at)}</span> {event.message}
-                        </li>
-                      ))}
-                  </ul>
-                </li>
-              ))}
-            </ol>
-          )}
-        </Panel>
-        <Panel title="Counters">
-          {Object.keys(run.counters).length === 0 ? (
-            <p className="px-4 py-6 text-sm text-muted">No counters reported.</p>
-          ) : (
-            <dl className="grid grid-cols-2 gap-3 p-4">
-              {Object.entries(run.counters).map(([name, value]) => (
-                <div key={name}>
-                  <dt className="truncate text-xs text-muted" title={name}>
-                    {name}
-                  </dt>
-                  <dd className="text-lg font-semibold tabular-nums">{value.toLocaleString('en')}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
-        </Panel>
-      </div>
+      <Panel title="Waterfall">
+        <RunWaterfall run={run} now={now} />
+      </Panel>
 
-      <Panel title="Log">
-        {logs.length === 0 ? (
-          <p className="px-4 py-6 text-sm text-muted">No log lines.</p>
+      <Panel title="Counters">
+        {Object.keys(run.counters).length === 0 ? (
+          <p className="px-4 py-6 text-sm text-muted">No counters reported.</p>
         ) : (
-          // A scrolling list: focusable, so it can be scrolled from the keyboard (WCAG 2.1.1).
-          <ol tabIndex={0} aria-label="Log lines" className="max-h-96 overflow-auto p-4 font-mono text-xs">
-            {logs.map((event) => (
-              <li key={event.id} className="break-words">
-                <span className="text-muted">{formatTime(event.at)}</span> <span className={event.level === 'error' ? 'text-danger' : ''}>{event.message}</span>
-                {event.fields ? <span className="text-muted"> {JSON.stringify(event.fields)}</span> : null}
-              </li>
+          <dl className="grid grid-cols-2 gap-3 p-4 sm:grid-cols-4">
+            {Object.entries(run.counters).map(([name, value]) => (
+              <div key={name}>
+                <dt className="truncate text-xs text-muted" title={name}>
+                  {name}
+                </dt>
+                <dd className="text-lg font-semibold tabular-nums">{value.toLocaleString('en')}</dd>
+              </div>
             ))}
-          </ol>
+          </dl>
         )}
       </Panel>
+
+      <RunLog events={logs} following={isActive(run.status)} />
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel title="Payload">

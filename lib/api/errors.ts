@@ -12,6 +12,7 @@ import {
   ServiceUnavailableError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
+  TooManyError,
   ValidationError,
 } from '../errors.ts';
 import { logger } from '../logger.ts';
@@ -30,6 +31,7 @@ const statusByError: [new (...args: never[]) => KickoffError, number][] = [
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [ValidationError, 422],
+  [TooManyError, 422],
   [RateLimitedError, 429],
   [ServiceUnavailableError, 503],
 ];

@@ -6,6 +6,7 @@
  */
 export const apiRouteTable = {
   '/api/account/password': ['POST'],
+  '/api/account/preferences': ['GET', 'PATCH'],
   '/api/alert-rules': ['GET', 'POST'],
   '/api/alert-rules/[id]': ['PATCH', 'DELETE'],
   '/api/alerts': ['GET'],
@@ -34,7 +35,9 @@ export const apiRouteTable = {
   '/api/runs/[id]': ['GET'],
   '/api/runs/[id]/cancel': ['POST'],
   '/api/runs/[id]/retry': ['POST'],
+  '/api/runs/bulk-cancel': ['POST'],
   '/api/runs/bulk-retry': ['POST'],
+  '/api/runs/export': ['GET'],
   '/api/settings': ['GET', 'PATCH'],
   '/api/stats': ['GET'],
   '/api/users': ['GET', 'POST'],

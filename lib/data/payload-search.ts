@@ -9,7 +9,8 @@ import type { z } from 'zod';
 import { Prisma } from '@/generated/prisma/client.ts';
 import { db } from '../db.ts';
 import { allJobs, findJob } from '../jobs/catalog.ts';
-import type { RunListQuery } from '../validations/runs.ts';
+import type { RunFilter } from '../validations/runs.ts';
+import type { DecodedCursor, RunOrder } from './run-order.ts';
 
 type JsonKind = 'string' | 'number' | 'boolean';
 const anyKind: ReadonlySet<JsonKind> = new Set(['string', 'number', 'boolean']);
@@ -60,34 +61,71 @@ export function candidateValues(raw: string, kinds: ReadonlySet<JsonKind>): (str
 
 /** The containment documents for a search: `{"a":{"b":value}}` for each value the field may hold. */
 export function containmentDocuments(search: { path: string[]; raw: string }, job: string | undefined): string[] {
+  return typedValues(search, job).map((value) => JSON.stringify(search.path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value)));
+}
+
+/** The values a search may match, typed as the job's schema types the field (every reading when none says). */
+function typedValues(search: { path: string[]; raw: string }, job: string | undefined): (string | number | boolean)[] {
   const definitions = job ? [findJob(job)].filter((definition) => definition !== undefined) : allJobs();
   const kinds = new Set<JsonKind>();
   for (const definition of definitions) for (const kind of kindsAt(definition.payload, search.path)) kinds.add(kind);
-  // No job knows the field (or the job is not in this catalog): every reading.
-  const values = candidateValues(search.raw, kinds.size > 0 ? kinds : anyKind);
-  return values.map((value) => JSON.stringify(search.path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value)));
+  return candidateValues(search.raw, kinds.size > 0 ? kinds : anyKind);
 }
 
 /**
- * The ids of the list page a payload search shows (`limit + 1` of them, newest first, after the
- * cursor), with the list's other filters, in one index-backed query; the list then reads those rows.
+ * The same search as a Prisma filter (JSON path equality), for the readers that walk a whole
+ * match rather than one page: the export and the bulk actions by filter. It cannot use the GIN
+ * index, so it scans; the list, which people wait on, uses `payloadSearchIds`.
+ */
+export function payloadPathFilter(search: { path: string[]; raw: string }, job: string | undefined): Prisma.JobRunWhereInput {
+  return { OR: typedValues(search, job).map((value) => ({ payload: { path: search.path, equals: value } })) };
+}
+
+const sqlColumns: Record<RunOrder['column'], Prisma.Sql> = {
+  startedOrQueuedAt: Prisma.raw('"startedOrQueuedAt"'),
+  durationMs: Prisma.raw('"durationMs"'),
+  jobName: Prisma.raw('"jobName"'),
+  status: Prisma.raw('status'),
+  trigger: Prisma.raw('trigger'),
+};
+const enumTypes: Partial<Record<RunOrder['column'], Prisma.Sql>> = { status: Prisma.raw('"RunStatus"'), trigger: Prisma.raw('"RunTrigger"') };
+
+/** `run-order.ts`'s keyset condition in SQL: the rows after the cursor's row in `order` (unfinished runs last either way). */
+function sqlAfter(order: RunOrder, cursor: DecodedCursor): Prisma.Sql {
+  const column = sqlColumns[order.column];
+  const comparison = Prisma.raw(order.direction === 'desc' ? '<' : '>');
+  if (cursor.value === null) return Prisma.sql`(${column} IS NULL AND id ${comparison} ${cursor.id})`;
+  const enumType = enumTypes[order.column];
+  const value = enumType ? Prisma.sql`${cursor.value}::${enumType}` : Prisma.sql`${cursor.value}`;
+  const after = Prisma.sql`(${column}, id) ${comparison} (${value}, ${cursor.id})`;
+  return order.column === 'durationMs' ? Prisma.sql`(${after} OR ${column} IS NULL)` : after;
+}
+
+/**
+ * The ids of the list page a payload search shows (`limit + 1` of them in `order`, after the
+ * cursor), with the list's other filters, in one query the GIN index answers; the list then
+ * reads those rows.
  */
 export async function payloadSearchIds(
-  documents: readonly string[],
-  query: Omit<RunListQuery, 'q' | 'cursor'>,
-  cursor: { queuedAt: Date; id: string } | null,
+  search: { path: string[]; raw: string },
+  filter: Omit<RunFilter, 'q'>,
+  order: RunOrder,
+  cursor: DecodedCursor | null,
+  limit: number,
 ): Promise<string[]> {
+  const documents = containmentDocuments(search, filter.job);
   if (documents.length === 0) return [];
   const where: Prisma.Sql[] = [Prisma.sql`(${Prisma.join(documents.map((document) => Prisma.sql`payload @> ${document}::jsonb`), ' OR ')})`];
-  if (query.job) where.push(Prisma.sql`"jobName" = ${query.job}`);
-  if (query.status) where.push(Prisma.sql`status = ${query.status}::"RunStatus"`);
-  if (query.trigger) where.push(Prisma.sql`trigger = ${query.trigger}::"RunTrigger"`);
-  if (query.source) where.push(Prisma.sql`source = ${query.source}`);
-  if (query.since) where.push(Prisma.sql`"queuedAt" >= ${query.since}`);
-  if (query.until) where.push(Prisma.sql`"queuedAt" < ${query.until}`);
-  if (cursor) where.push(Prisma.sql`("queuedAt", id) < (${cursor.queuedAt}, ${cursor.id})`);
+  if (filter.job) where.push(Prisma.sql`"jobName" = ${filter.job}`);
+  if (filter.status) where.push(Prisma.sql`status = ${filter.status}::"RunStatus"`);
+  if (filter.trigger) where.push(Prisma.sql`trigger = ${filter.trigger}::"RunTrigger"`);
+  if (filter.source) where.push(Prisma.sql`source = ${filter.source}`);
+  if (filter.since) where.push(Prisma.sql`"queuedAt" >= ${filter.since}`);
+  if (filter.until) where.push(Prisma.sql`"queuedAt" < ${filter.until}`);
+  if (cursor) where.push(sqlAfter(order, cursor));
+  const direction = Prisma.raw(order.direction === 'desc' ? 'DESC' : 'ASC');
   const rows = await db().$queryRaw<{ id: string }[]>`
     SELECT id FROM "JobRun" WHERE ${Prisma.join(where, ' AND ')}
-    ORDER BY "queuedAt" DESC, id DESC LIMIT ${query.limit + 1}`;
+    ORDER BY ${sqlColumns[order.column]} ${direction} NULLS LAST, id ${direction} LIMIT ${limit + 1}`;
   return rows.map((row) => row.id);
 }

@@ -66,6 +66,8 @@ export interface RunRequest<N extends string = string> {
   retryOf?: string;
   /** For a dependency: the run whose success caused this one. */
   causedBy?: string;
+  /** "Run again" from a run's page: the run this one replays (a new run like "Run now", not a retry). */
+  replayOf?: string;
 }
 
 export interface CreatedRun {
@@ -308,6 +310,7 @@ function newRow(item: Pending, requester: Requester, status: NewRun['status'], r
     priority: item.job.priority,
     retryOf: item.request.retryOf ?? null,
     causedBy: item.request.causedBy ?? null,
+    replayOf: item.request.replayOf ?? null,
     reason,
   };
 }

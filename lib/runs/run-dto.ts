@@ -27,8 +27,37 @@ export interface RunDto {
   workerId: string | null;
   retryOf: string | null;
   causedBy: string | null;
+  /** "Run again": the run whose payload this one started from. */
+  replayOf: string | null;
   /** Why a queued or retrying run is not starting yet, when Kickoff knows (it is paused). */
   waiting: string | null;
+}
+
+/** One run of a retry chain, with its attempts (no traces), for the waterfall. */
+export interface RunTryDto {
+  id: string;
+  status: JobRun['status'];
+  trigger: JobRun['trigger'];
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  attempts: Omit<RunAttempt, 'trace'>[];
+}
+
+export type RunTryRow = Pick<JobRun, 'id' | 'status' | 'trigger' | 'queuedAt' | 'startedAt' | 'finishedAt' | 'error' | 'attempts'>;
+
+export function toRunTryDto(run: RunTryRow): RunTryDto {
+  return {
+    id: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    error: run.error,
+    attempts: ((run.attempts ?? []) as unknown as RunAttempt[]).map(({ trace: _trace, ...attempt }) => attempt),
+  };
 }
 
 /** What the run list knows beyond the row: whether Kickoff is paused (every waiting run is held). */
@@ -41,8 +70,12 @@ export interface RunDetailDto extends RunDto {
   errorStack: string | null;
   /** Runs that retry this one, and runs it caused (its dependents). */
   retriedBy: string[];
+  /** Runs started with "Run again" from this one. */
+  replayedBy: string[];
   caused: { id: string; jobName: string }[];
   attempts: RunAttempt[];
+  /** The retry chain this run is in, oldest first, this run included (each a run of its own, linked by `retryOf`): the waterfall's rows. */
+  tries: RunTryDto[];
   events: { id: string; at: string; kind: string; level: string; message: string; fields: unknown; attempt: number }[];
 }
 
@@ -73,13 +106,14 @@ export function toRunDto(run: JobRun, facts: RunFacts = {}): RunDto {
     workerId: run.workerId,
     retryOf: run.retryOf,
     causedBy: run.causedBy,
+    replayOf: run.replayOf,
     waiting: facts.paused && isWaiting(run.status) ? pausedReason : null,
   };
 }
 
 export function toRunDetailDto(
   run: JobRun & { events: RunEvent[] },
-  links: { retriedBy: string[]; caused: { id: string; jobName: string }[] },
+  links: { retriedBy: string[]; replayedBy: string[]; caused: { id: string; jobName: string }[]; tries: RunTryDto[] },
   audience: { admin: boolean },
   facts: RunFacts = {},
 ): RunDetailDto {

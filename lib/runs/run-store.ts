@@ -35,6 +35,7 @@ export interface NewRun {
   priority: Priority;
   retryOf: string | null;
   causedBy: string | null;
+  replayOf?: string | null;
   /** For a skipped row: the reason. */
   reason?: string;
 }
@@ -66,6 +67,7 @@ function insertChunk(rows: readonly NewRun[], client: Db): Promise<JobRun[]> {
       priority: row.priority,
       retryOf: row.retryOf,
       causedBy: row.causedBy,
+      replayOf: row.replayOf ?? null,
       ...(row.status === 'skipped' ? { error: row.reason ?? null, finishedAt: now, durationMs: 0 } : {}),
     })),
     skipDuplicates: true,

@@ -15,6 +15,8 @@ export const triggerBodySchema = z
     source: optionalText(64),
     /** Admins only: trigger past the manual-trigger limits (the dashboard asks first). */
     override: z.boolean().optional(),
+    /** "Run again" from a run's page: the run this one replays (recorded as `replayOf`). */
+    replayOf: text({ min: 1, max: 200 }).optional(),
   })
   .strict();
 export type TriggerBody = z.infer<typeof triggerBodySchema>;
@@ -41,18 +43,50 @@ export const triggerRouteBodySchema = z.union([bulkTriggerBodySchema, triggerBod
 /** `POST /api/runs/:id/retry` (the body may be empty). */
 export const retryBodySchema = triggerBodySchema.pick({ override: true });
 
+/** What the Runs table can be ordered by: each column it shows. */
+export const runSortKeys = ['started', 'duration', 'job', 'status', 'trigger'] as const;
+export type RunSortKey = (typeof runSortKeys)[number];
+/** `started` oldest first, `-started` newest first (the default). */
+export const runSorts = runSortKeys.flatMap((key) => [key, `-${key}`] as const);
+export type RunSort = (typeof runSorts)[number];
+export const defaultRunSort: RunSort = '-started';
+
+/** The filters of the run list, the same for the list, the export and the bulk actions by filter. */
+export const runFilterSchema = z.object({
+  job: optionalText(100),
+  status: z.enum(runStatuses).optional(),
+  trigger: z.enum(runTriggers).optional(),
+  source: optionalText(64),
+  /** Queued at or after. */
+  since: isoDateTime.optional(),
+  /** Queued before. */
+  until: isoDateTime.optional(),
+  q: optionalText(128),
+});
+export type RunFilter = z.infer<typeof runFilterSchema>;
+
+const sortSchema = z
+  .enum(runSorts)
+  .default(defaultRunSort)
+  .meta({ description: '`started` (when it started, or was queued if it has not started), `duration` (runs with none yet last), `job`, `status`, `trigger`; a leading `-` for descending. Default `-started`.' });
+
 /** `GET /api/runs` */
-export const runListQuerySchema = z
-  .object({
-    job: optionalText(100),
-    status: z.enum(runStatuses).optional(),
-    trigger: z.enum(runTriggers).optional(),
-    source: optionalText(64),
-    since: isoDateTime.optional(),
-    until: isoDateTime.optional(),
-    q: optionalText(128),
+export const runListQuerySchema = runFilterSchema
+  .extend({
+    sort: sortSchema,
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: optionalText(200),
+    cursor: optionalText(300),
   })
   .strict();
 export type RunListQuery = z.infer<typeof runListQuerySchema>;
+
+export const runExportFormats = ['csv', 'ndjson'] as const;
+
+/** `GET /api/runs/export` */
+export const runExportQuerySchema = runFilterSchema
+  .extend({
+    format: z.enum(runExportFormats).default('csv'),
+    sort: sortSchema,
+  })
+  .strict();
+export type RunExportQuery = z.infer<typeof runExportQuerySchema>;

@@ -10,7 +10,7 @@ export default async function RunsPage() {
   return (
     <div>
       <h1 className="mb-4 text-xl font-semibold">Runs</h1>
-      <RunsTable canRetry={roleAllows(principal.role, 'runs:retry')} canCancel={roleAllows(principal.role, 'runs:cancel')} />
+      <RunsTable inUrl canRetry={roleAllows(principal.role, 'runs:retry')} canCancel={roleAllows(principal.role, 'runs:cancel')} />
     </div>
   );
 }

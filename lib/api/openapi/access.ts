@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { ApiKeyDto, UserDto } from '../../users/manage-users.ts';
 import { passwordChangeSchema, signInSchema } from '../../validations/auth.ts';
+import { preferencesSchema } from '../../validations/preferences.ts';
 import { createApiKeySchema, createUserSchema, updateUserSchema } from '../../validations/users.ts';
 import { isoDateTime, operation } from './operation.ts';
 
@@ -84,6 +85,25 @@ export const accessPaths: ZodOpenApiPathsObject = {
         422: 'The new password is too short, or the current one is not right (`validation_failed`, at `currentPassword` / `newPassword`)',
         429: 'Too many wrong current passwords (`rate_limited`, with `Retry-After`)',
       },
+    }),
+  },
+  '/api/account/preferences': {
+    get: operation({
+      operationId: 'getOwnPreferences',
+      summary: 'Your display preferences',
+      description: 'An API key has none: it reads `{ timeZone: null }`.',
+      tags: ['Access'],
+      access: 'account:edit',
+      responses: { 200: { description: 'Your preferences', schema: z.object({ preferences: preferencesSchema }) } },
+    }),
+    patch: operation({
+      operationId: 'updateOwnPreferences',
+      summary: 'Set your display preferences (the time zone of every time in the dashboard)',
+      tags: ['Access'],
+      access: 'account:edit',
+      body: preferencesSchema,
+      responses: { 200: { description: 'Saved', schema: z.object({ preferences: preferencesSchema }) } },
+      errors: { 403: 'An API key has no preferences of its own (`forbidden`)', 422: 'Not a time zone name (`validation_failed`, at `timeZone`)' },
     }),
   },
   '/api/users': {

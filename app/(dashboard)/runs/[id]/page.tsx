@@ -21,5 +21,13 @@ export default async function RunPage({ params }: Params) {
   const [{ id }, principal] = await Promise.all([params, requirePrincipal()]);
   const run = await runLabel(decodeParam(id));
   if (!run) notFound();
-  return <RunDetail id={run.id} canRetry={roleAllows(principal.role, 'runs:retry')} canCancel={roleAllows(principal.role, 'runs:cancel')} />;
+  return (
+    <RunDetail
+      id={run.id}
+      canRetry={roleAllows(principal.role, 'runs:retry')}
+      canCancel={roleAllows(principal.role, 'runs:cancel')}
+      canTrigger={roleAllows(principal.role, 'jobs:trigger')}
+      isAdmin={principal.role === 'admin'}
+    />
+  );
 }

@@ -1,16 +1,11 @@
-import { errorBody } from '@/lib/api/errors.ts';
 import { readJsonBody } from '@/lib/api/read-body.ts';
 import { withAuth } from '@/lib/api/with-auth.ts';
-import { retryRuns } from '@/lib/runs/retry-run.ts';
+import { bulkRetry, countBulkTargets } from '@/lib/runs/bulk-run-actions.ts';
 import { bulkRetrySchema } from '@/lib/validations/bulk.ts';
 
-/** Retries each selected run; answers per id (a run that may not be retried does not stop the others). */
+/** Retries the selected runs, or every failed or cancelled run matching a filter; answers per run (one that may not be retried does not stop the others). */
 export const POST = withAuth('runs:retry', async ({ request, principal, requestId, ip }) => {
-  const { ids, override } = await readJsonBody(request, bulkRetrySchema);
-  const unique = [...new Set(ids)];
-  const outcomes = await retryRuns(unique, { principal, requestId, ip }, { override });
-  const results = outcomes.map((outcome, index) =>
-    outcome.ok ? { id: unique[index]!, ok: true as const, runId: outcome.run.id } : { id: unique[index]!, ok: false as const, error: errorBody(outcome.error).error },
-  );
-  return Response.json({ results }, { status: 202 });
+  const body = await readJsonBody(request, bulkRetrySchema);
+  if (body.dryRun && body.filter) return Response.json(await countBulkTargets(body.filter, 'retry'));
+  return Response.json(await bulkRetry(body, { principal, requestId, ip }), { status: 202 });
 });

@@ -157,7 +157,7 @@ const dialogs: { name: string; path: string; open: (page: Page) => Promise<void>
     scope: 'dialog[open]',
     open: async (page) => {
       await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
-      await expect(page.getByRole('dialog', { name: 'Run probe' }).getByLabel('sleepMs')).toBeVisible();
+      await expect(page.getByRole('dialog', { name: 'Run probe' }).getByLabel('Time to spend')).toBeVisible();
     },
   },
   {

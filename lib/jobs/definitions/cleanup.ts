@@ -13,9 +13,7 @@ export const cleanupJob = defineJob({
   timeoutMs: 30 * 60_000,
   payload: z.object({}).strict(),
   config: z.object({
-    /** Sessions that expired more than this many minutes ago are removed. */
-    sessionMaxAgeMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
-    /** Runs deleted per statement, so a big clean-up never holds long locks. */
-    deleteBatchSize: z.number().int().min(100).max(50_000).default(5_000),
+    sessionMaxAgeMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30).meta({ title: 'Keep expired sessions for', description: 'Sessions that expired longer ago than this are removed.', unit: 'minutes' }),
+    deleteBatchSize: z.number().int().min(100).max(50_000).default(5_000).meta({ title: 'Runs deleted per statement', description: 'Runs deleted per statement, so a big clean-up never holds long locks.' }),
   }),
 });

@@ -126,6 +126,8 @@ describe('every documented operation, called', () => {
 
   it('jobs and payload templates', async () => {
     await call('GET /api/jobs', 200);
+    await call('GET /api/schedule', 200, { query: 'hours=6' });
+    await call('GET /api/schedule', 422, { query: 'hours=0' });
     await call('GET /api/jobs/{name}', 200, { params: { name: 'probe' } });
     await call('GET /api/jobs/{name}', 404, { params: { name: 'nope' } });
     await call('PATCH /api/jobs/{name}', 200, { params: { name: 'probe' }, body: { enabled: true } });

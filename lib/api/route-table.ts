@@ -35,6 +35,7 @@ export const apiRouteTable = {
   '/api/runs/[id]/cancel': ['POST'],
   '/api/runs/[id]/retry': ['POST'],
   '/api/runs/bulk-retry': ['POST'],
+  '/api/schedule': ['GET'],
   '/api/settings': ['GET', 'PATCH'],
   '/api/stats': ['GET'],
   '/api/users': ['GET', 'POST'],

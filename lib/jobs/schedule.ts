@@ -121,3 +121,44 @@ export function isWithinWindow(window: { hours: string; tz: string }, date = new
   const expression = CronExpressionParser.parse(`* ${window.hours} * * *`, { tz: window.tz });
   return expression.includesDate(date);
 }
+
+/** The fire times in `[from, to)`, at most `limit` (a schedule may fire every second). */
+export function fireTimesBetween(schedule: ScheduleOptions, from: Date, to: Date, limit: number): { times: Date[]; truncated: boolean } {
+  const times: Date[] = [];
+  if ('every' in schedule) {
+    for (let at = Math.floor(from.getTime() / schedule.every) * schedule.every + schedule.every; at < to.getTime(); at += schedule.every) {
+      if (times.length === limit) return { times, truncated: true };
+      times.push(new Date(at));
+    }
+    return { times, truncated: false };
+  }
+  const expression = CronExpressionParser.parse(expandCron(schedule.cron), { tz: schedule.tz ?? 'UTC', currentDate: from, endDate: to });
+  while (expression.hasNext()) {
+    if (times.length === limit) return { times, truncated: true };
+    const next = expression.next().toDate();
+    if (next.getTime() >= to.getTime()) break;
+    times.push(next);
+  }
+  return { times, truncated: false };
+}
+
+/** The stretches of `[from, to)` a window is open in (whole hours of its timezone, merged). */
+export function windowOpenBetween(window: { hours: string; tz: string }, from: Date, to: Date): { from: Date; to: Date }[] {
+  const open: { from: Date; to: Date }[] = [];
+  if (isWithinWindow(window, from)) open.push({ from, to: new Date(Math.min(nextHourStart(from, window.tz).getTime(), to.getTime())) });
+  const starts = CronExpressionParser.parse(`0 ${window.hours} * * *`, { tz: window.tz, currentDate: from, endDate: to });
+  while (starts.hasNext()) {
+    const start = starts.next().toDate();
+    if (start.getTime() >= to.getTime()) break;
+    const end = new Date(Math.min(start.getTime() + 3_600_000, to.getTime()));
+    const last = open.at(-1);
+    if (last && last.to.getTime() >= start.getTime()) last.to = end;
+    else open.push({ from: start, to: end });
+  }
+  return open;
+}
+
+/** The start of the hour after `date` in `tz` (an hour of a half-hour zone starts at :30 UTC). */
+function nextHourStart(date: Date, tz: string): Date {
+  return CronExpressionParser.parse('0 * * * *', { tz, currentDate: date }).next().toDate();
+}

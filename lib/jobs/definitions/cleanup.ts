@@ -7,6 +7,8 @@ export const cleanupJob = defineJob({
   category: 'maintenance',
   description: 'Removes expired sessions and finished runs older than the retention setting.',
   schedule: { cron: '0 3 * * *', tz: 'UTC' },
+  // Quiet hours: a schedule override that fires more often still only cleans up at night.
+  window: { hours: '1-5', tz: 'UTC' },
   priority: 'low',
   exclusive: { lockTtlMs: 10 * 60_000 },
   retry: { attempts: 3, backoff: 'exponential', delayMs: 60_000 },

@@ -263,6 +263,11 @@ describe('every documented operation, called', () => {
     const own = { as: 'anonymous' as const, headers: { cookie, 'sec-fetch-site': 'same-origin' } };
     await call('POST /api/account/password', 422, { ...own, body: { currentPassword: 'wrong-password', newPassword: 'contract-password-2' } });
     await call('POST /api/account/password', 200, { ...own, body: { currentPassword: 'contract-password-1', newPassword: 'contract-password-2' } });
+    // The password change ended the other sessions: a second sign-in is the only other one.
+    await call('POST /api/auth/login', 200, { as: 'anonymous', headers: fromOurPage, body: { email: 'contract@kickoff.local', password: 'contract-password-2' } });
+    const sessions = (await call('GET /api/account/sessions', 200, own)).body.sessions as { id: string; current: boolean }[];
+    await call('DELETE /api/account/sessions/{id}', 200, { ...own, params: { id: sessions.find((session) => !session.current)!.id } });
+    await call('DELETE /api/account/sessions/{id}', 404, { ...own, params: { id: '0000000000000000' } });
     await call('POST /api/auth/logout', 200, { as: 'anonymous', headers: { cookie, ...fromOurPage } });
 
     await call('GET /api/api-keys', 200);

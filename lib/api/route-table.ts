@@ -6,6 +6,8 @@
  */
 export const apiRouteTable = {
   '/api/account/password': ['POST'],
+  '/api/account/sessions': ['GET'],
+  '/api/account/sessions/[id]': ['DELETE'],
   '/api/alert-rules': ['GET', 'POST'],
   '/api/alert-rules/[id]': ['PATCH', 'DELETE'],
   '/api/alerts': ['GET'],

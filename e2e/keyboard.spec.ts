@@ -73,10 +73,10 @@ test('sign in, Run now (probe), submit and open the run with the keyboard alone'
   if (!(await fail.evaluate((element) => element === document.activeElement))) await tabTo(page, fail, { max: 3 });
   if (await fail.isChecked()) await page.keyboard.press('Space');
   await expect(fail).not.toBeChecked();
-  await tabTo(page, dialog.getByLabel('Time to spend'), { max: 3 });
+  await tabTo(page, dialog.getByLabel('Time to spend'), { max: 3, backwards: true });
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('1.5'); // seconds
-  await tabTo(page, dialog.getByLabel('Progress steps'), { max: 3, backwards: true });
+  await tabTo(page, dialog.getByLabel('Progress steps'), { max: 3 });
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('3');
   await page.keyboard.press('Enter');

@@ -28,8 +28,12 @@ export type FieldValue = string | boolean | string[];
 export type FieldValues = Record<string, FieldValue>;
 type Kind = 'boolean' | 'number' | 'string' | 'enum' | 'array' | 'json';
 
+/** The fields of an object schema, in the order its definition gives them (`x-order`: jsonb keeps no key order). */
 export function propertiesOf(schema: unknown): Record<string, FieldSchema> {
-  return ((schema as { properties?: Record<string, FieldSchema> } | null)?.properties ?? {}) as Record<string, FieldSchema>;
+  const object = schema as { properties?: Record<string, FieldSchema>; 'x-order'?: unknown } | null;
+  const properties = object?.properties ?? {};
+  const order = Array.isArray(object?.['x-order']) ? (object['x-order'] as string[]).filter((key) => key in properties) : [];
+  return Object.fromEntries([...order, ...Object.keys(properties).filter((key) => !order.includes(key))].map((key) => [key, properties[key]!]));
 }
 
 function kindOf(schema: FieldSchema | undefined): Kind {

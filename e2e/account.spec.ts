@@ -3,18 +3,18 @@ import { createUser } from './support/users.ts';
 import { signIn } from './support/sign-in.ts';
 
 /** A person of their own, signed in from two browsers. */
-async function twoBrowsers(browser: Browser, name: string, password: string) {
+async function twoBrowsers(browser: Browser, baseURL: string | undefined, name: string, password: string) {
   const user = { email: `${name}-${Date.now()}@kickoff.test`, password };
   await createUser(user.email, user.password, 'viewer');
-  const [here, there] = [await browser.newContext(), await browser.newContext()];
+  const [here, there] = [await browser.newContext({ baseURL }), await browser.newContext({ baseURL })];
   const [page, other] = [await here.newPage(), await there.newPage()];
   await signIn(page, user);
   await signIn(other, user);
   return { user, page, other, close: () => Promise.all([here.close(), there.close()]) };
 }
 
-test('a password change ends the other sessions and keeps this one', async ({ browser }) => {
-  const { page, other, close } = await twoBrowsers(browser, 'password-change', 'first-password-1');
+test('a password change ends the other sessions and keeps this one', async ({ browser, baseURL }) => {
+  const { page, other, close } = await twoBrowsers(browser, baseURL, 'password-change', 'first-password-1');
   try {
     await page.goto('/account');
     await page.getByLabel('Current password').fill('not-the-password');
@@ -34,8 +34,8 @@ test('a password change ends the other sessions and keeps this one', async ({ br
   }
 });
 
-test('ending a session from the account page signs that browser out', async ({ browser }) => {
-  const { page, other, close } = await twoBrowsers(browser, 'end-session', 'a-password-123');
+test('ending a session from the account page signs that browser out', async ({ browser, baseURL }) => {
+  const { page, other, close } = await twoBrowsers(browser, baseURL, 'end-session', 'a-password-123');
   try {
     await page.goto('/account');
     const sessions = page.locator('li[data-session]');

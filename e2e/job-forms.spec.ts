@@ -16,10 +16,10 @@ test('a config field says what it is: its label, help, unit and default; an arra
   const leagues = page.getByRole('group', { name: 'Leagues to discover' });
   await expect(leagues.getByRole('spinbutton')).toHaveCount(5);
   await leagues.getByRole('button', { name: 'Add to Leagues to discover' }).click();
-  await leagues.getByLabel('Leagues to discover 6').fill('9');
+  await leagues.getByLabel('Leagues to discover 6', { exact: true }).fill('9');
   await leagues.getByRole('button', { name: 'Remove Leagues to discover 1' }).click();
   await expect(leagues.getByRole('spinbutton')).toHaveCount(5);
-  await expect(leagues.getByLabel('Leagues to discover 5')).toHaveValue('9');
+  await expect(leagues.getByLabel('Leagues to discover 5', { exact: true })).toHaveValue('9');
   await expect(page.locator('[data-field="minSuccessRatio"] [data-unit]')).toHaveText('%');
   await expect(page.getByLabel('Least share fetched')).toHaveValue('80');
 });

@@ -107,9 +107,9 @@ function Timeline({ data }: { data: ScheduleAheadDto }) {
   const span = new Date(data.to).getTime() - from;
   const left = (iso: string) => `${(((new Date(iso).getTime() - from) / span) * 100).toFixed(3)}%`;
   const width = (start: string, end: string) => `${Math.max(((new Date(end).getTime() - new Date(start).getTime()) / span) * 100, 0.25).toFixed(3)}%`;
-  // Hour lines every three hours, on the browser's whole hours.
+  // Hour lines every three hours, on the browser’s whole hours (none so close to the end that its label would overflow).
   const firstHour = Math.ceil(from / 3_600_000) * 3_600_000;
-  const ticks = Array.from({ length: hours + 1 }, (_, index) => firstHour + index * 3_600_000).filter((at) => at < from + span && new Date(at).getHours() % 3 === 0);
+  const ticks = Array.from({ length: hours + 1 }, (_, index) => firstHour + index * 3_600_000).filter((at) => at < from + span * 0.97 && new Date(at).getHours() % 3 === 0);
   return (
     <div className="p-4">
       <div className="mb-3 flex flex-wrap items-center gap-4 text-xs text-muted" aria-hidden="true">

@@ -39,11 +39,11 @@ test('ending a session from the account page signs that browser out', async ({ b
     const sessions = page.locator('li[data-session]');
     await expect(sessions).toHaveCount(2);
     await expect(sessions.filter({ hasText: 'this browser' })).toContainText(/Chrom/);
-    await sessions.filter({ hasNotText: 'this browser' }).getByRole('button', { name: /^End the session of/ }).click();
+    await sessions.filter({ hasNotText: 'this browser' }).getByRole('button', { name: /^End session: / }).click();
     await expect(sessions).toHaveCount(1);
     await other.goto('/jobs');
     await expect(other).toHaveURL(/\/login/);
-    await page.getByRole('button', { name: 'End this session (sign out)' }).click();
+    await page.getByRole('button', { name: 'End (sign out) this browser’s session' }).click();
     await expect(page).toHaveURL(/\/login/);
   } finally {
     await close();

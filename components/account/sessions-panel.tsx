@@ -40,7 +40,7 @@ export function SessionsPanel() {
                   {session.ip ?? 'address unknown'} · signed in {formatTime(session.createdAt)} · last seen <span title={formatTime(session.lastSeenAt)}>{formatRelative(session.lastSeenAt)}</span>
                 </p>
               </div>
-              <Button size="sm" variant={session.current ? 'secondary' : 'danger'} disabled={end.isPending} onClick={() => end.mutate(session.id)} aria-label={session.current ? 'End this session (sign out)' : `End the session of ${session.browser}, last seen ${formatRelative(session.lastSeenAt)}`}>
+              <Button size="sm" variant={session.current ? 'secondary' : 'danger'} disabled={end.isPending} onClick={() => end.mutate(session.id)} aria-label={session.current ? 'End (sign out) this browser’s session' : `End session: ${session.browser}, last seen ${formatRelative(session.lastSeenAt)}`}>
                 {session.current ? 'End (sign out)' : 'End session'}
               </Button>
             </li>

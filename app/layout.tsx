@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import './globals.css';
 import { Providers } from '@/components/providers.tsx';
+import { themeScript } from '@/components/theme/theme-script.ts';
 
 export const metadata: Metadata = {
   title: { default: 'Kickoff', template: '%s · Kickoff' },
@@ -9,9 +11,14 @@ export const metadata: Metadata = {
   icons: { icon: '/favicon.svg' },
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The content security policy's nonce (proxy.ts): the theme script runs before the first paint.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
+      <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
       <body className="min-h-screen font-sans">
         {/* The first Tab stop of every page; each page's <main> has id="main". */}
         <a

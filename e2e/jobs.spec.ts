@@ -23,7 +23,7 @@ test('disabling a job pauses its schedule, enabling resumes it, both in the audi
 test('an invalid config edit is refused with the field error next to the field; a valid one is saved', async ({ page }) => {
   await signIn(page);
   await page.goto('/jobs/cleanup');
-  const field = page.getByLabel('sessionMaxAgeMinutes');
+  const field = page.getByLabel('Keep expired sessions for');
   await field.fill('0');
   await page.getByRole('button', { name: 'Save config' }).click();
   await expect(page.locator('#config-sessionMaxAgeMinutes-error')).toContainText(/>=1|at least|too small/i);
@@ -32,7 +32,7 @@ test('an invalid config edit is refused with the field error next to the field; 
   await expect(page.getByRole('status')).toHaveText('Saved');
   await expect(page.getByText('Config version')).toBeVisible();
   await page.reload();
-  await expect(page.getByLabel('sessionMaxAgeMinutes')).toHaveValue('45');
+  await expect(page.getByLabel('Keep expired sessions for')).toHaveValue('45');
 });
 
 test('a second "Run now" inside the cooldown is refused with the wait; an admin may run anyway', async ({ page, baseURL }) => {
@@ -59,19 +59,19 @@ test('"Run now" builds its form from the payload schema, shows field errors by t
   await page.goto('/jobs');
   await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
   const dialog = page.getByRole('dialog', { name: 'Run probe' });
-  await dialog.getByLabel('steps', { exact: true }).fill('0');
+  await dialog.getByLabel('Progress steps', { exact: true }).fill('0');
   await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(dialog.locator('#payload-steps-error')).toContainText(/>=1|too small/i);
-  await dialog.getByLabel('steps', { exact: true }).fill('3');
+  await dialog.getByLabel('Progress steps', { exact: true }).fill('3');
   await dialog.getByLabel('Save this payload as').fill('three steps');
   await dialog.getByRole('button', { name: 'Save template' }).click();
   await expect(dialog.getByLabel('Template')).toContainText('three steps');
   await dialog.getByRole('button', { name: 'Close' }).click();
 
   await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
-  await dialog.getByLabel('steps', { exact: true }).fill('');
+  await dialog.getByLabel('Progress steps', { exact: true }).fill('');
   await dialog.getByLabel('Template').selectOption({ label: 'three steps' });
-  await expect(dialog.getByLabel('steps', { exact: true })).toHaveValue('3');
+  await expect(dialog.getByLabel('Progress steps', { exact: true })).toHaveValue('3');
   await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await page.getByRole('link', { name: 'View run' }).click();
   await expect(page.getByRole('region', { name: 'Payload' })).toContainText('"steps": 3');

@@ -69,15 +69,14 @@ test('sign in, Run now (probe), submit and open the run with the keyboard alone'
 
   await page.keyboard.press('Enter');
   await expect(firstField).toBeFocused();
-  // The form starts from the last run's payload, which another test may have made fail.
-  const fail = dialog.getByLabel('fail');
+  const fail = dialog.getByLabel('Fail at the end');
   if (!(await fail.evaluate((element) => element === document.activeElement))) await tabTo(page, fail, { max: 3 });
   if (await fail.isChecked()) await page.keyboard.press('Space');
   await expect(fail).not.toBeChecked();
-  await tabTo(page, dialog.getByLabel('sleepMs'), { max: 3 });
+  await tabTo(page, dialog.getByLabel('Time to spend'), { max: 3, backwards: true });
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type('1500');
-  await tabTo(page, dialog.getByLabel('steps'), { max: 3, backwards: true });
+  await page.keyboard.type('1.5'); // seconds
+  await tabTo(page, dialog.getByLabel('Progress steps'), { max: 3 });
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('3');
   await page.keyboard.press('Enter');

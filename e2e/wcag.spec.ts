@@ -130,6 +130,8 @@ const pages: { name: string; path: () => string; signedIn?: boolean }[] = [
   { name: 'jobs', path: () => '/jobs' },
   { name: 'job probe', path: () => '/jobs/probe' },
   { name: 'job with dependencies', path: () => '/jobs/battle-race-update' },
+  { name: 'job with a list and a unit in its config', path: () => '/jobs/entry-updates' },
+  { name: 'account', path: () => '/account' },
   { name: 'runs', path: () => '/runs' },
   { name: 'a completed run', path: () => `/runs/${seeded.completed}` },
   { name: 'a failed run', path: () => `/runs/${seeded.failed}` },
@@ -157,7 +159,7 @@ const dialogs: { name: string; path: string; open: (page: Page) => Promise<void>
     scope: 'dialog[open]',
     open: async (page) => {
       await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
-      await expect(page.getByRole('dialog', { name: 'Run probe' }).getByLabel('sleepMs')).toBeVisible();
+      await expect(page.getByRole('dialog', { name: 'Run probe' }).getByLabel('Time to spend')).toBeVisible();
     },
   },
   {
@@ -194,6 +196,28 @@ const dialogs: { name: string; path: string; open: (page: Page) => Promise<void>
     },
   },
   {
+    name: 'Run now (from the last run, edited)',
+    path: '/jobs',
+    scope: 'dialog[open]',
+    open: async (page) => {
+      await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Run probe' });
+      await dialog.getByRole('button', { name: 'Use the last run’s payload' }).click();
+      await dialog.getByLabel('Progress steps').fill('0');
+      await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+      await expect(dialog.locator('[data-field-error="steps"]')).toBeVisible();
+    },
+  },
+  {
+    name: 'the schedule as a list',
+    path: '/jobs',
+    scope: 'main',
+    open: async (page) => {
+      await page.getByRole('region', { name: 'The next 24 hours' }).getByRole('button', { name: 'List' }).click();
+      await expect(page.locator('tr[data-schedule-job="cleanup"]')).toBeVisible();
+    },
+  },
+  {
     name: 'pause a job until',
     path: '/jobs',
     scope: 'main',
@@ -214,6 +238,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await page.goto(entry.path());
         await settled(page);
         expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
+        await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
         await expectNoSeriousViolations(page, `${entry.name} (${colorScheme})`);
         expect(blocked, 'content-security-policy violations').toEqual([]);
       });
@@ -231,3 +256,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+test('a theme chosen against the system (dark on a light device): no serious WCAG 2.2 AA violation', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await signIn(page);
+  await page.evaluate(() => localStorage.setItem('kickoff-theme', 'dark'));
+  for (const path of ['/account', '/jobs']) {
+    await page.goto(path);
+    await settled(page);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expectNoSeriousViolations(page, `${path} (dark chosen)`);
+  }
+});

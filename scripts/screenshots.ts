@@ -11,7 +11,7 @@ const outDir = process.argv[3] ?? 'test-results/screenshots';
 const email = process.env.KICKOFF_EMAIL ?? 'admin@kickoff.local';
 const password = process.env.KICKOFF_PASSWORD ?? '';
 // Every page by default; a league's and a tournament's own page are added when the lists link to one.
-const pages = (process.env.KICKOFF_PAGES ?? '/overview,/jobs,/jobs/probe,/jobs/battle-race-update,/runs,/league,/league/leagues,/league/tournaments,/league/stats,/league/entries,/alerts,/audit,/settings,/no-such-page').split(',');
+const pages = (process.env.KICKOFF_PAGES ?? '/overview,/jobs,/jobs/probe,/jobs/battle-race-update,/jobs/entry-updates,/runs,/league,/league/leagues,/league/tournaments,/league/stats,/league/entries,/alerts,/audit,/settings,/account,/no-such-page').split(',');
 const fullPage = process.env.KICKOFF_FULL_PAGE === '1';
 
 mkdirSync(outDir, { recursive: true });
@@ -36,6 +36,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
   };
   for (const path of pages) {
     await visit(path);
+    if (path === '/jobs') {
+      // The Run now dialog of probe, open at its defaults.
+      await page.locator('li[data-job="probe"]').getByRole('button', { name: 'Run now' }).click();
+      await page.getByRole('dialog', { name: 'Run probe' }).waitFor();
+      await page.screenshot({ path: join(outDir, `run-now-${colorScheme}.png`) });
+      console.log(`run-now-${colorScheme}.png`);
+      await page.keyboard.press('Escape');
+    }
     // The first run, league or tournament a list links to.
     for (const [list, item, name] of [['/runs', 'a[href^="/runs/"]', 'run'], ['/league/leagues', 'main a[href^="/league/leagues/"]', 'a-league'], ['/league/tournaments', 'main a[href^="/league/tournaments/"]', 'a-tournament']] as const) {
       if (path !== list) continue;

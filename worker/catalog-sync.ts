@@ -17,9 +17,16 @@ export function contractOf(job: JobDefinition) {
   };
 }
 
+/**
+ * The JSON Schema the dashboard builds its forms from. PostgreSQL's jsonb does not keep the
+ * order of an object's keys, so the order the definition gives its fields is kept beside them
+ * (`x-order`), and the form shows them in it.
+ */
 function safeJsonSchema(schema: z.ZodType): unknown {
   try {
-    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const properties = json.properties as Record<string, unknown> | undefined;
+    return properties ? { ...json, 'x-order': Object.keys(properties) } : json;
   } catch {
     return null;
   }

@@ -25,9 +25,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <Nav league={isPackEnabled('league')} />
             <div className="ml-auto flex items-center gap-3 text-sm whitespace-nowrap">
               <TimeZoneSwitch />
-              <span className="max-w-48 truncate text-muted" title={principal.label}>
+              <Link href="/account" className="max-w-48 truncate text-muted hover:text-fg hover:underline" title={`Your account: ${principal.label}`}>
+                <span className="sr-only">Your account: </span>
                 {principal.label}
-              </span>
+              </Link>
               <Tag>{principal.role}</Tag>
               <SignOutButton />
             </div>

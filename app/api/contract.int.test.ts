@@ -126,6 +126,8 @@ describe('every documented operation, called', () => {
 
   it('jobs and payload templates', async () => {
     await call('GET /api/jobs', 200);
+    await call('GET /api/schedule', 200, { query: 'hours=6' });
+    await call('GET /api/schedule', 422, { query: 'hours=0' });
     await call('GET /api/jobs/{name}', 200, { params: { name: 'probe' } });
     await call('GET /api/jobs/{name}', 404, { params: { name: 'nope' } });
     await call('PATCH /api/jobs/{name}', 200, { params: { name: 'probe' }, body: { enabled: true } });
@@ -277,6 +279,11 @@ describe('every documented operation, called', () => {
     await call('PATCH /api/account/preferences', 200, { ...own, body: { timeZone: 'Europe/London' } });
     await call('PATCH /api/account/preferences', 422, { ...own, body: { timeZone: 'Mars/Olympus' } });
     await call('PATCH /api/account/preferences', 403, { body: { timeZone: 'UTC' } });
+    // The password change ended the other sessions: a second sign-in is the only other one.
+    await call('POST /api/auth/login', 200, { as: 'anonymous', headers: fromOurPage, body: { email: 'contract@kickoff.local', password: 'contract-password-2' } });
+    const sessions = (await call('GET /api/account/sessions', 200, own)).body.sessions as { id: string; current: boolean }[];
+    await call('DELETE /api/account/sessions/{id}', 200, { ...own, params: { id: sessions.find((session) => !session.current)!.id } });
+    await call('DELETE /api/account/sessions/{id}', 404, { ...own, params: { id: '0000000000000000' } });
     await call('POST /api/auth/logout', 200, { as: 'anonymous', headers: { cookie, ...fromOurPage } });
 
     await call('GET /api/api-keys', 200);

@@ -21,8 +21,15 @@ useOwnQueuePrefix('route-auth');
 const publicRoutes = new Set(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login', 'POST /api/auth/logout']);
 /** The role that may read but not change: mutations must refuse it. */
 const readOnlyRole = 'viewer';
-/** The one mutation a viewer may make: their own password (the walk's `{}` body then fails validation). */
-const ownAccountRoutes = new Set(['POST /api/account/password', 'PATCH /api/account/preferences']);
+/**
+ * The mutations a viewer may make, on their own account, with what the walk's request gets:
+ * their password (the `{}` body fails validation), one of their sessions (the made-up id is none).
+ */
+const ownAccountRoutes = new Map([
+  ['POST /api/account/password', 422],
+  ['DELETE /api/account/sessions/[id]', 404],
+  ['PATCH /api/account/preferences', 422],
+]);
 /**
  * Mutations whose grant is checked against the thing they act on, found first: with the
  * walk's made-up ids they answer 404 (or 422 for a body without ids) before a grant is asked.
@@ -89,7 +96,7 @@ describe('every route handler checks who calls it', () => {
           expect([401, 403], `${name} as a ${readOnlyRole} session`).toContain(session.status);
           expect([401, 403], `${name} with a session cookie and no Origin`).toContain(noOrigin.status);
         } else {
-          expect(session.status, `${name} as a ${readOnlyRole} session`).toBe(ownAccountRoutes.has(name) ? 422 : 403);
+          expect(session.status, `${name} as a ${readOnlyRole} session`).toBe(ownAccountRoutes.get(name) ?? 403);
           expect(noOrigin.status, `${name} with a session cookie and neither Origin nor Sec-Fetch-Site`).toBe(403);
         }
         const operator = await call('operator without grants', apiRequest(route.url, grantlessOperatorKey, { method, body }));

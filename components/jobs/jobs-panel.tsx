@@ -5,7 +5,6 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { JobSummaryDto } from '@/lib/data/jobs.ts';
 import { isActive } from '@/lib/jobs/run-state.ts';
-import type { RunDetailDto } from '@/lib/runs/run-dto.ts';
 import { apiFetch } from '../api-client.ts';
 import { Tag } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
@@ -24,18 +23,14 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
     refetchInterval: (query) => (query.state.data?.jobs.some((job) => job.lastRun && isActive(job.lastRun.status)) ? 2_000 : 30_000),
   });
   const [queued, setQueued] = useState<{ jobName: string; runId: string } | null>(null);
-  const [dialog, setDialog] = useState<{ jobName: string; payload: unknown } | null>(null);
+  const [dialog, setDialog] = useState<{ jobName: string } | null>(null);
   const mayTrigger = (job: JobSummaryDto) => canTrigger && (isAdmin || grants.some((grant) => grant === '*' || grant === job.name || grant === `category:${job.category}`));
 
-  /** Opens the payload form prefilled with the last run's payload, once the form's schema is here (focus lands in it). */
+  /** Opens the payload form at the job's defaults, once the form's schema is here (focus lands in it). */
   async function openRunNow(job: JobSummaryDto) {
     const [jobQuery, templatesQuery] = runNowQueries(job.name);
-    const [last] = await Promise.all([
-      job.lastRun ? apiFetch<{ run: RunDetailDto }>(`/api/runs/${job.lastRun.id}`).catch(() => null) : null,
-      queryClient.prefetchQuery(jobQuery),
-      queryClient.prefetchQuery(templatesQuery),
-    ]);
-    setDialog({ jobName: job.name, payload: last?.run.payload ?? {} });
+    await Promise.all([queryClient.prefetchQuery(jobQuery), queryClient.prefetchQuery(templatesQuery)]);
+    setDialog({ jobName: job.name });
   }
 
   if (jobs.error && !jobs.data) return <ErrorNote what="jobs" error={jobs.error} />;
@@ -45,7 +40,7 @@ export function JobsPanel({ canTrigger, canEdit, grants, isAdmin }: { canTrigger
 
   return (
     <div className="space-y-6">
-      {dialog ? <RunNowDialog jobName={dialog.jobName} isAdmin={isAdmin} initialPayload={dialog.payload} onClose={() => setDialog(null)} onQueued={(runId) => setQueued({ jobName: dialog.jobName, runId })} /> : null}
+      {dialog ? <RunNowDialog jobName={dialog.jobName} isAdmin={isAdmin} onClose={() => setDialog(null)} onQueued={(runId) => setQueued({ jobName: dialog.jobName, runId })} /> : null}
       {[...byCategory].map(([category, list]) => (
         <Panel key={category} title={category} actions={<span>{list.length} {list.length === 1 ? 'job' : 'jobs'}</span>}>
           <ul className="divide-y divide-line">

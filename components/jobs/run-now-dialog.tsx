@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { JobDetailDto } from '@/lib/data/jobs.ts';
+import type { RunDetailDto } from '@/lib/runs/run-dto.ts';
 import type { PayloadTemplateDto } from '@/lib/services/payload-templates.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { dataFrom, propertiesOf, SchemaFields, valuesFrom, type FieldValues } from '../forms/schema-fields.tsx';
@@ -14,9 +15,9 @@ interface RunNowDialogProps {
   jobName: string;
   /** Admins may run past the manual-trigger limits after confirming. */
   isAdmin: boolean;
-  /** The payload the form starts from: the last run's, or `{}`. */
-  initialPayload: unknown;
-  /** "Run again" from a run's page: the run this one replays (recorded on the new run as `replayOf`). */
+  /** The payload the form starts from (a run's, for "Run again"). Default: the job's defaults. */
+  initialPayload?: unknown;
+  /** The run whose payload this runs again: sent as the trigger's `replayOf`. */
   replayOf?: string;
   onClose: () => void;
   onQueued: (runId: string) => void;
@@ -28,12 +29,31 @@ export const runNowQueries = (jobName: string) => [
   { queryKey: ['templates', jobName], queryFn: () => apiFetch<{ templates: PayloadTemplateDto[] }>(`/api/jobs/${encodeURIComponent(jobName)}/templates`) },
 ] as const;
 
+/** Where the payload in the form came from, said above it. */
+type PayloadSource = { kind: 'defaults' } | { kind: 'given' } | { kind: 'run'; runId: string } | { kind: 'last-run'; runId: string } | { kind: 'template'; name: string };
+
+function describeSource(source: PayloadSource): string {
+  switch (source.kind) {
+    case 'defaults':
+      return 'the job’s defaults';
+    case 'given':
+      return 'the payload it was opened with';
+    case 'run':
+      return `run ${source.runId.slice(0, 8)}`;
+    case 'last-run':
+      return `the last run (${source.runId.slice(0, 8)})`;
+    case 'template':
+      return `the template “${source.name}”`;
+  }
+}
+
 const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /**
- * The payload of a manual run: a form built from the job's payload schema (or raw JSON),
- * prefilled from the last run, with named templates per job. The API's field errors show
- * under their fields.
+ * The payload of a manual run: a form built from the job's payload schema (or raw JSON). It
+ * starts from the job's defaults (or the payload it is opened with), says where the payload
+ * came from, and can start from the last run's payload, a saved template, or the defaults
+ * again. The API's field errors show under their fields.
  */
 export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClose, onQueued }: RunNowDialogProps) {
   const queryClient = useQueryClient();
@@ -51,6 +71,28 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClo
   const [errors, setErrors] = useState<string[]>([]);
   const [limited, setLimited] = useState(false);
   const [templateName, setTemplateName] = useState('');
+  const [source, setSource] = useState<PayloadSource>(() =>
+    initialPayload === undefined ? { kind: 'defaults' } : replayOf ? { kind: 'run', runId: replayOf } : { kind: 'given' },
+  );
+  const [edited, setEdited] = useState(false);
+  const [templateChoice, setTemplateChoice] = useState('');
+  const lastRunId = job.data?.job.lastRun?.id ?? null;
+  const lastRun = useMutation({
+    mutationFn: (id: string) => apiFetch<{ run: RunDetailDto }>(`/api/runs/${id}`),
+    onSuccess: ({ run }) => startFrom(run.payload, { kind: 'last-run', runId: run.id }),
+    onError: showApiError,
+  });
+
+  /** Puts a payload into the form and the JSON editor, and says where it came from. */
+  function startFrom(payload: unknown, from: PayloadSource) {
+    setText(JSON.stringify(payload ?? {}, null, 2));
+    setValues(valuesFrom(properties, asObject(payload)));
+    setFieldErrors({});
+    setErrors([]);
+    setSource(from);
+    setEdited(false);
+    if (from.kind !== 'template') setTemplateChoice('');
+  }
 
   /** The payload as the form or the JSON editor has it, or null (with the problem shown). */
   function currentPayload(): unknown | null {
@@ -85,7 +127,10 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClo
 
   const trigger = useMutation({
     mutationFn: ({ payload, override }: { payload: unknown; override?: boolean }) =>
-      apiFetch<{ runId: string }>(`/api/jobs/${encodeURIComponent(jobName)}/trigger`, { method: 'POST', json: { payload, ...(override ? { override } : {}), ...(replayOf ? { replayOf } : {}) } }),
+      apiFetch<{ runId: string }>(`/api/jobs/${encodeURIComponent(jobName)}/trigger`, {
+        method: 'POST',
+        json: { payload, ...(override ? { override } : {}), ...(replayOf ? { replayOf } : {}) },
+      }),
     onSuccess: ({ runId }) => {
       void queryClient.invalidateQueries({ queryKey: ['runs'] });
       void queryClient.invalidateQueries({ queryKey: ['jobs'] });
@@ -113,10 +158,9 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClo
   }
 
   function applyTemplate(id: string) {
+    setTemplateChoice(id);
     const template = templates.data?.templates.find((entry) => entry.id === id);
-    if (!template) return;
-    setText(JSON.stringify(template.payload, null, 2));
-    setValues(valuesFrom(properties, asObject(template.payload)));
+    if (template) startFrom(template.payload, { kind: 'template', name: template.name });
   }
 
   function switchMode() {
@@ -153,12 +197,28 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClo
         noValidate
         className="space-y-4"
       >
+        <div className="flex flex-wrap items-center gap-2 rounded-md bg-surface-muted px-3 py-2 text-sm">
+          <p role="status" data-payload-source={source.kind} className="mr-auto">
+            Payload from {describeSource(source)}
+            {edited ? ', edited' : ''}
+          </p>
+          {source.kind !== 'defaults' || edited ? (
+            <Button size="sm" onClick={() => startFrom({}, { kind: 'defaults' })}>
+              Reset to defaults
+            </Button>
+          ) : null}
+          {lastRunId && !(source.kind === 'last-run' && !edited) ? (
+            <Button size="sm" disabled={lastRun.isPending} onClick={() => lastRun.mutate(lastRunId)}>
+              Use the last run’s payload
+            </Button>
+          ) : null}
+        </div>
         {templates.data && templates.data.templates.length > 0 ? (
           <div>
             <label htmlFor="run-now-template" className="block text-sm font-medium">
               Template
             </label>
-            <select id="run-now-template" defaultValue="" onChange={(event) => applyTemplate(event.target.value)} className={inputClass}>
+            <select id="run-now-template" value={templateChoice} onChange={(event) => applyTemplate(event.target.value)} className={inputClass}>
               <option value="" disabled>
                 Start from a saved payload…
               </option>
@@ -173,7 +233,17 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClo
         {effectiveMode === 'form' ? (
           <fieldset className="space-y-3">
             <legend className="sr-only">Payload</legend>
-            <SchemaFields idPrefix="payload" properties={properties} values={fieldValues} errors={fieldErrors} onChange={setValues} autoFocusFirst />
+            <SchemaFields
+              idPrefix="payload"
+              properties={properties}
+              values={fieldValues}
+              errors={fieldErrors}
+              onChange={(next) => {
+                setValues(next);
+                setEdited(true);
+              }}
+              autoFocusFirst
+            />
           </fieldset>
         ) : (
           <div>
@@ -183,7 +253,10 @@ export function RunNowDialog({ jobName, isAdmin, initialPayload, replayOf, onClo
             <textarea
               id="run-now-payload"
               value={text}
-              onChange={(event) => setText(event.target.value)}
+              onChange={(event) => {
+                setText(event.target.value);
+                setEdited(true);
+              }}
               rows={8}
               spellCheck={false}
               aria-invalid={errors.length > 0}

@@ -6,7 +6,7 @@ import type { ApiKeyDto, UserDto } from '@/lib/users/manage-users.ts';
 import { apiFetch, ApiError } from '../api-client.ts';
 import { Button } from '../ui/button.tsx';
 import { controlClass, FieldError, inputClass } from '../ui/field.tsx';
-import { formatRelative } from '../ui/format.ts';
+import { formatRelative, formatTime } from '../ui/format.ts';
 import { ErrorNote, LoadingRows, Panel } from '../ui/panel.tsx';
 
 const input = inputClass;
@@ -48,6 +48,9 @@ export function UsersPanel() {
               <span className="min-w-0 flex-1 truncate" title={user.email}>
                 {user.email}
                 {user.disabled ? <span className="ml-2 text-xs text-muted">disabled</span> : null}
+                <span className="block text-xs text-muted" data-last-sign-in title={user.lastSignInAt ? formatTime(user.lastSignInAt) : undefined}>
+                  {user.lastSignInAt ? `Last signed in ${formatRelative(user.lastSignInAt)}` : 'Never signed in'}
+                </span>
               </span>
               <span className="truncate text-xs text-muted" title={user.grants.join(', ')}>
                 {user.role === 'operator' ? user.grants.join(', ') || 'no grants' : ''}

@@ -16,7 +16,7 @@ function tokensIn(block: string): Record<string, string> {
 }
 
 const lightBlock = /@theme\s*{([\s\S]*?)\n}/.exec(css)?.[1] ?? '';
-const darkBlock = /@media \(prefers-color-scheme: dark\)\s*{\s*:root\s*{([\s\S]*?)\n {2}}/.exec(css)?.[1] ?? '';
+const darkBlock = /:root\[data-theme='dark'\]\s*{([\s\S]*?)\n}/.exec(css)?.[1] ?? '';
 const light = tokensIn(lightBlock);
 const dark = { ...light, ...tokensIn(darkBlock) };
 const themes = { light, dark };

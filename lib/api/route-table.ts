@@ -7,6 +7,8 @@
 export const apiRouteTable = {
   '/api/account/password': ['POST'],
   '/api/account/preferences': ['GET', 'PATCH'],
+  '/api/account/sessions': ['GET'],
+  '/api/account/sessions/[id]': ['DELETE'],
   '/api/alert-rules': ['GET', 'POST'],
   '/api/alert-rules/[id]': ['PATCH', 'DELETE'],
   '/api/alerts': ['GET'],
@@ -38,6 +40,7 @@ export const apiRouteTable = {
   '/api/runs/bulk-cancel': ['POST'],
   '/api/runs/bulk-retry': ['POST'],
   '/api/runs/export': ['GET'],
+  '/api/schedule': ['GET'],
   '/api/settings': ['GET', 'PATCH'],
   '/api/stats': ['GET'],
   '/api/users': ['GET', 'POST'],

@@ -32,6 +32,10 @@ export async function principalFromApiKey(key: string): Promise<Principal | null
 export async function principalFromSession(token: string): Promise<Principal | null> {
   const session = await db().session.findUnique({ where: { id: hashToken(token) }, include: { user: true } });
   if (!session || session.expiresAt.getTime() < Date.now() || session.user.disabledAt) return null;
+  // "Last seen" on the account page needs minute precision; skip the write on busy sessions.
+  if (Date.now() - session.lastSeenAt.getTime() > 60_000) {
+    await db().session.updateMany({ where: { id: session.id }, data: { lastSeenAt: new Date() } });
+  }
   return {
     type: 'user',
     id: session.user.id,

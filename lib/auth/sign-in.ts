@@ -43,7 +43,10 @@ export async function signIn(
   await limiter.release(reservation);
   const token = newSessionToken();
   const expiresAt = new Date(Date.now() + sessionTtlMs);
-  await db().session.create({ data: { id: hashToken(token), userId: usable.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null } });
+  await db().$transaction([
+    db().session.create({ data: { id: hashToken(token), userId: usable.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null } }),
+    db().user.update({ where: { id: usable.id }, data: { lastSignInAt: new Date() } }),
+  ]);
   return { token, expiresAt, user: { id: usable.id, email: usable.email, role: usable.role } };
 }
 

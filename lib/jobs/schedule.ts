@@ -150,3 +150,77 @@ export function describeMoment(date: Date, tz = 'UTC'): string {
   );
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.hour}:${parts.minute}`;
 }
+
+/**
+ * The fire times in `[from, to)`, at most `limit` (a schedule may fire every second). A cron is
+ * matched minute by minute against its fields in its timezone, not stepped through with
+ * cron-parser's iterator: that takes about a millisecond a fire, and a day of a job that fires
+ * every minute is 1,440 of them (the schedule view asks for every job's day).
+ */
+export function fireTimesBetween(schedule: ScheduleOptions, from: Date, to: Date, limit: number): { times: Date[]; truncated: boolean } {
+  const times: Date[] = [];
+  if ('every' in schedule) {
+    for (let at = Math.floor(from.getTime() / schedule.every) * schedule.every + schedule.every; at < to.getTime(); at += schedule.every) {
+      if (times.length === limit) return { times, truncated: true };
+      times.push(new Date(at));
+    }
+    return { times, truncated: false };
+  }
+  const fields = CronExpressionParser.parse(expandCron(schedule.cron), { tz: schedule.tz ?? 'UTC' }).fields;
+  const has = (values: readonly (number | string)[]) => new Set(values.map(Number));
+  const [minutes, hours, days, months] = [has(fields.minute.values), has(fields.hour.values), has(fields.dayOfMonth.values), has(fields.month.values)];
+  const weekdays = new Set([...has(fields.dayOfWeek.values)].map((day) => day % 7));
+  const anyDay = fields.dayOfMonth.isWildcard;
+  const anyWeekday = fields.dayOfWeek.isWildcard;
+  const local = localClock(schedule.tz ?? 'UTC');
+  // Cron's rule: with both day fields restricted, either may match.
+  const dayMatches = (day: number, weekday: number) =>
+    anyDay && anyWeekday ? true : anyDay ? weekdays.has(weekday) : anyWeekday ? days.has(day) : days.has(day) || weekdays.has(weekday);
+  for (let at = Math.floor(from.getTime() / 60_000) * 60_000 + 60_000; at < to.getTime(); at += 60_000) {
+    const clock = local(at);
+    if (!minutes.has(clock.minute) || !hours.has(clock.hour) || !months.has(clock.month) || !dayMatches(clock.day, clock.weekday)) continue;
+    if (times.length === limit) return { times, truncated: true };
+    times.push(new Date(at));
+  }
+  return { times, truncated: false };
+}
+
+const weekdayNumbers: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** A clock for one timezone: an instant's minute, hour, day, month and weekday there, read once per hour of UTC. */
+function localClock(tz: string): (at: number) => { minute: number; hour: number; day: number; month: number; weekday: number } {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+  const byQuarter = new Map<number, { minute: number; hour: number; day: number; month: number; weekday: number }>();
+  return (at) => {
+    // Offsets are whole quarter hours, so each quarter hour is read once and its minutes counted on.
+    const quarter = Math.floor(at / 900_000);
+    let start = byQuarter.get(quarter);
+    if (!start) {
+      const parts = Object.fromEntries(format.formatToParts(new Date(quarter * 900_000)).map((part) => [part.type, part.value]));
+      start = { minute: Number(parts.minute), hour: Number(parts.hour), day: Number(parts.day), month: Number(parts.month), weekday: weekdayNumbers[parts.weekday!] ?? 0 };
+      byQuarter.set(quarter, start);
+    }
+    return { ...start, minute: start.minute + Math.floor((at - quarter * 900_000) / 60_000) };
+  };
+}
+
+/** The stretches of `[from, to)` a window is open in (whole hours of its timezone, merged). */
+export function windowOpenBetween(window: { hours: string; tz: string }, from: Date, to: Date): { from: Date; to: Date }[] {
+  const open: { from: Date; to: Date }[] = [];
+  if (isWithinWindow(window, from)) open.push({ from, to: new Date(Math.min(nextHourStart(from, window.tz).getTime(), to.getTime())) });
+  const starts = CronExpressionParser.parse(`0 ${window.hours} * * *`, { tz: window.tz, currentDate: from, endDate: to });
+  while (starts.hasNext()) {
+    const start = starts.next().toDate();
+    if (start.getTime() >= to.getTime()) break;
+    const end = new Date(Math.min(start.getTime() + 3_600_000, to.getTime()));
+    const last = open.at(-1);
+    if (last && last.to.getTime() >= start.getTime()) last.to = end;
+    else open.push({ from: start, to: end });
+  }
+  return open;
+}
+
+/** The start of the hour after `date` in `tz` (an hour of a half-hour zone starts at :30 UTC). */
+function nextHourStart(date: Date, tz: string): Date {
+  return CronExpressionParser.parse('0 * * * *', { tz, currentDate: date }).next().toDate();
+}

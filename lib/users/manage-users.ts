@@ -19,6 +19,8 @@ export interface UserDto {
   telegramChatId: string | null;
   /** When a lock after failed sign-ins ends (see SignInLimiter), or null. */
   lockedUntil: string | null;
+  /** When they last signed in, or null if never. */
+  lastSignInAt: string | null;
   createdAt: string;
 }
 
@@ -31,6 +33,7 @@ const toUserDto = (user: User, lockedUntil: Date | null): UserDto => ({
   disabled: Boolean(user.disabledAt),
   telegramChatId: user.telegramChatId,
   lockedUntil: lockedUntil?.toISOString() ?? null,
+  lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
   createdAt: user.createdAt.toISOString(),
 });
 

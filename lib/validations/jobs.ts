@@ -18,3 +18,10 @@ export const jobPatchSchema = z
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one of enabled, pausedUntil, schedule, config');
 export type JobPatch = z.infer<typeof jobPatchSchema>;
+
+/** `GET /api/schedule`: how many hours ahead (default a day). */
+export const scheduleQuerySchema = z
+  .object({
+    hours: z.coerce.number().int().min(1).max(48).default(24),
+  })
+  .strict();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { ApiKeyDto, UserDto } from '../../users/manage-users.ts';
+import type { OwnSessionDto } from '../../users/own-sessions.ts';
 import { passwordChangeSchema, signInSchema } from '../../validations/auth.ts';
 import { preferencesSchema } from '../../validations/preferences.ts';
 import { createApiKeySchema, createUserSchema, updateUserSchema } from '../../validations/users.ts';
@@ -18,9 +19,23 @@ const userSchema = z
     disabled: z.boolean(),
     telegramChatId: z.string().nullable().meta({ description: 'The linked Telegram chat, where the bot answers /status and /failed' }),
     lockedUntil: isoDateTime.nullable().meta({ description: 'Locked after repeated failed sign-ins until then' }),
+    lastSignInAt: isoDateTime.nullable().meta({ description: 'When they last signed in; null if never' }),
     createdAt: isoDateTime,
   })
   .meta({ id: 'User' }) satisfies z.ZodType<UserDto>;
+
+const ownSessionSchema = z
+  .object({
+    id: z.string().meta({ description: 'The first 16 hex digits of the session id' }),
+    browser: z.string().meta({ description: 'The user agent in words, e.g. `Chrome 142 on Linux`' }),
+    userAgent: z.string().nullable(),
+    ip: z.string().nullable().meta({ description: 'The address it signed in from' }),
+    createdAt: isoDateTime,
+    lastSeenAt: isoDateTime.meta({ description: 'Last used (to the minute)' }),
+    expiresAt: isoDateTime,
+    current: z.boolean().meta({ description: 'The session of this request' }),
+  })
+  .meta({ id: 'OwnSession' }) satisfies z.ZodType<OwnSessionDto>;
 
 const apiKeySchema = z
   .object({
@@ -104,6 +119,28 @@ export const accessPaths: ZodOpenApiPathsObject = {
       body: preferencesSchema,
       responses: { 200: { description: 'Saved', schema: z.object({ preferences: preferencesSchema }) } },
       errors: { 403: 'An API key has no preferences of its own (`forbidden`)', 422: 'Not a time zone name (`validation_failed`, at `timeZone`)' },
+    }),
+  },
+  '/api/account/sessions': {
+    get: operation({
+      operationId: 'listOwnSessions',
+      summary: 'Your own sessions',
+      description: 'Where each of your sessions was opened (browser in words, the user agent, the address), when it was last used, and which one this request came with. Sessions are named by the first 16 hex digits of their id.',
+      tags: ['Access'],
+      access: 'account:edit',
+      responses: { 200: { description: 'Your sessions, last used first', schema: z.object({ sessions: z.array(ownSessionSchema) }) } },
+      errors: { 403: 'An API key has no sessions (`forbidden`)' },
+    }),
+  },
+  '/api/account/sessions/{id}': {
+    delete: operation({
+      operationId: 'endOwnSession',
+      summary: 'End one of your sessions (that browser is signed out)',
+      tags: ['Access'],
+      access: 'account:edit',
+      path: z.object({ id: z.string().meta({ description: 'The session, as the list names it', example: '0123456789abcdef' }) }),
+      responses: { 200: { description: 'Ended', schema: z.object({ ended: z.literal(true), current: z.boolean().meta({ description: 'It was the session of this request' }) }) } },
+      errors: { 403: 'An API key has no sessions (`forbidden`)', 404: 'No session of yours has this id (`not_found`)' },
     }),
   },
   '/api/users': {

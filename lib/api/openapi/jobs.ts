@@ -4,7 +4,8 @@ import type { JobDetailDto, JobSummaryDto } from '../../data/jobs.ts';
 import { categoryNames } from '../../jobs/categories.ts';
 import { priorities, runStatuses } from '../../jobs/run-state.ts';
 import type { PayloadTemplateDto } from '../../services/payload-templates.ts';
-import { jobPatchSchema } from '../../validations/jobs.ts';
+import type { ScheduleAheadDto } from '../../data/schedule-ahead.ts';
+import { jobPatchSchema, scheduleQuerySchema } from '../../validations/jobs.ts';
 import { maxBulkTriggerRuns, triggerRouteBodySchema } from '../../validations/runs.ts';
 import { templateBodySchema } from '../../validations/templates.ts';
 import { isoDateTime, operation } from './operation.ts';
@@ -57,11 +58,47 @@ const templateSchema = z
   .object({ id: z.string(), name: z.string(), payload: z.unknown(), createdBy: z.string().nullable(), updatedAt: isoDateTime })
   .meta({ id: 'PayloadTemplate' }) satisfies z.ZodType<PayloadTemplateDto>;
 
+const fireOutcome = z.enum(['runs', 'window-closed', 'paused', 'disabled']).meta({ description: 'What the fire is predicted to do: run, or be skipped (the job is disabled or paused then, or its window is closed)' });
+
+const scheduleAheadSchema = z
+  .object({
+    from: isoDateTime,
+    to: isoDateTime,
+    jobs: z.array(
+      z.object({
+        name: z.string(),
+        category: z.string(),
+        words: z.string().meta({ description: 'The schedule in words' }),
+        enabled: z.boolean(),
+        pausedUntil: isoDateTime.nullable(),
+        window: z.object({ hours: z.string(), tz: z.string() }).nullable(),
+        windowOpen: z.array(z.object({ from: isoDateTime, to: isoDateTime })).meta({ description: 'Where the window is open inside the horizon' }),
+        totalFires: z.number().int(),
+        truncated: z.boolean().meta({ description: 'More fires than are counted (3000)' }),
+        fires: z.array(z.object({ at: isoDateTime, outcome: fireOutcome })).meta({ description: 'Each fire, for a job with at most 48 of them; else empty (see spans)' }),
+        spans: z.array(z.object({ from: isoDateTime, to: isoDateTime, outcome: fireOutcome, fires: z.number().int() })).meta({ description: 'Consecutive fires of one outcome, merged' }),
+      }),
+    ),
+  })
+  .meta({ id: 'ScheduleAhead' }) satisfies z.ZodType<ScheduleAheadDto>;
+
 const jobPath = z.object({ name: z.string().meta({ description: 'The job name', example: 'probe' }) });
 const tags = ['Jobs'];
 const unknownJob = { 404: 'No job with this name (`not_found`)' };
 
 export const jobPaths: ZodOpenApiPathsObject = {
+  '/api/schedule': {
+    get: operation({
+      operationId: 'getScheduleAhead',
+      summary: 'Every scheduled job\'s fires in the next hours',
+      description:
+        'Each fire with what it is predicted to do: run, or be skipped because the job is disabled, paused then, or its window is closed then. A handler\'s condition (a live gameweek, a deadline near) is judged when the fire comes, so a fire predicted to run may still be skipped.',
+      tags,
+      access: 'jobs:read',
+      query: scheduleQuerySchema,
+      responses: { 200: { description: 'The schedule ahead', schema: scheduleAheadSchema } },
+    }),
+  },
   '/api/jobs': {
     get: operation({
       operationId: 'listJobs',

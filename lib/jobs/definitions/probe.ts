@@ -10,12 +10,9 @@ export const probeJob = defineJob({
   retry: { attempts: 1, backoff: 'none' },
   payload: z
     .object({
-      /** Total time to spend, split evenly across the steps. */
-      sleepMs: z.number().int().min(0).max(60_000).default(0),
-      /** Throw an error after the last step. */
-      fail: z.boolean().default(false),
-      /** How many progress steps to report. */
-      steps: z.number().int().min(1).max(100).default(1),
+      sleepMs: z.number().int().min(0).max(60_000).default(0).meta({ title: 'Time to spend', description: 'Total time to spend, split evenly across the steps.', unit: 'ms', editAs: 'seconds' }),
+      fail: z.boolean().default(false).meta({ title: 'Fail at the end', description: 'Throw an error after the last step.' }),
+      steps: z.number().int().min(1).max(100).default(1).meta({ title: 'Progress steps', description: 'How many progress steps to report.' }),
     })
     .strict(),
 });

@@ -24,14 +24,10 @@ export const entryAnalyzerJob = defineJob({
   payload: z.object({}).strict(),
   config: z
     .object({
-      /** Events of history an entry needs before it is scored. */
-      minEvents: z.number().int().min(1).max(38).default(20),
-      /** Entries each phase handles per run. */
-      batchSize: z.number().int().min(1).max(500).default(25),
-      /** A score at or above this is `flagged` (0–100). */
-      flagScore: z.number().min(0).max(100).default(70),
-      /** A score at or above this, below flagScore, is `watch` (0–100). */
-      watchScore: z.number().min(0).max(100).default(45),
+      minEvents: z.number().int().min(1).max(38).default(20).meta({ title: 'Events needed to score', description: 'Events of history an entry needs before it is scored.' }),
+      batchSize: z.number().int().min(1).max(500).default(25).meta({ title: 'Entries per phase', description: 'Entries each phase handles per run.' }),
+      flagScore: z.number().min(0).max(100).default(70).meta({ title: 'Flag at score', description: 'A score at or above this is `flagged` (0–100).' }),
+      watchScore: z.number().min(0).max(100).default(45).meta({ title: 'Watch at score', description: 'A score at or above this, below “Flag at score”, is `watch` (0–100).' }),
     })
     .refine((config) => config.watchScore <= config.flagScore, { message: 'watchScore must not be above flagScore', path: ['watchScore'] }),
 });

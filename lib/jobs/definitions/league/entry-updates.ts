@@ -21,7 +21,6 @@ export const entryUpdatesJob = defineJob({
   payload: z.object({}).strict(),
   config: z.object({
     ...upstreamBatchConfig,
-    /** Entries fetched per run (two requests each). */
-    maxEntries: z.number().int().min(1).max(10_000).default(100),
+    maxEntries: z.number().int().min(1).max(10_000).default(100).meta({ title: 'Entries per run', description: 'Entries fetched per run (two requests each).' }),
   }),
 });

@@ -18,8 +18,7 @@ export const eventDataRefreshJob = defineJob({
   timeoutMs: 2 * 60_000,
   payload: z
     .object({
-      /** The gameweek whose fixtures to refresh. Default: the upstream's current one, else the next. */
-      eventId: z.number().int().min(1).max(38).optional(),
+      eventId: z.number().int().min(1).max(38).optional().meta({ title: 'Gameweek', description: "The gameweek whose fixtures to refresh. Default: the upstream's current one, else the next." }),
     })
     .strict(),
 });

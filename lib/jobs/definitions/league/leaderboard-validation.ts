@@ -21,9 +21,7 @@ export const leaderboardValidationJob = defineJob({
   retry: { attempts: 2, backoff: 'fixed', delayMs: 30_000 },
   payload: z.object({}).strict(),
   config: z.object({
-    /** Fail the run when it finds problems (so alerts on failed runs fire). */
-    failOnProblems: z.boolean().default(false),
-    /** Prize pools whose period started within this many days are checked. */
-    days: z.number().int().min(1).max(90).default(7),
+    failOnProblems: z.boolean().default(false).meta({ title: 'Fail on problems', description: 'Fail the run when it finds problems (so alerts on failed runs fire).' }),
+    days: z.number().int().min(1).max(90).default(7).meta({ title: 'Prize pools of the last', description: 'Prize pools whose period started within this many days are checked.', unit: 'days' }),
   }),
 });

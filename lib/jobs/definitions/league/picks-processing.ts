@@ -23,11 +23,8 @@ export const picksProcessingJob = defineJob({
   ...deadlineJob,
   payload: z.object({}).strict(),
   config: z.object({
-    /** Scheduled fires run only while the next deadline is at most this many hours ahead. */
-    withinHoursOfDeadline: z.number().min(1).max(7 * 24).default(24),
-    /** Entries per batch (progress is reported after each). */
-    batchSize: z.number().int().min(1).max(1_000).default(100),
-    /** Upstream calls at once. */
-    concurrency: z.number().int().min(1).max(20).default(3),
+    withinHoursOfDeadline: z.number().min(1).max(7 * 24).default(24).meta({ title: 'Run this close to a deadline', description: 'Scheduled fires run only while the next deadline is at most this far ahead.', unit: 'hours' }),
+    batchSize: z.number().int().min(1).max(1_000).default(100).meta({ title: 'Batch size', description: 'Entries per batch (progress is reported after each).' }),
+    concurrency: z.number().int().min(1).max(20).default(3).meta({ title: 'Upstream calls at once', description: 'Upstream calls at once.' }),
   }),
 });

@@ -19,12 +19,9 @@ export const pointsRecalculationJob = defineJob({
   timeoutMs: 10 * 60_000,
   payload: z
     .object({
-      /** Only this league's tournaments. */
-      leagueId: z.number().int().min(1).optional(),
-      /** Only this tournament. */
-      tournamentId: z.uuid().optional(),
-      /** Score up to this finished gameweek. Default: the latest finished one. */
-      eventId: z.number().int().min(1).max(38).optional(),
+      leagueId: z.number().int().min(1).optional().meta({ title: 'League', description: "Only this league's tournaments." }),
+      tournamentId: z.uuid().optional().meta({ title: 'Tournament', description: 'Only this tournament.' }),
+      eventId: z.number().int().min(1).max(38).optional().meta({ title: 'Gameweek', description: 'Score up to this finished gameweek. Default: the latest finished one.' }),
     })
     .strict(),
 });

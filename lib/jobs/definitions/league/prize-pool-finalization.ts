@@ -22,12 +22,10 @@ export const prizePoolFinalizationJob = defineJob({
   retry: { attempts: 3, backoff: 'exponential', delayMs: 60_000 },
   payload: z
     .object({
-      /** The day to finalise (UTC), `YYYY-MM-DD`; it must be over. Default: yesterday. */
-      date: z.iso.date().optional(),
+      date: z.iso.date().optional().meta({ title: 'Day to finalise', description: 'The day to finalise (UTC), `YYYY-MM-DD`; it must be over. Default: yesterday.' }),
     })
     .strict(),
   config: z.object({
-    /** Day of the week (0 Sunday … 6 Saturday) whose run also closes the week before it. */
-    weeklyOn: z.number().int().min(0).max(6).default(1),
+    weeklyOn: z.number().int().min(0).max(6).default(1).meta({ title: 'Weekly prize closes on', description: 'Day of the week (0 Sunday … 6 Saturday) whose run also closes the week before it.' }),
   }),
 });

@@ -19,18 +19,17 @@ export const standingsRefreshJob = defineJob({
   timeoutMs: 5 * 60_000,
   payload: z
     .object({
-      /** The leagues to refresh. Default: every league stored, else the config's `leagueIds`. */
       leagueIds: z
         .array(z.number().int().min(1))
         .min(1)
         .max(100)
         .refine((ids) => new Set(ids).size === ids.length, 'list each league once')
-        .optional(),
+        .optional()
+        .meta({ title: 'Leagues', description: 'The leagues to refresh. Default: every league stored, else the config’s “Leagues to discover”.' }),
     })
     .strict(),
   config: z.object({
     ...upstreamBatchConfig,
-    /** Standings pages (50 rows each) read per league. */
-    maxStandingsPages: z.number().int().min(1).max(100).default(20),
+    maxStandingsPages: z.number().int().min(1).max(100).default(20).meta({ title: 'Standings pages per league', description: 'Standings pages (50 rows each) read per league.' }),
   }),
 });

@@ -79,16 +79,14 @@ export const statsUpdateJob = defineJob({
   timeoutMs: 15 * 60_000,
   payload: z
     .object({
-      /** Which trigger asked; a scheduled fire sends `{}`, hence the default. */
-      source: z.enum(statsSources).default('cron'),
-      /** The gameweek that finished, for `post-match`. */
-      eventId: z.number().int().min(1).max(38).optional(),
-      /** Only these steps. Default: all ten. */
+      source: z.enum(statsSources).default('cron').meta({ title: 'Source', description: 'Which trigger asked; a scheduled fire sends `{}`, hence the default.' }),
+      eventId: z.number().int().min(1).max(38).optional().meta({ title: 'Gameweek', description: 'The gameweek that finished, for `post-match`.' }),
       steps: z
         .array(z.enum(stepNames))
         .min(1)
         .refine((names) => new Set(names).size === names.length, 'list each step once')
-        .optional(),
+        .optional()
+        .meta({ title: 'Steps', description: 'Only these steps. Default: all ten.' }),
     })
     .strict(),
   // The source that asked is the payload's: a run of a source switched off is refused (a

@@ -24,9 +24,7 @@ export const tournamentEventDataJob = defineJob({
   payload: z.object({}).strict(),
   config: z.object({
     ...upstreamBatchConfig,
-    /** Standings pages (50 rows each) read per league. */
-    maxStandingsPages: z.number().int().min(1).max(100).default(20),
-    /** Entrants of a new tournament: the league's top standings. */
-    maxEntrants: z.number().int().min(2).max(256).default(32),
+    maxStandingsPages: z.number().int().min(1).max(100).default(20).meta({ title: 'Standings pages per league', description: 'Standings pages (50 rows each) read per league.' }),
+    maxEntrants: z.number().int().min(2).max(256).default(32).meta({ title: 'Entrants per tournament', description: "Entrants of a new tournament: the league's top standings." }),
   }),
 });

@@ -11,6 +11,6 @@ import { z } from 'zod';
  */
 export const tournamentPayload = z
   .object({
-    eventId: z.number().int().min(1).max(38).optional(),
+    eventId: z.number().int().min(1).max(38).optional().meta({ title: 'Gameweek', description: 'Score up to this finished gameweek. Default: the latest finished one.' }),
   })
   .strict();

@@ -23,7 +23,6 @@ export const trackedEntryUpdaterJob = defineJob({
   timeoutMs: 5 * 60_000,
   payload: z.object({}).strict(),
   config: z.object({
-    /** Tracked entries refreshed per run; the rest wait for the next runs (least recently fetched first). */
-    maxEntries: z.number().int().min(1).max(1_000).default(50),
+    maxEntries: z.number().int().min(1).max(1_000).default(50).meta({ title: 'Tracked entries per run', description: 'Tracked entries refreshed per run; the rest wait for the next runs (least recently fetched first).' }),
   }),
 });

@@ -8,12 +8,8 @@ import { z } from 'zod';
  * upstream for more than their `requestsPerMinute`.
  */
 export const upstreamBatchConfig = {
-  /** Items per batch; entry-updates also writes each batch in one transaction. */
-  batchSize: z.number().int().min(1).max(500).default(50),
-  /** Upstream requests per minute, counted across every worker and both jobs. */
-  requestsPerMinute: z.number().int().min(1).max(100_000).default(10),
-  /** Below this share of items fetched the run fails (the circuit breaker may stop it sooner). */
-  minSuccessRatio: z.number().min(0).max(1).default(0.8),
-  /** Leagues to discover (first standings page) when the database knows none yet. */
-  leagueIds: z.array(z.number().int().min(1)).min(1).max(100).default([1, 2, 3, 4, 5]),
+  batchSize: z.number().int().min(1).max(500).default(50).meta({ title: 'Batch size', description: 'Items per batch; entry-updates also writes each batch in one transaction.' }),
+  requestsPerMinute: z.number().int().min(1).max(100_000).default(10).meta({ title: 'Upstream requests per minute', description: 'Upstream requests per minute, counted across every worker and both jobs.' }),
+  minSuccessRatio: z.number().min(0).max(1).default(0.8).meta({ title: 'Least share fetched', description: 'Below this share of items fetched the run fails (the circuit breaker may stop it sooner).', unit: 'ratio' }),
+  leagueIds: z.array(z.number().int().min(1)).min(1).max(100).default([1, 2, 3, 4, 5]).meta({ title: 'Leagues to discover', description: 'Leagues to discover (first standings page) when the database knows none yet.' }),
 };

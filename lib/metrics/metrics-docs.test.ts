@@ -21,6 +21,8 @@ const dashboard = JSON.parse(readFileSync(new URL('docs/grafana-dashboard.json',
 const registry = metricsRegistry({
   jobNames: [], runTotals: [], durationBuckets: [], running: [], queues: [], workers: { online: 0, offline: 0 },
   alerts: [], deliveries: [], deliveryAttempts: [], cache: {},
+  // The docs describe a Kickoff with the league pack on (the default), so its metrics are exposed.
+  league: { notifications: [], notificationRuns: [], rollbacks: [], upstreamLatency: [], rateLimits: [] },
 });
 const exposed = new Set(
   registry.getMetricsAsArray().flatMap((metric) => {

@@ -228,31 +228,32 @@ const dialogs: { name: string; path: string; open: (page: Page) => Promise<void>
   },
 ];
 
-for (const colorScheme of ['light', 'dark'] as const) {
-  test.describe(`${colorScheme} theme`, () => {
-    for (const entry of pages) {
-      test(`${entry.name}: no serious WCAG 2.2 AA violation, no CSP violation`, async ({ page }) => {
-        await page.emulateMedia({ colorScheme });
-        const blocked = await watchCsp(page);
-        if (entry.signedIn !== false) await signIn(page);
-        await page.goto(entry.path());
-        await settled(page);
-        expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
-        await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
-        await expectNoSeriousViolations(page, `${entry.name} (${colorScheme})`);
-        expect(blocked, 'content-security-policy violations').toEqual([]);
-      });
+// Each page is checked in both themes in one test: one sign-in, then the page in light and in dark.
+for (const entry of pages) {
+  test(`${entry.name}: no serious WCAG 2.2 AA violation in the light and the dark theme, no CSP violation`, async ({ page }) => {
+    const blocked = await watchCsp(page);
+    if (entry.signedIn !== false) await signIn(page);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(entry.path());
+      await settled(page);
+      expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
+      await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
+      await expectNoSeriousViolations(page, `${entry.name} (${colorScheme})`);
     }
+    expect(blocked, 'content-security-policy violations').toEqual([]);
+  });
+}
 
-    for (const entry of dialogs) {
-      test(`dialog ${entry.name}: no serious WCAG 2.2 AA violation`, async ({ page }) => {
-        await page.emulateMedia({ colorScheme });
-        await signIn(page);
-        await page.goto(entry.path);
-        await settled(page);
-        await entry.open(page);
-        await expectNoSeriousViolations(page, `${entry.name} (${colorScheme})`, entry.scope);
-      });
+for (const entry of dialogs) {
+  test(`dialog ${entry.name}: no serious WCAG 2.2 AA violation in the light and the dark theme`, async ({ page }) => {
+    await signIn(page);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(entry.path);
+      await settled(page);
+      await entry.open(page);
+      await expectNoSeriousViolations(page, `${entry.name} (${colorScheme})`, entry.scope);
     }
   });
 }

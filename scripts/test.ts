@@ -45,9 +45,24 @@ async function main(): Promise<void> {
   await generateClient();
 
   const tallies: Tally[] = [];
+  // The production build, once: the CLI's tests (scripts/cli/*.int.test.ts) and the Playwright
+  // suite run it. It starts beside lint and the type check: none reads what another writes.
+  const build =
+    only === 'faults'
+      ? Promise.resolve(true)
+      : ensureBuilt().then(
+          (outcome) => {
+            console.log(`web app: ${outcome}`);
+            return true;
+          },
+          (error: unknown) => {
+            console.error(`build: FAILED (${error instanceof Error ? error.message : String(error)})`);
+            tallies.push({ passed: 0, failed: 1, skipped: 0 });
+            return false;
+          },
+        );
   if (!only) {
     // The boundaries between app/, worker/ and lib/ are a lint rule; types are checked over the whole tree.
-    // Both are single-threaded, so on two cores they run side by side.
     const checks = (
       [
         ['lint', 'eslint', ['.']],
@@ -60,17 +75,7 @@ async function main(): Promise<void> {
     });
     tallies.push(...(await Promise.all(checks)));
   }
-  // The production build, once: the CLI's tests (scripts/cli/*.int.test.ts) and the Playwright suite run it.
-  let built = only === 'faults';
-  if (!built) {
-    try {
-      console.log(`web app: ${await ensureBuilt()}`);
-      built = true;
-    } catch (error) {
-      console.error(`build: FAILED (${error instanceof Error ? error.message : String(error)})`);
-      tallies.push({ passed: 0, failed: 1, skipped: 0 });
-    }
-  }
+  const built = await build;
   if (!only || only === 'unit') {
     tallies.push(
       await runSuite('vitest', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'vitest.json')}`], join(results, 'vitest.json'), (report) => ({

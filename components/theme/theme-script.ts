@@ -46,3 +46,31 @@ export function chooseTheme(choice: ThemeChoice): void {
   }
   window.__kickoffApplyTheme?.();
 }
+
+/**
+ * The theme script's work, for when it did not run on this document: a page that calls
+ * notFound() while streaming is rendered again on the client, and that document never ran the
+ * inline script. Called once React has committed (components/providers.tsx).
+ */
+export function ensureThemeApplied(): void {
+  if (window.__kickoffApplyTheme) {
+    window.__kickoffApplyTheme();
+    return;
+  }
+  const media = matchMedia('(prefers-color-scheme: dark)');
+  const apply = () => {
+    let stored: string | null = null;
+    try {
+      stored = localStorage.getItem(themeStorageKey);
+    } catch {
+      // Storage refused: the system's theme.
+    }
+    const choice: ThemeChoice = stored === 'light' || stored === 'dark' ? stored : 'system';
+    const root = document.documentElement;
+    root.dataset.theme = choice === 'system' ? (media.matches ? 'dark' : 'light') : choice;
+    root.dataset.themeChoice = choice;
+  };
+  apply();
+  media.addEventListener('change', apply);
+  window.__kickoffApplyTheme = apply;
+}
